@@ -1,0 +1,1 @@
+"""The convention itself: its question, phases, themes, working groups and members."""

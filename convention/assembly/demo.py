@@ -1,0 +1,176 @@
+"""The Montpellier demo convention, loaded by `flask seed-demo` (and `make run`).
+
+The people are invented; the communes are the 31 of Montpellier Méditerranée Métropole with
+rounded populations. Everything is created through the same services as the web pages.
+"""
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime, timezone
+
+from convention.assembly import services
+from convention.assembly.models import Commune, PhaseKind
+from convention.auth.models import Role
+from convention.auth.services import create_account
+from convention.extensions import db
+
+DOMAIN = "demo.example"
+PASSWORDS = {
+    Role.ADMIN: "demo-admin-2026",
+    Role.STAFF: "demo-equipe-2026",
+    Role.FACILITATOR: "demo-animation-2026",
+    Role.MEMBER: "demo-membre-2026",
+    Role.CITIZEN: "demo-habitant-2026",
+}
+
+COMMUNES = [
+    ("Baillargues", 8000), ("Beaulieu", 1900), ("Castelnau-le-Lez", 22000), ("Castries", 6400),
+    ("Clapiers", 5500), ("Cournonsec", 3300), ("Cournonterral", 6000), ("Fabrègues", 7100),
+    ("Grabels", 8300), ("Jacou", 6800), ("Juvignac", 12000), ("Lattes", 17000),
+    ("Lavérune", 3300), ("Le Crès", 9600), ("Montaud", 1000), ("Montferrier-sur-Lez", 3900),
+    ("Montpellier", 302000), ("Murviel-lès-Montpellier", 1900), ("Pérols", 9500),
+    ("Pignan", 7000), ("Prades-le-Lez", 5600), ("Restinclières", 2000), ("Saint-Brès", 3000),
+    ("Saint-Drézéry", 2500), ("Saint-Geniès-des-Mourgues", 3000),
+    ("Saint-Georges-d'Orques", 5800), ("Saint-Jean-de-Védas", 11000), ("Saussan", 1600),
+    ("Sussargues", 2900), ("Vendargues", 6600), ("Villeneuve-lès-Maguelone", 10300),
+]
+
+QUESTION = "Quelle intelligence artificielle au service des habitants et du territoire ?"
+DESCRIPTION = (
+    "Quarante habitantes et habitants de la Métropole, tirés au sort parmi plus de 500 000, "
+    "se réunissent pendant trois week-ends pour entendre des expertes et des experts, débattre "
+    "et formuler des recommandations sur les usages de l'intelligence artificielle dans les "
+    "politiques publiques. La Métropole s'engage à répondre publiquement à chacune d'elles."
+)
+
+THEMES = [
+    ("Santé", "Prévention, accès aux soins, données de santé."),
+    ("Mobilités", "Transports publics, circulation, logistique urbaine."),
+    ("Transition écologique", "Énergie, eau, déchets, sobriété numérique."),
+    ("Justice sociale", "Accès aux droits, inclusion numérique, lutte contre les biais."),
+    ("Services publics", "Relation avec les habitants, démarches, transparence des algorithmes."),
+]
+
+# (first name, last name, commune): 20 women and 20 men, spread like the population.
+MEMBERS = [
+    ("Camille", "Roux", "Montpellier"), ("Yacine", "Benali", "Montpellier"),
+    ("Maëlle", "Fabre", "Castelnau-le-Lez"), ("Thierry", "Vidal", "Lattes"),
+    ("Inès", "Bouzid", "Montpellier"), ("Jean-Pierre", "Granier", "Pignan"),
+    ("Léa", "Marty", "Montpellier"), ("Karim", "Haddad", "Montpellier"),
+    ("Sylvie", "Cabanel", "Juvignac"), ("Romain", "Teissier", "Saint-Jean-de-Védas"),
+    ("Aïcha", "Diallo", "Montpellier"), ("Olivier", "Bonnet", "Pérols"),
+    ("Nathalie", "Pujol", "Montpellier"), ("Hugo", "Arnaud", "Montpellier"),
+    ("Fatima", "El Amrani", "Montpellier"), ("Bernard", "Castan", "Castries"),
+    ("Élodie", "Mercier", "Villeneuve-lès-Maguelone"), ("Mathis", "Lopez", "Montpellier"),
+    ("Chantal", "Boyer", "Le Crès"), ("Louis", "Nguyen", "Montpellier"),
+    ("Sarah", "Cohen", "Montpellier"), ("Alain", "Rouquette", "Fabrègues"),
+    ("Julie", "Garcia", "Grabels"), ("Mehdi", "Saïdi", "Montpellier"),
+    ("Monique", "Galtier", "Baillargues"), ("Théo", "Bernard", "Montpellier"),
+    ("Laura", "Martinez", "Montpellier"), ("Didier", "Fournier", "Jacou"),
+    ("Amandine", "Salles", "Vendargues"), ("Baptiste", "Aubert", "Montpellier"),
+    ("Nadia", "Mansouri", "Montpellier"), ("Gérard", "Vialla", "Cournonterral"),
+    ("Manon", "Guiraud", "Saint-Georges-d'Orques"), ("Lucas", "Ferrand", "Montpellier"),
+    ("Françoise", "Delmas", "Prades-le-Lez"), ("Samuel", "Mendy", "Montpellier"),
+    ("Clara", "Estève", "Clapiers"), ("Antoine", "Peyre", "Saint-Brès"),
+    ("Josiane", "Combes", "Montferrier-sur-Lez"), ("Adrien", "Lacroix", "Montpellier"),
+]
+
+FACILITATORS = [("Hélène", "Rigaud"), ("Marc", "Ollier")]
+STAFF = ("Service", "Participation citoyenne")
+
+CITIZENS = [
+    ("Pauline", "Montpellier"), ("Rachid", "Montpellier"), ("Émilie", "Lattes"),
+    ("Jérôme", "Castelnau-le-Lez"), ("Sophie", "Montpellier"), ("Nicolas", "Juvignac"),
+    ("Valérie", "Montpellier"), ("Kevin", "Pérols"), ("Anaïs", "Montpellier"),
+    ("Patrick", "Le Crès"), ("Océane", "Montpellier"), ("Stéphane", "Grabels"),
+    ("Lina", "Montpellier"), ("Christophe", "Saint-Jean-de-Védas"), ("Zoé", "Montpellier"),
+    ("Frédéric", "Villeneuve-lès-Maguelone"), ("Marine", "Montpellier"), ("David", "Pignan"),
+    ("Sandrine", "Montpellier"), ("Mohamed", "Montpellier"), ("Chloé", "Jacou"),
+    ("Philippe", "Montpellier"), ("Jade", "Baillargues"), ("Vincent", "Montpellier"),
+    ("Audrey", "Fabrègues"), ("Éric", "Montpellier"), ("Margaux", "Sussargues"),
+    ("Laurent", "Montpellier"), ("Emma", "Saussan"), ("Julien", "Montpellier"),
+]
+
+# The calendar of the demo, in UTC: learning and deliberation are over by late 2026.
+CALENDAR = {
+    PhaseKind.RECRUITMENT: ("2026-06-01", "2026-09-15"),
+    PhaseKind.LEARNING: ("2026-09-26", "2026-10-18"),
+    PhaseKind.DELIBERATION: ("2026-10-19", "2026-12-13"),
+    PhaseKind.MEMBERS_VOTE: ("2026-12-14", "2027-01-10"),
+    PhaseKind.CONSULTATION: ("2027-01-18", "2027-02-28"),
+    PhaseKind.PUBLICATION: ("2027-03-15", "2027-06-30"),
+    PhaseKind.FOLLOW_UP: ("2027-07-01", "2028-06-30"),
+}
+
+
+def _email(*parts: str) -> str:
+    text = ".".join(parts).lower().replace(" ", "-").replace("'", "")
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return f"{ascii_text}@{DOMAIN}"
+
+
+def _day(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(hour=8, tzinfo=timezone.utc)
+
+
+def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
+    """Create the demo convention; the database is expected to be empty."""
+    communes = {name: Commune(name=name, population=population) for name, population in COMMUNES}
+    db.session.add_all(communes.values())
+    admin = create_account(f"admin@{DOMAIN}", "Administration", PASSWORDS[Role.ADMIN],
+                           role=Role.ADMIN, confirmed=True)
+    staff = create_account(_email("equipe"), " ".join(STAFF), PASSWORDS[Role.STAFF],
+                           role=Role.STAFF, confirmed=True, commune=communes["Montpellier"])
+    convention = services.create_convention(
+        staff, slug="ia-montpellier", title="Convention citoyenne sur l'intelligence artificielle",
+        question=QUESTION, description=DESCRIPTION, authority="Montpellier Méditerranée Métropole",
+    )
+    for kind, (start, end) in CALENDAR.items():
+        services.set_phase_dates(staff, convention, kind, _day(start), _day(end))
+    themes = [services.add_theme(staff, convention, name, text) for name, text in THEMES]
+    facilitators = [
+        create_account(_email(first, last), f"{first} {last}", PASSWORDS[Role.FACILITATOR],
+                       role=Role.FACILITATOR, first_name=first, confirmed=True,
+                       commune=communes["Montpellier"])
+        for first, last in FACILITATORS
+    ]
+    groups = [
+        services.add_group(staff, convention, f"Groupe {theme.name}", theme,
+                           facilitators[i % len(facilitators)])
+        for i, theme in enumerate(themes)
+    ]
+    for i, (first, last, commune) in enumerate(MEMBERS):
+        member = create_account(_email(first, last), f"{first} {last[0]}.",
+                                PASSWORDS[Role.MEMBER], role=Role.MEMBER, first_name=first,
+                                confirmed=True, commune=communes[commune])
+        services.add_member(staff, groups[i % len(groups)], member)
+    for first, commune in CITIZENS:
+        create_account(_email(first, "habitant"), first, PASSWORDS[Role.CITIZEN],
+                       confirmed=True, commune=communes[commune])
+    while convention.current_phase != current_phase:
+        services.open_next_phase(staff, convention, expected=convention.current_phase)
+    # Phases already reached were opened on their planned day, not today.
+    for phase in convention.phases:
+        if phase.opened_at is not None and phase.starts_on is not None:
+            phase.opened_at = phase.starts_on
+    return {"admin": admin, "staff": staff, "convention": convention}
+
+
+def demo_accounts() -> list[tuple[str, str, str]]:
+    """(role, email, password) for every kind of demo account; members and citizens by example."""
+    first, last, _commune = MEMBERS[0]
+    return [
+        ("admin", f"admin@{DOMAIN}", PASSWORDS[Role.ADMIN]),
+        ("staff", _email("equipe"), PASSWORDS[Role.STAFF]),
+        *[("facilitator", _email(f, l), PASSWORDS[Role.FACILITATOR]) for f, l in FACILITATORS],
+        ("member (x40)", _email(first, last), PASSWORDS[Role.MEMBER]),
+        ("citizen (x30)", _email(CITIZENS[0][0], "habitant"), PASSWORDS[Role.CITIZEN]),
+    ]
+
+
+def accounts_table() -> str:
+    rows = demo_accounts()
+    lines = ["Demo accounts (every member: firstname.lastname@demo.example, "
+             "every citizen: firstname.habitant@demo.example):"]
+    lines += [f"  {role:<14} {email:<34} {password}" for role, email, password in rows]
+    return "\n".join(lines)

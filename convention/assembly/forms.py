@@ -1,0 +1,48 @@
+"""Staff forms for setting up the convention."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from convention.forms import REQUIRED
+
+
+def _max(n: int):
+    return Length(max=n, message=_l("%(n)d caractères au plus.", n=n))
+
+
+class ConventionForm(FlaskForm):
+    title = StringField(_l("Titre"), validators=[DataRequired(REQUIRED), _max(200)])
+    question = StringField(_l("Question posée à la convention"),
+                           validators=[DataRequired(REQUIRED), _max(300)])
+    authority = StringField(_l("Collectivité"), validators=[Optional(), _max(200)])
+    description = TextAreaField(_l("Présentation"), validators=[Optional(), _max(10000)])
+
+
+class ThemeForm(FlaskForm):
+    name = StringField(_l("Nom du thème"), validators=[DataRequired(REQUIRED), _max(120)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), _max(2000)])
+
+
+class GroupForm(FlaskForm):
+    name = StringField(_l("Nom du groupe"), validators=[DataRequired(REQUIRED), _max(120)])
+    theme = SelectField(_l("Thème"), coerce=int)
+    facilitator = SelectField(_l("Animateur·rice"), coerce=int)
+
+
+class AddMemberForm(FlaskForm):
+    user = SelectField(_l("Membre à ajouter"), coerce=int,
+                       validators=[DataRequired(_l("Choisissez un membre."))])
+
+
+class PhaseDatesForm(FlaskForm):
+    starts_on = DateField(_l("Début"), validators=[Optional()],
+                          description=_l("Date au format jj/mm/aaaa."))
+    ends_on = DateField(_l("Fin"), validators=[Optional()],
+                        description=_l("Date au format jj/mm/aaaa."))
+
+    def validate_ends_on(self, field):
+        if field.data and self.starts_on.data and field.data < self.starts_on.data:
+            raise ValidationError(_l("La fin ne peut pas précéder le début."))

@@ -1,0 +1,314 @@
+"""Rules for setting up and running a convention.
+
+Every change is made by a staff member (or an administrator), given explicitly as `actor`, and is
+written to the audit log in the same transaction.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from convention.assembly.models import (
+    Commune,
+    Convention,
+    GroupMembership,
+    Phase,
+    PhaseKind,
+    Theme,
+    WorkingGroup,
+)
+from convention.audit.services import record
+from convention.auth.models import MANAGING_ROLES, Role, User
+from convention.clock import utcnow
+from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed
+from convention.extensions import db
+
+
+class NoConvention(ConventionError):
+    message = _l("Aucune convention n'est encore configurée.")
+
+
+class LastPhase(ConventionError):
+    message = _l("La convention est déjà dans sa dernière phase.")
+
+
+def require_manager(actor: User) -> None:
+    if actor is None or actor.role not in MANAGING_ROLES:
+        raise NotAllowed()
+
+
+def slugify(text: str) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")[:60] or "theme"
+
+
+# --- reading -------------------------------------------------------------------------------
+
+def current_convention() -> Convention:
+    """The convention this site serves (the first one created)."""
+    convention = db.session.scalar(select(Convention).order_by(Convention.id).limit(1))
+    if convention is None:
+        raise NoConvention()
+    return convention
+
+
+def list_communes() -> list[Commune]:
+    return list(db.session.scalars(select(Commune).order_by(Commune.name)))
+
+
+def get_commune(commune_id: int | None) -> Commune | None:
+    return db.session.get(Commune, commune_id) if commune_id else None
+
+
+def groups_with_members(convention: Convention) -> list[WorkingGroup]:
+    """Working groups with their theme, facilitator and members, loaded in a fixed number of
+    queries whatever the size of the convention."""
+    return list(
+        db.session.scalars(
+            select(WorkingGroup)
+            .where(WorkingGroup.convention_id == convention.id)
+            .options(
+                selectinload(WorkingGroup.theme),
+                selectinload(WorkingGroup.facilitator),
+                selectinload(WorkingGroup.memberships)
+                .selectinload(GroupMembership.user)
+                .selectinload(User.commune),
+            )
+            .order_by(WorkingGroup.name)
+        )
+    )
+
+
+def members_without_group(convention: Convention) -> list[User]:
+    in_group = select(GroupMembership.user_id).where(
+        GroupMembership.convention_id == convention.id
+    )
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.MEMBER, User.id.not_in(in_group))
+            .order_by(User.display_name)
+        )
+    )
+
+
+def facilitators() -> list[User]:
+    return list(db.session.scalars(
+        select(User).where(User.role == Role.FACILITATOR).order_by(User.display_name)
+    ))
+
+
+def calendar(convention: Convention) -> list[tuple[PhaseKind, Phase | None]]:
+    """Every phase in order, with its planned dates when set."""
+    by_kind = {p.kind: p for p in convention.phases}
+    return [(kind, by_kind.get(kind)) for kind in PhaseKind]
+
+
+def next_phase(convention: Convention) -> tuple[PhaseKind, Phase | None] | None:
+    kind = convention.current_phase.next
+    return (kind, convention.phase(kind)) if kind else None
+
+
+# --- the convention ------------------------------------------------------------------------
+
+def create_convention(actor: User | None, *, slug: str, title: str, question: str,
+                      description: str = "", authority: str = "") -> Convention:
+    """A new convention starts in recruitment, with every phase of the calendar undated."""
+    if actor is not None:
+        require_manager(actor)
+    convention = Convention(slug=slug, title=title.strip(), question=question.strip(),
+                            description=description.strip(), authority=authority.strip(),
+                            current_phase=PhaseKind.RECRUITMENT)
+    convention.phases = [Phase(kind=kind) for kind in PhaseKind]
+    convention.phase(PhaseKind.RECRUITMENT).opened_at = utcnow()
+    db.session.add(convention)
+    record(actor, "convention.create", convention, title=title)
+    return convention
+
+
+def update_convention(actor: User, convention: Convention, *, title: str, question: str,
+                      description: str, authority: str) -> Convention:
+    require_manager(actor)
+    if not question.strip():
+        raise InvalidInput(_l("La question ne peut pas être vide."), field="question")
+    before = {"title": convention.title, "question": convention.question}
+    convention.title = title.strip()
+    convention.question = question.strip()
+    convention.description = description.strip()
+    convention.authority = authority.strip()
+    record(actor, "convention.update", convention, before=before,
+           after={"title": convention.title, "question": convention.question})
+    return convention
+
+
+def set_phase_dates(actor: User, convention: Convention, kind: PhaseKind,
+                    starts_on: datetime | None, ends_on: datetime | None) -> Phase:
+    """Plan a phase; it may not end before it starts."""
+    require_manager(actor)
+    if starts_on and ends_on and ends_on < starts_on:
+        raise InvalidInput(
+            _l("La phase « %(phase)s » ne peut pas finir avant de commencer.", phase=kind.label),
+            field="ends_on",
+        )
+    phase = convention.phase(kind)
+    if phase is None:
+        phase = Phase(kind=kind)
+        convention.phases.append(phase)
+    phase.starts_on, phase.ends_on = starts_on, ends_on
+    record(actor, "phase.plan", phase, kind=kind, starts_on=starts_on, ends_on=ends_on)
+    return phase
+
+
+def open_next_phase(actor: User, convention: Convention, *, expected: PhaseKind) -> Phase:
+    """Move the convention to the phase after `expected`.
+
+    `expected` is the phase the staff member saw when confirming; if someone else has moved the
+    convention on meanwhile, nothing happens, so a double submit cannot skip a phase.
+    """
+    require_manager(actor)
+    if convention.current_phase != expected:
+        raise ConventionError(_l(
+            "La convention n'est plus dans la phase « %(phase)s » : la page était périmée.",
+            phase=expected.label,
+        ))
+    following = convention.current_phase.next
+    if following is None:
+        raise LastPhase()
+    phase = convention.phase(following)
+    if phase is None:
+        phase = Phase(kind=following)
+        convention.phases.append(phase)
+    phase.opened_at = utcnow()
+    convention.current_phase = following
+    record(actor, "phase.open", phase, previous=expected, opened=following)
+    return phase
+
+
+# --- themes --------------------------------------------------------------------------------
+
+def add_theme(actor: User | None, convention: Convention, name: str, description: str = "") -> Theme:
+    if actor is not None:
+        require_manager(actor)
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_l("Donnez un nom au thème."), field="name")
+    position = len(convention.themes)
+    theme = Theme(name=name, slug=slugify(name), description=description.strip(),
+                  position=position)
+    try:
+        with db.session.begin_nested():
+            convention.themes.append(theme)
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyExists(_l("Un thème porte déjà ce nom."), field="name") from None
+    record(actor, "theme.create", theme, name=name)
+    return theme
+
+
+def update_theme(actor: User, theme: Theme, name: str, description: str) -> Theme:
+    require_manager(actor)
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_l("Donnez un nom au thème."), field="name")
+    before = theme.name
+    theme.name, theme.description = name, description.strip()
+    record(actor, "theme.update", theme, before=before, after=name)
+    return theme
+
+
+def delete_theme(actor: User, theme: Theme) -> None:
+    """A theme still used by a working group cannot be deleted."""
+    require_manager(actor)
+    if theme.working_groups:
+        raise ConventionError(_l(
+            "Le thème « %(name)s » est utilisé par un groupe de travail ; "
+            "changez d'abord le thème de ce groupe.", name=theme.name))
+    record(actor, "theme.delete", theme, name=theme.name)
+    db.session.delete(theme)
+
+
+# --- working groups ------------------------------------------------------------------------
+
+def add_group(actor: User | None, convention: Convention, name: str, theme: Theme | None,
+              facilitator: User | None = None) -> WorkingGroup:
+    if actor is not None:
+        require_manager(actor)
+    name = name.strip()
+    if not name:
+        raise InvalidInput(_l("Donnez un nom au groupe."), field="name")
+    _check_facilitator(facilitator)
+    group = WorkingGroup(name=name, facilitator=facilitator)
+    try:
+        with db.session.begin_nested():
+            convention.working_groups.append(group)
+            group.theme = theme
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyExists(_l("Un groupe porte déjà ce nom."), field="name") from None
+    record(actor, "group.create", group, name=name)
+    return group
+
+
+def update_group(actor: User, group: WorkingGroup, name: str, theme: Theme | None,
+                 facilitator: User | None) -> WorkingGroup:
+    require_manager(actor)
+    if not name.strip():
+        raise InvalidInput(_l("Donnez un nom au groupe."), field="name")
+    _check_facilitator(facilitator)
+    group.name, group.theme, group.facilitator = name.strip(), theme, facilitator
+    try:
+        with db.session.begin_nested():
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyExists(_l("Un groupe porte déjà ce nom."), field="name") from None
+    record(actor, "group.update", group, name=group.name,
+           theme=theme.name if theme else None,
+           facilitator=facilitator.id if facilitator else None)
+    return group
+
+
+def _check_facilitator(user: User | None) -> None:
+    if user is not None and user.role != Role.FACILITATOR:
+        raise InvalidInput(_l("Cette personne n'est pas animatrice."), field="facilitator")
+
+
+def add_member(actor: User | None, group: WorkingGroup, user: User) -> GroupMembership:
+    """A member sits in one working group only (a database constraint)."""
+    if actor is not None:
+        require_manager(actor)
+    if user.role != Role.MEMBER:
+        raise InvalidInput(_l("Seuls les membres tirés au sort peuvent rejoindre un groupe."),
+                           field="user")
+    membership = GroupMembership(convention_id=group.convention_id, user=user)
+    try:
+        with db.session.begin_nested():
+            group.memberships.append(membership)
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyExists(
+            _l("%(name)s fait déjà partie d'un groupe de travail.", name=user.display_name),
+            field="user",
+        ) from None
+    record(actor, "group.add_member", group, user_id=user.id)
+    return membership
+
+
+def remove_member(actor: User, group: WorkingGroup, user: User) -> None:
+    require_manager(actor)
+    membership = next((m for m in group.memberships if m.user_id == user.id), None)
+    if membership is None:
+        raise InvalidInput(_l("Cette personne ne fait pas partie du groupe."), field="user")
+    group.memberships.remove(membership)
+    record(actor, "group.remove_member", group, user_id=user.id)
+
+
+def count_members(convention: Convention) -> int:
+    return db.session.scalar(
+        select(func.count(GroupMembership.id)).where(GroupMembership.convention_id == convention.id)
+    ) or 0

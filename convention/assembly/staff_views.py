@@ -1,0 +1,299 @@
+"""The staff area: set up the convention, its themes, working groups and calendar."""
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from convention.assembly import services
+from convention.assembly.forms import (
+    AddMemberForm,
+    ConventionForm,
+    GroupForm,
+    PhaseDatesForm,
+    ThemeForm,
+)
+from convention.assembly.models import PhaseKind, Theme, WorkingGroup
+from convention.audit.models import AuditEntry
+from convention.auth.access import staff_required
+from convention.auth.models import User
+from convention.errors import ConventionError
+from convention.extensions import db
+from convention.forms import EmptyForm
+
+bp = Blueprint("staff", __name__, url_prefix="/gestion")
+PARIS = ZoneInfo("Europe/Paris")
+
+
+@bp.before_request
+@staff_required
+def only_staff():
+    """Every page of this blueprint is for staff and administrators."""
+
+
+def _paris_day(day: date | None) -> datetime | None:
+    """A calendar day is midnight in Paris, stored as UTC."""
+    if day is None:
+        return None
+    return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(timezone.utc)
+
+
+def _paris_date(moment: datetime | None) -> date | None:
+    return moment.astimezone(PARIS).date() if moment else None
+
+
+def _form_error(form, error: ConventionError, default: str) -> None:
+    field = getattr(form, error.field or default, None) or getattr(form, default)
+    field.errors = list(field.errors) + [error.message]
+
+
+@bp.route("/")
+def dashboard():
+    convention = services.current_convention()
+    return render_template("staff/dashboard.html", convention=convention,
+                           calendar=services.calendar(convention),
+                           member_count=services.count_members(convention))
+
+
+@bp.route("/convention", methods=["GET", "POST"])
+def edit_convention():
+    convention = services.current_convention()
+    form = ConventionForm(obj=convention)
+    if form.validate_on_submit():
+        try:
+            services.update_convention(current_user, convention, title=form.title.data,
+                                       question=form.question.data,
+                                       description=form.description.data or "",
+                                       authority=form.authority.data or "")
+        except ConventionError as error:
+            _form_error(form, error, "question")
+        else:
+            db.session.commit()
+            flash(_("La présentation de la convention est enregistrée."), "success")
+            return redirect(url_for("staff.dashboard"))
+    return render_template("staff/convention.html", form=form)
+
+
+# --- calendar ------------------------------------------------------------------------------
+
+@bp.route("/calendrier", methods=["GET", "POST"])
+def edit_calendar():
+    convention = services.current_convention()
+    forms = {}
+    for kind, phase in services.calendar(convention):
+        data = None if request.method == "POST" else {
+            "starts_on": _paris_date(phase.starts_on if phase else None),
+            "ends_on": _paris_date(phase.ends_on if phase else None),
+        }
+        forms[kind] = PhaseDatesForm(prefix=kind.value, data=data, meta={"csrf": False})
+    csrf_form = EmptyForm()
+    if request.method == "POST" and csrf_form.validate_on_submit():
+        if all(form.validate() for form in forms.values()):
+            try:
+                for kind, form in forms.items():
+                    services.set_phase_dates(current_user, convention, kind,
+                                             _paris_day(form.starts_on.data),
+                                             _paris_day(form.ends_on.data))
+            except ConventionError as error:
+                db.session.rollback()
+                flash(error.message, "error")
+            else:
+                db.session.commit()
+                flash(_("Le calendrier est enregistré."), "success")
+                return redirect(url_for("staff.edit_calendar"))
+        else:
+            flash(_("Le calendrier n'a pas été enregistré : corrigez les dates signalées."),
+                  "error")
+    return render_template("staff/calendar.html", forms=forms, csrf_form=csrf_form,
+                           convention=convention)
+
+
+@bp.route("/phase-suivante", methods=["GET", "POST"])
+def open_next_phase():
+    """Opening a phase cannot be undone, so it has its own confirmation page."""
+    convention = services.current_convention()
+    upcoming = services.next_phase(convention)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            expected = PhaseKind(request.form.get("expected", ""))
+        except ValueError:
+            abort(400)
+        try:
+            phase = services.open_next_phase(current_user, convention, expected=expected)
+        except ConventionError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("La phase « %(phase)s » est ouverte.", phase=phase.kind.label), "success")
+        return redirect(url_for("staff.dashboard"))
+    return render_template("staff/open_phase.html", convention=convention, upcoming=upcoming,
+                           form=form)
+
+
+# --- themes --------------------------------------------------------------------------------
+
+@bp.route("/themes", methods=["GET", "POST"])
+def themes():
+    convention = services.current_convention()
+    form = ThemeForm()
+    if form.validate_on_submit():
+        try:
+            services.add_theme(current_user, convention, form.name.data, form.description.data or "")
+        except ConventionError as error:
+            _form_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash(_("Le thème « %(name)s » est ajouté.", name=form.name.data.strip()), "success")
+            return redirect(url_for("staff.themes"))
+    return render_template("staff/themes.html", convention=convention, form=form,
+                           delete_form=EmptyForm())
+
+
+@bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
+def edit_theme(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    form = ThemeForm(obj=theme)
+    if form.validate_on_submit():
+        try:
+            services.update_theme(current_user, theme, form.name.data, form.description.data or "")
+        except ConventionError as error:
+            _form_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash(_("Le thème est enregistré."), "success")
+            return redirect(url_for("staff.themes"))
+    return render_template("staff/theme_edit.html", theme=theme, form=form)
+
+
+@bp.route("/themes/<int:theme_id>/supprimer", methods=["GET", "POST"])
+def delete_theme(theme_id: int):
+    theme = db.get_or_404(Theme, theme_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        name = theme.name
+        try:
+            services.delete_theme(current_user, theme)
+        except ConventionError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Le thème « %(name)s » est supprimé.", name=name), "success")
+        return redirect(url_for("staff.themes"))
+    return render_template("staff/confirm.html", form=form,
+                           title=_("Supprimer le thème « %(name)s » ?", name=theme.name),
+                           warning=_("Cette suppression est définitive."),
+                           confirm_label=_("Supprimer définitivement"),
+                           cancel_url=url_for("staff.themes"))
+
+
+# --- working groups ------------------------------------------------------------------------
+
+def _group_choices(form: GroupForm, convention) -> None:
+    form.theme.choices = [(0, _("— Aucun —"))] + [(t.id, t.name) for t in convention.themes]
+    form.facilitator.choices = [(0, _("— Aucun·e —"))] + [
+        (u.id, u.display_name) for u in services.facilitators()
+    ]
+
+
+def _group_form_values(form: GroupForm):
+    theme = db.session.get(Theme, form.theme.data) if form.theme.data else None
+    facilitator = db.session.get(User, form.facilitator.data) if form.facilitator.data else None
+    return form.name.data, theme, facilitator
+
+
+@bp.route("/groupes", methods=["GET", "POST"])
+def groups():
+    convention = services.current_convention()
+    form = GroupForm()
+    _group_choices(form, convention)
+    if form.validate_on_submit():
+        try:
+            services.add_group(current_user, convention, *_group_form_values(form))
+        except ConventionError as error:
+            _form_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash(_("Le groupe « %(name)s » est créé.", name=form.name.data.strip()), "success")
+            return redirect(url_for("staff.groups"))
+    return render_template("staff/groups.html", groups=services.groups_with_members(convention),
+                           form=form)
+
+
+def _add_member_form(convention) -> AddMemberForm:
+    form = AddMemberForm(prefix="add")
+    form.user.choices = [(0, _("— Choisissez —"))] + [
+        (u.id, f"{u.display_name} ({u.commune.name if u.commune else '—'})")
+        for u in services.members_without_group(convention)
+    ]
+    return form
+
+
+@bp.route("/groupes/<int:group_id>", methods=["GET", "POST"])
+def edit_group(group_id: int):
+    group = db.get_or_404(WorkingGroup, group_id)
+    form = GroupForm(data={"name": group.name, "theme": group.theme_id or 0,
+                           "facilitator": group.facilitator_id or 0})
+    _group_choices(form, group.convention)
+    if form.validate_on_submit():
+        try:
+            services.update_group(current_user, group, *_group_form_values(form))
+        except ConventionError as error:
+            db.session.rollback()
+            _form_error(form, error, "name")
+        else:
+            db.session.commit()
+            flash(_("Le groupe est enregistré."), "success")
+            return redirect(url_for("staff.edit_group", group_id=group.id))
+    return render_template("staff/group_edit.html", group=group, form=form,
+                           add_form=_add_member_form(group.convention), remove_form=EmptyForm())
+
+
+@bp.post("/groupes/<int:group_id>/ajouter")
+def add_member(group_id: int):
+    group = db.get_or_404(WorkingGroup, group_id)
+    form = _add_member_form(group.convention)
+    if form.validate_on_submit():
+        user = db.session.get(User, form.user.data)
+        try:
+            services.add_member(current_user, group, user)
+        except ConventionError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s rejoint le groupe.", name=user.display_name), "success")
+    else:
+        for message in form.user.errors:
+            flash(message, "error")
+    return redirect(url_for("staff.edit_group", group_id=group.id))
+
+
+@bp.post("/groupes/<int:group_id>/retirer/<int:user_id>")
+def remove_member(group_id: int, user_id: int):
+    group = db.get_or_404(WorkingGroup, group_id)
+    user = db.get_or_404(User, user_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            services.remove_member(current_user, group, user)
+        except ConventionError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("%(name)s a quitté le groupe.", name=user.display_name), "success")
+    return redirect(url_for("staff.edit_group", group_id=group.id))
+
+
+# --- audit log -----------------------------------------------------------------------------
+
+@bp.route("/journal")
+def audit_log():
+    page = db.paginate(select(AuditEntry).options(selectinload(AuditEntry.actor))
+                       .order_by(AuditEntry.id.desc()), per_page=50,
+                       error_out=False)
+    return render_template("staff/audit_log.html", page=page)

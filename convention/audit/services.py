@@ -1,0 +1,30 @@
+"""Writing to the audit log."""
+from __future__ import annotations
+
+from convention.audit.models import AuditEntry
+from convention.auth.models import User
+from convention.extensions import db
+
+
+def record(actor: User | None, action: str, target: db.Model | None = None, **details) -> AuditEntry:
+    """Append one entry; it is committed with the action it describes, or not at all."""
+    if target is not None and getattr(target, "id", None) is None:
+        db.session.flush()
+    entry = AuditEntry(
+        actor=actor,
+        action=action,
+        target_type=target.__tablename__ if target is not None else "",
+        target_id=getattr(target, "id", None),
+        details={k: _plain(v) for k, v in details.items()},
+    )
+    db.session.add(entry)
+    return entry
+
+
+def _plain(value):
+    """JSON-friendly form of a detail value (enums by value, dates as ISO text)."""
+    if hasattr(value, "value") and not isinstance(value, (int, float, str)):
+        return value.value
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value

@@ -1,0 +1,1 @@
+"""Accounts, roles and sessions: registration, email confirmation, login, password reset."""

@@ -1,0 +1,143 @@
+"""Account pages: register, confirm, log in and out, reset a forgotten password."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from convention.assembly.services import get_commune, list_communes
+from convention.auth import emails, services
+from convention.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
+from convention.errors import ConventionError
+from convention.extensions import db, limiter
+from convention.forms import EmptyForm
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only follow `next` to a path on this site, never to another host."""
+    if target and target.startswith("/") and not target.startswith("//"):
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return url_for("assembly.home")
+
+
+def _login_email_key() -> str:
+    return "login:" + services.normalise_email(request.form.get("email", ""))
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/inscription", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("assembly.home"))
+    form = RegistrationForm()
+    form.commune.choices = [(0, _("— Choisissez —"))] + [(c.id, c.name) for c in list_communes()]
+    if form.validate_on_submit():
+        try:
+            user = services.register(
+                form.email.data, form.display_name.data,
+                get_commune(form.commune.data), form.password.data,
+            )
+        except ConventionError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            db.session.commit()
+            emails.send_confirmation(user)
+            login_user(user)
+            flash(_("Votre compte est créé. Un lien de confirmation a été envoyé à %(email)s.",
+                    email=user.email), "success")
+            return redirect(url_for("assembly.home"))
+    return render_template("auth/register.html", form=form)
+
+
+@bp.route("/confirmer/<token>")
+def confirm(token: str):
+    try:
+        user = services.confirm_email(token)
+    except services.InvalidToken as error:
+        flash(error.message, "error")
+        return redirect(url_for("auth.login"))
+    db.session.commit()
+    flash(_("Votre adresse électronique %(email)s est confirmée.", email=user.email), "success")
+    return redirect(url_for("assembly.home"))
+
+
+@bp.post("/confirmer/renvoyer")
+@login_required
+def resend_confirmation():
+    form = EmptyForm()
+    if form.validate_on_submit() and not current_user.is_confirmed:
+        emails.send_confirmation(current_user)
+        flash(_("Un nouveau lien de confirmation a été envoyé à %(email)s.",
+                email=current_user.email), "success")
+    return redirect(url_for("assembly.home"))
+
+
+@bp.route("/connexion", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+@limiter.limit("5 per minute", methods=["POST"], key_func=_login_email_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("assembly.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate(form.email.data, form.password.data)
+        except services.InvalidCredentials as error:
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            login_user(user, remember=form.remember.data)
+            flash(_("Vous êtes connecté·e."), "success")
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/deconnexion")
+def logout():
+    form = EmptyForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("Vous êtes déconnecté·e."), "success")
+    return redirect(url_for("assembly.home"))
+
+
+@bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])
+@limiter.limit("5 per minute;20 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = services.find_by_email(form.email.data)
+        if user is not None:
+            emails.send_password_reset(user)
+        # The same answer either way: the page must not reveal which addresses have an account.
+        flash(_("Si un compte existe pour %(email)s, un lien de réinitialisation vient d'y être "
+                "envoyé. Il est valable deux heures.", email=form.email.data), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot_password.html", form=form)
+
+
+@bp.route("/mot-de-passe/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except services.InvalidToken as error:
+            flash(error.message, "error")
+            return redirect(url_for("auth.forgot_password"))
+        except ConventionError as error:
+            form.password.errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Votre mot de passe est changé. Vous pouvez vous connecter."), "success")
+            return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

@@ -1,0 +1,8 @@
+"""The current time, in one place so tests can freeze it."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)

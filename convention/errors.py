@@ -1,0 +1,55 @@
+"""Domain errors and the HTTP error pages.
+
+Services raise subclasses of `ConventionError`; views turn them into form errors or flashes.
+"""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+
+from convention.extensions import db
+
+
+class ConfigurationError(RuntimeError):
+    """The environment does not allow the application to start safely."""
+
+
+class ConventionError(Exception):
+    """A rule of the convention was broken; `message` is shown to the person who acted."""
+
+    message = _l("Cette action n'est pas possible.")
+
+    def __init__(self, message: str | None = None, *, field: str | None = None):
+        super().__init__(message or self.message)
+        if message is not None:
+            self.message = message
+        self.field = field
+
+
+class NotAllowed(ConventionError):
+    message = _l("Vous n'avez pas les droits nécessaires pour cette action.")
+
+
+class InvalidInput(ConventionError):
+    message = _l("Les informations saisies ne sont pas valides.")
+
+
+class AlreadyExists(ConventionError):
+    message = _l("Cet élément existe déjà.")
+
+
+class WrongPhase(ConventionError):
+    message = _l("Cette action n'est pas possible dans la phase actuelle de la convention.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    def page(code: int):
+        def handler(error):
+            if code == 500:
+                db.session.rollback()
+            return render_template("errors/error.html", code=code), code
+
+        return handler
+
+    for code in (400, 403, 404, 405, 429, 500):
+        app.register_error_handler(code, page(code))

@@ -1,0 +1,37 @@
+"""Language choice: French by default, English on request; dates in Europe/Paris."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
+from flask_babel import format_date, format_datetime
+
+bp = Blueprint("i18n", __name__)
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang") if has_request_context() else None
+    if chosen in languages:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@bp.route("/langue/<code>")
+def set_language(code: str):
+    """A plain link switches the language, so it works without JavaScript."""
+    if code in current_app.config["LANGUAGES"]:
+        session["lang"] = code
+    target = request.args.get("next", "")
+    if not target.startswith("/") or target.startswith("//"):
+        target = url_for("assembly.home")
+    return redirect(target)
+
+
+def paris_datetime(value: datetime | None, fmt: str = "medium") -> str:
+    return format_datetime(value, fmt) if value else ""
+
+
+def paris_date(value: datetime | None, fmt: str = "long") -> str:
+    # format_date on a datetime converts it to the configured time zone first.
+    return format_date(value, fmt) if value else ""

@@ -1,0 +1,41 @@
+"""Sending email: through SMTP when MAIL_SERVER is set, printed to the console otherwise."""
+from __future__ import annotations
+
+import smtplib
+import sys
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+
+from flask import current_app
+
+
+def build_message(to: str, subject: str, body: str) -> EmailMessage:
+    config = current_app.config
+    message = EmailMessage()
+    message["From"] = config["MAIL_DEFAULT_SENDER"]
+    message["To"] = to
+    message["Subject"] = subject
+    message["Date"] = formatdate(localtime=False)
+    message["Message-ID"] = make_msgid(domain="convention.local")
+    message.set_content(body)
+    return message
+
+
+def send_email(to: str, subject: str, body: str) -> None:
+    """Send a plain-text email now.
+
+    Without MAIL_SERVER (development) the message is printed, so the confirmation and reset
+    links can be followed from the terminal that runs `make run`.
+    """
+    message = build_message(to, subject, body)
+    config = current_app.config
+    if not config["MAIL_SERVER"]:
+        print(f"\n----- email (MAIL_SERVER not set) -----\n{message}\n-----", file=sys.stderr)
+        return
+    smtp_class = smtplib.SMTP_SSL if config["MAIL_USE_SSL"] else smtplib.SMTP
+    with smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=20) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
+        smtp.send_message(message)

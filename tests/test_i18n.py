@@ -1,0 +1,43 @@
+from datetime import datetime, timezone
+
+from convention.assembly import services
+from convention.assembly.models import PhaseKind
+from convention.auth.models import Role
+from convention.extensions import db
+from tests import factories
+
+
+def test_french_by_default_and_english_by_the_visible_switch(client):
+    page = client.get("/inscription").text
+    assert '<html lang="fr">' in page and "Créer un compte" in page
+    assert 'href="/langue/en?next=/inscription"' in page
+
+    page = client.get("/langue/en?next=/inscription", follow_redirects=True).text
+    assert '<html lang="en">' in page
+    assert "Create an account" in page and "Email address" in page
+    assert 'href="/langue/fr?next=/inscription"' in page
+
+    page = client.get("/langue/fr?next=/inscription", follow_redirects=True).text
+    assert "Créer un compte" in page
+
+
+def test_language_switch_ignores_unknown_languages_and_foreign_targets(client):
+    response = client.get("/langue/xx?next=//evil.example")
+    assert response.headers["Location"] == "/"
+    assert '<html lang="fr">' in client.get("/").text
+
+
+def test_form_errors_are_translated(client):
+    client.get("/langue/en")
+    page = client.post("/connexion", data={"email": "nope", "password": ""}).text
+    assert "This field is required." in page
+
+
+def test_dates_are_shown_in_paris_time(client):
+    staff = factories.user(Role.STAFF)
+    convention = factories.convention(staff)
+    # 23:30 UTC on 18 October is already 19 October in Paris (UTC+2 in summer time).
+    services.set_phase_dates(staff, convention, PhaseKind.LEARNING,
+                             datetime(2027, 10, 18, 23, 30, tzinfo=timezone.utc), None)
+    db.session.commit()
+    assert "19 octobre 2027" in client.get("/").text
