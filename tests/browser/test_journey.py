@@ -1,0 +1,144 @@
+"""A resident's first visit in a real Chromium: register, confirm, log in; axe-core (RGAA 4.1
+rules) finds no violation on the home and registration pages; the layout reflows at 320 px and
+works with the keyboard alone."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from convention.assembly import demo
+from convention.config import PROJECT_ROOT
+from convention.extensions import db
+from tests.conftest import fresh_database_url, make_test_app, worker_id
+
+CHROMIUM = "/usr/bin/chromium"
+AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+RGAA_TAGS = ["RGAAv4", "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+pytestmark = [pytest.mark.browser, pytest.mark.no_db]
+
+
+def _require(condition: bool, reason: str) -> None:
+    if condition:
+        return
+    if os.environ.get("REQUIRE_BROWSER"):
+        pytest.fail(f"REQUIRE_BROWSER is set but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def live_server(tmp_path_factory, smtp_server):
+    """The app on a real port, with its own migrated database and real commits."""
+    url = fresh_database_url(tmp_path_factory.mktemp("browser"), f"browser_{worker_id()}")
+    app = make_test_app(url, smtp_server[1])
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        demo.load_demo()
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync"],
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    # bypass_csp lets axe-core be injected; the application's own pages never need it.
+    context = browser.new_context(bypass_csp=True, locale="fr-FR")
+    yield context.new_page()
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    _require(AXE.exists(), "axe-core is not installed (npm ci --prefix tests/browser)")
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", RGAA_TAGS)
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]]
+
+
+def test_register_confirm_and_log_in(page, live_server, mailbox):
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="Créer un compte").first.click()
+    page.get_by_label("Adresse électronique").fill("lucie@example.org")
+    page.get_by_label("Nom affiché").fill("Lucie")
+    page.get_by_label("Commune de résidence").select_option(label="Grabels")
+    page.get_by_label("Mot de passe", exact=True).fill("un mot de passe solide")
+    page.get_by_label("Confirmez le mot de passe").fill("un mot de passe solide")
+    page.get_by_role("button", name="Créer mon compte").click()
+    assert page.get_by_text("Un lien de confirmation a été envoyé à lucie@example.org").is_visible()
+
+    link = mailbox.link_in(mailbox.last_to("lucie@example.org"))
+    page.goto(link.replace("http://localhost", live_server))
+    assert page.get_by_text("Votre adresse électronique lucie@example.org est confirmée.").is_visible()
+
+    page.get_by_role("button", name="Se déconnecter").click()
+    page.get_by_role("link", name="Se connecter").click()
+    page.get_by_label("Adresse électronique").fill("lucie@example.org")
+    page.get_by_label("Mot de passe").fill("un mot de passe solide")
+    page.get_by_role("button", name="Se connecter").click()
+    assert page.get_by_text("Vous êtes connecté·e.").is_visible()
+    assert page.get_by_text("Lucie", exact=False).first.is_visible()
+
+
+@pytest.mark.parametrize("path", ["/", "/inscription", "/connexion"])
+def test_pages_have_no_rgaa_violation(page, live_server, path):
+    page.goto(live_server + path)
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def test_registration_errors_have_no_rgaa_violation_and_are_tied_to_fields(page, live_server):
+    page.goto(live_server + "/inscription")
+    page.get_by_role("button", name="Créer mon compte").click()
+    email = page.get_by_label("Adresse électronique")
+    assert email.get_attribute("aria-invalid") == "true"
+    described = email.get_attribute("aria-describedby")
+    assert "Ce champ est obligatoire." in page.locator(f"#{described.split()[-1]}").inner_text()
+    violations = axe_violations(page)
+    assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
+
+
+def test_home_page_reflows_at_320_pixels(page, live_server):
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server + "/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320
+    assert page.get_by_role("heading", level=1).is_visible()
+
+
+def test_skip_link_and_visible_focus_with_the_keyboard(page, live_server):
+    page.goto(live_server + "/")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("document.activeElement.textContent.trim()")
+    assert focused == "Aller au contenu"
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline == "solid"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "contenu"
