@@ -13,6 +13,7 @@ from convention.assembly import views as assembly_views
 from convention.auth import views as auth_views
 from convention.auth.access import is_manager
 from convention.auth.models import User
+from convention.proposals import views as proposals_views
 from convention.config import INSTANCE_DIR, PROJECT_ROOT, BaseConfig, settings_from_env
 from convention.errors import register_error_handlers
 from convention.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -87,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(assembly_views.bp)
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(staff_views.bp)
+    app.register_blueprint(proposals_views.bp)
     app.register_blueprint(i18n.bp)
 
 

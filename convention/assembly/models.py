@@ -195,3 +195,34 @@ class GroupMembership(db.Model):
 
     group: Mapped[WorkingGroup] = relationship(back_populates="memberships")
     user: Mapped[User] = relationship()
+
+
+class Hearing(db.Model):
+    """An expert heard by the convention, published with the interests they declared."""
+
+    __tablename__ = "hearing"
+    __table_args__ = (UniqueConstraint("convention_id", "slug"),
+                      CheckConstraint("length(title) > 0", name="title_not_empty"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"))
+    slug: Mapped[str] = mapped_column(String(80))
+    title: Mapped[str] = mapped_column(String(200))
+    expert: Mapped[str] = mapped_column(String(200))
+    expert_role: Mapped[str] = mapped_column(String(300), default="")
+    held_on: Mapped[datetime] = mapped_column(UTCDateTime())
+    summary: Mapped[str] = mapped_column(Text, default="")
+    declared_interests: Mapped[str] = mapped_column(Text, default="")
+    # One document a line: "Title | https://address" or just an address.
+    documents: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    @property
+    def document_links(self) -> list[tuple[str, str]]:
+        links = []
+        for line in self.documents.splitlines():
+            title, _, url = line.rpartition("|") if "|" in line else ("", "", line)
+            if url.strip():
+                links.append(((title or url).strip(), url.strip()))
+        return links

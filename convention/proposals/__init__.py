@@ -1,0 +1,1 @@
+"""Recommendations drafted by the working groups: versions, amendments, ideas and the trace."""

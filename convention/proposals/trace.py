@@ -1,0 +1,106 @@
+"""The trace of a recommendation: everything that happened to it, in time order.
+
+Each source is a function returning `TraceEvent`s for a recommendation. Later features (the
+members' vote, the public judgment, the official answer) add theirs with `register_source`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from convention.extensions import db
+from convention.proposals.models import Recommendation, RecommendationEvent
+
+
+@dataclass(order=True)
+class TraceEvent:
+    at: datetime
+    kind: str = field(compare=False)
+    title: str = field(compare=False)
+    detail: str = field(default="", compare=False)
+    link: str | None = field(default=None, compare=False)
+    actor: str | None = field(default=None, compare=False)
+
+
+TraceSource = Callable[[Recommendation], list[TraceEvent]]
+_sources: list[TraceSource] = []
+
+
+def register_source(source: TraceSource) -> TraceSource:
+    _sources.append(source)
+    return source
+
+
+def trace(recommendation: Recommendation) -> list[TraceEvent]:
+    events: list[TraceEvent] = []
+    for source in _sources:
+        events.extend(source(recommendation))
+    return sorted(events)
+
+
+@register_source
+def _ideas(recommendation: Recommendation) -> list[TraceEvent]:
+    return [TraceEvent(idea.created_at, "idea", _("Idée d'un habitant : « %(title)s »",
+                                                  title=idea.title),
+                       actor=idea.author.public_name)
+            for idea in recommendation.ideas]
+
+
+@register_source
+def _hearings(recommendation: Recommendation) -> list[TraceEvent]:
+    return [TraceEvent(h.held_on, "hearing", _("Audition citée : %(title)s (%(expert)s)",
+                                               title=h.title, expert=h.expert))
+            for h in recommendation.hearings]
+
+
+@register_source
+def _versions(recommendation: Recommendation) -> list[TraceEvent]:
+    return [TraceEvent(v.created_at, "version", _("Version %(n)d", n=v.number), v.note,
+                       actor=v.author.public_name if v.author else None)
+            for v in recommendation.versions]
+
+
+@register_source
+def _amendments(recommendation: Recommendation) -> list[TraceEvent]:
+    events = []
+    for a in recommendation.amendments:
+        events.append(TraceEvent(a.created_at, "amendment",
+                                 _("Amendement n° %(n)d proposé", n=a.number),
+                                 a.justification, actor=a.author.public_name))
+    return events
+
+
+EVENT_TITLES = {
+    "drafted": lambda d: _("Brouillon créé"),
+    "publish": lambda d: _("Publiée"),
+    "submit": lambda d: _("Soumise au vote des membres"),
+    "withdraw": lambda d: _("Retirée"),
+    "merge": lambda d: _("Fusionnée dans R%(n)s", n=d.get("into")),
+    "merged_from": lambda d: _("A reçu la fusion de %(ref)s", ref=d.get("source_ref")),
+    "adopt": lambda d: _("Adoptée par les membres"),
+    "reject": lambda d: _("Rejetée par les membres"),
+    "coauthor_invited": lambda d: _("Co-autrice ou co-auteur invité·e"),
+    "coauthor_joined": lambda d: _("Co-autrice ou co-auteur ajouté·e"),
+    "amendment_vote_opened": lambda d: _("Vote ouvert sur l'amendement n° %(n)s",
+                                         n=d.get("amendment")),
+    "amendment_decided": lambda d: _(
+        "Amendement n° %(n)s : %(status)s (pour %(f)s, contre %(a)s, abstention %(b)s)",
+        n=d.get("amendment"), status=d.get("status"), f=d.get("votes_for"),
+        a=d.get("votes_against"), b=d.get("votes_abstain")),
+}
+
+
+@register_source
+def _events(recommendation: Recommendation) -> list[TraceEvent]:
+    rows = db.session.scalars(
+        select(RecommendationEvent).where(RecommendationEvent.recommendation_id ==
+                                          recommendation.id)
+        .options(selectinload(RecommendationEvent.actor)))
+    return [TraceEvent(e.created_at, e.kind, EVENT_TITLES.get(e.kind, lambda d: e.kind)(e.details),
+                       e.details.get("reason", ""),
+                       actor=e.actor.public_name if e.actor else None) for e in rows]
