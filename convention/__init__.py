@@ -13,6 +13,8 @@ from convention.assembly import views as assembly_views
 from convention.auth import views as auth_views
 from convention.auth.access import is_manager
 from convention.auth.models import User
+from convention.markdown import render_markdown
+from convention.proposals import idea_views, member_views
 from convention.proposals import views as proposals_views
 from convention.config import INSTANCE_DIR, PROJECT_ROOT, BaseConfig, settings_from_env
 from convention.errors import register_error_handlers
@@ -89,12 +91,15 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_views.bp)
     app.register_blueprint(staff_views.bp)
     app.register_blueprint(proposals_views.bp)
+    app.register_blueprint(member_views.bp)
+    app.register_blueprint(idea_views.bp)
     app.register_blueprint(i18n.bp)
 
 
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["paris_datetime"] = i18n.paris_datetime
     app.jinja_env.filters["paris_date"] = i18n.paris_date
+    app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor
     def layout_values():

@@ -4,7 +4,7 @@ from logging.config import fileConfig
 from flask import current_app
 
 from convention.db_types import UTCDateTime
-from convention.proposals.search import SEARCH_OBJECTS
+from convention.proposals.search import include_in_autogenerate
 
 from alembic import context
 
@@ -53,14 +53,6 @@ def render_item(type_, obj, autogen_context):
     return False
 
 
-def include_object(obj, name, type_, reflected, compare_to):
-    """The full-text search tables exist on one database each (FTS5 on SQLite, tsvector on
-    PostgreSQL) and are created by hand in the migrations: autogenerate leaves them alone."""
-    if type_ == "table" and name and name.startswith(SEARCH_OBJECTS):
-        return False
-    return True
-
-
 def run_migrations_offline():
     """Run migrations in 'offline' mode.
 
@@ -102,7 +94,7 @@ def run_migrations_online():
 
     conf_args = current_app.extensions['migrate'].configure_args
     conf_args.setdefault("render_item", render_item)
-    conf_args.setdefault("include_object", include_object)
+    conf_args.setdefault("include_object", include_in_autogenerate)
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
 

@@ -4,11 +4,13 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 
 from convention.extensions import db
+from convention.proposals.search import include_in_autogenerate
 
 
 def test_migrations_match_the_models_with_no_drift(app):
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": include_in_autogenerate})
         assert compare_metadata(context, db.metadata) == []
 
 

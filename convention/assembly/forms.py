@@ -46,3 +46,17 @@ class PhaseDatesForm(FlaskForm):
     def validate_ends_on(self, field):
         if field.data and self.starts_on.data and field.data < self.starts_on.data:
             raise ValidationError(_l("La fin ne peut pas précéder le début."))
+
+
+class HearingForm(FlaskForm):
+    title = StringField(_l("Titre de l'audition"), validators=[DataRequired(REQUIRED), _max(200)])
+    expert = StringField(_l("Personne auditionnée"), validators=[DataRequired(REQUIRED), _max(200)])
+    expert_role = StringField(_l("Fonction ou organisme"), validators=[Optional(), _max(300)])
+    held_on = DateField(_l("Date de l'audition"), validators=[DataRequired(REQUIRED)])
+    summary = TextAreaField(_l("Résumé"), validators=[Optional(), _max(20000)],
+                            description=_l("Mise en forme Markdown possible."))
+    declared_interests = TextAreaField(_l("Liens d'intérêts déclarés"),
+                                       validators=[Optional(), _max(5000)])
+    documents = TextAreaField(
+        _l("Documents"), validators=[Optional(), _max(5000)],
+        description=_l("Un document par ligne : « Titre | https://adresse »."))

@@ -10,15 +10,16 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from convention.assembly import services
+from convention.assembly import hearings, services
 from convention.assembly.forms import (
     AddMemberForm,
     ConventionForm,
     GroupForm,
+    HearingForm,
     PhaseDatesForm,
     ThemeForm,
 )
-from convention.assembly.models import PhaseKind, Theme, WorkingGroup
+from convention.assembly.models import Hearing, PhaseKind, Theme, WorkingGroup
 from convention.audit.models import AuditEntry
 from convention.auth.access import staff_required
 from convention.auth.models import User
@@ -185,7 +186,7 @@ def delete_theme(theme_id: int):
             db.session.commit()
             flash(_("Le thème « %(name)s » est supprimé.", name=name), "success")
         return redirect(url_for("staff.themes"))
-    return render_template("staff/confirm.html", form=form,
+    return render_template("confirm.html", form=form,
                            title=_("Supprimer le thème « %(name)s » ?", name=theme.name),
                            warning=_("Cette suppression est définitive."),
                            confirm_label=_("Supprimer définitivement"),
@@ -287,6 +288,42 @@ def remove_member(group_id: int, user_id: int):
             db.session.commit()
             flash(_("%(name)s a quitté le groupe.", name=user.display_name), "success")
     return redirect(url_for("staff.edit_group", group_id=group.id))
+
+
+# --- hearings ------------------------------------------------------------------------------
+
+def _hearing_values(form: HearingForm) -> dict:
+    return {"title": form.title.data, "expert": form.expert.data,
+            "expert_role": form.expert_role.data or "", "held_on": _paris_day(form.held_on.data),
+            "summary": form.summary.data or "",
+            "declared_interests": form.declared_interests.data or "",
+            "documents": form.documents.data or ""}
+
+
+@bp.route("/auditions", methods=["GET", "POST"])
+@bp.route("/auditions/<int:hearing_id>", methods=["GET", "POST"])
+def edit_hearing(hearing_id: int | None = None):
+    convention = services.current_convention()
+    hearing = db.get_or_404(Hearing, hearing_id) if hearing_id else None
+    form = HearingForm(obj=hearing if request.method == "GET" else None)
+    if request.method == "GET" and hearing:
+        form.held_on.data = _paris_date(hearing.held_on)
+    if form.validate_on_submit():
+        try:
+            if hearing:
+                hearings.update_hearing(current_user, hearing, **_hearing_values(form))
+            else:
+                hearing = hearings.publish_hearing(current_user, convention,
+                                                   **_hearing_values(form))
+        except ConventionError as error:
+            db.session.rollback()
+            _form_error(form, error, "title")
+        else:
+            db.session.commit()
+            flash(_("L'audition « %(title)s » est publiée.", title=hearing.title), "success")
+            return redirect(url_for("staff.edit_hearing"))
+    return render_template("staff/hearings.html", form=form, hearing=hearing,
+                           hearings=hearings.published_hearings(convention))
 
 
 # --- audit log -----------------------------------------------------------------------------

@@ -1,9 +1,13 @@
 """The public pages of the convention."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, render_template
+from flask_login import current_user
+from sqlalchemy import select
 
-from convention.assembly import services
+from convention.assembly import hearings, services
+from convention.assembly.models import Hearing
+from convention.extensions import db
 
 bp = Blueprint("assembly", __name__)
 
@@ -14,10 +18,31 @@ def home():
         convention = services.current_convention()
     except services.NoConvention:
         return render_template("assembly/empty.html")
+    groups = services.groups_with_members(convention)
     return render_template(
         "assembly/home.html",
         convention=convention,
         calendar=services.calendar(convention),
         upcoming=services.next_phase(convention),
-        groups=services.groups_with_members(convention),
+        groups=groups,
+        my_groups={g.id for g in groups if current_user.is_authenticated and any(
+            m.user_id == current_user.id for m in g.memberships)},
     )
+
+
+@bp.route("/auditions")
+def hearing_index():
+    convention = services.current_convention()
+    return render_template("assembly/hearings.html",
+                           hearings=hearings.published_hearings(convention))
+
+
+@bp.route("/auditions/<slug>")
+def hearing(slug: str):
+    convention = services.current_convention()
+    found = db.session.scalar(select(Hearing).where(
+        Hearing.convention_id == convention.id, Hearing.slug == slug,
+        Hearing.published_at.is_not(None)))
+    if found is None:
+        abort(404)
+    return render_template("assembly/hearing.html", hearing=found)

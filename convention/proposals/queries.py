@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, or_, select
+from sqlalchemy import BigInteger, Select, cast, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from convention.assembly.models import Convention, GroupMembership, WorkingGroup
@@ -80,8 +80,9 @@ def listing(convention: Convention, viewer: User | None, filters: Filters) -> Se
             (Recommendation.comment_count + Recommendation.amendment_count).desc(),
             Recommendation.id.desc())
     elif filters.sort == "random":
-        statement = statement.order_by(
-            (Recommendation.id * _SHUFFLE_A + filters.seed) % _SHUFFLE_P, Recommendation.id)
+        shuffled = (cast(Recommendation.id, BigInteger) * literal(_SHUFFLE_A, BigInteger)
+                    + literal(filters.seed, BigInteger)) % literal(_SHUFFLE_P, BigInteger)
+        statement = statement.order_by(shuffled, Recommendation.id)
     else:
         statement = statement.order_by(Recommendation.updated_at.desc(),
                                        Recommendation.id.desc())

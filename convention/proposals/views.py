@@ -1,8 +1,137 @@
-"""Recommendation pages."""
+"""Reading recommendations: the list, one recommendation, its history, diffs and trace."""
 from __future__ import annotations
 
-from flask import Blueprint
+import secrets
 
-from convention.proposals import models  # noqa: F401  (the models must be known to the app)
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from convention.assembly import services as assembly
+from convention.assembly.models import Theme, WorkingGroup
+from convention.extensions import db
+from convention.forms import EmptyForm
+from convention.proposals import diff, lifecycle, queries
+from convention.proposals.models import PENDING_AMENDMENT, Status
+from convention.proposals.trace import trace
 
 bp = Blueprint("proposals", __name__)
+
+
+def viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() else None
+
+
+def load_visible(number: int):
+    """The recommendation numbered `number` if the viewer may see it, else 404."""
+    convention = assembly.current_convention()
+    recommendation = queries.by_number(convention, number)
+    if recommendation is None or not queries.can_see(viewer(), recommendation):
+        abort(404)
+    return convention, recommendation
+
+
+@bp.route("/recommandations")
+def index(theme: Theme | None = None):
+    convention = assembly.current_convention()
+    status_value = request.args.get("statut", "")
+    sort = request.args.get("tri", "recent")
+    if sort not in queries.SORTS:
+        sort = "recent"
+    seed = _int_arg("graine")
+    if sort == "random" and seed is None:
+        # A new shuffle per visit, kept in the links so the pages stay consistent.
+        return redirect(url_for(request.endpoint, **{**request.view_args, **request.args,
+                                                     "graine": secrets.randbelow(10**6)}))
+    filters = queries.Filters(
+        theme_id=theme.id if theme else _int_arg("theme"),
+        group_id=_int_arg("groupe"),
+        status=next((s for s in Status if s.value == status_value), None),
+        query=request.args.get("q", "")[:200],
+        sort=sort,
+        seed=seed or 0,
+    )
+    page = db.paginate(queries.listing(convention, viewer(), filters),
+                       per_page=queries.PER_PAGE, error_out=False)
+    groups = db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.convention_id == convention.id).order_by(WorkingGroup.name)).all()
+    return render_template("proposals/index.html", page=page, filters=filters, theme=theme,
+                           themes=convention.themes, groups=groups, statuses=list(Status),
+                           sorts=queries.SORTS, args=request.args)
+
+
+@bp.route("/themes/<slug>")
+def theme_index(slug: str):
+    convention = assembly.current_convention()
+    theme = db.session.scalar(select(Theme).where(Theme.convention_id == convention.id,
+                                                  Theme.slug == slug))
+    if theme is None:
+        abort(404)
+    return index(theme=theme)
+
+
+@bp.route("/recommandations/<int:number>")
+@bp.route("/recommandations/<int:number>-<slug>")
+def show(number: int, slug: str | None = None):
+    convention, rec = load_visible(number)
+    if slug != rec.slug:
+        return redirect(url_for("proposals.show", number=number, slug=rec.slug), 301)
+    me = viewer()
+    relations = lifecycle.relations(me, rec)
+    can = {action: lifecycle.allowed(action, me, rec, convention) for action in lifecycle.RULES}
+    invitation = next((c for c in rec.coauthors if me and c.user_id == me.id
+                       and c.accepted_at is None), None)
+    return render_template(
+        "proposals/show.html", rec=rec, convention=convention, can=can, relations=relations,
+        pending=[a for a in rec.amendments if a.status in PENDING_AMENDMENT],
+        decided=[a for a in rec.amendments if a.status not in PENDING_AMENDMENT],
+        invitation=invitation, post_button=EmptyForm())
+
+
+@bp.route("/recommandations/<int:number>/historique")
+def history(number: int):
+    _, rec = load_visible(number)
+    return render_template("proposals/history.html", rec=rec)
+
+
+@bp.route("/recommandations/<int:number>/comparer")
+def compare(number: int):
+    _, rec = load_visible(number)
+    by_number = {v.number: v for v in rec.versions}
+    last = rec.versions[-1].number
+    old = by_number.get(_int_arg("de") or max(last - 1, 1))
+    new = by_number.get(_int_arg("a") or last)
+    if old is None or new is None:
+        abort(404)
+    view = "cote" if request.args.get("vue") == "cote" else "inline"
+    return render_template("proposals/compare.html", rec=rec, old=old, new=new, view=view,
+                           fields=diff.compare(old, new))
+
+
+@bp.route("/recommandations/<int:number>/trace")
+def trace_page(number: int):
+    _, rec = load_visible(number)
+    return render_template("proposals/trace.html", rec=rec, events=trace(rec))
+
+
+@bp.route("/recommandations/<int:number>/amendements/<int:amendment_number>")
+def amendment(number: int, amendment_number: int):
+    convention, rec = load_visible(number)
+    found = next((a for a in rec.amendments if a.number == amendment_number), None)
+    if found is None:
+        abort(404)
+    me = viewer()
+    relations = lifecycle.relations(me, rec)
+    my_vote = next((v.choice for v in found.votes if me and v.user_id == me.id), None)
+    return render_template(
+        "proposals/amendment.html", rec=rec, amendment=found, convention=convention,
+        fields=diff.compare_changes(found.base_version, found.changes),
+        can_decide=lifecycle.allowed("decide_amendment", me, rec, convention),
+        can_vote="member" in relations and found.status.value == "voting",
+        is_author=bool(me and me.id == found.author_id), my_vote=my_vote,
+        post_button=EmptyForm())

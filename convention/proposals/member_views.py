@@ -1,0 +1,351 @@
+"""Writing recommendations: drafts, revisions, status changes, amendments and their votes.
+
+Each view validates its form, calls one service, commits once and redirects; a refused action
+comes back as a message next to the form or at the top of the page.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from convention.assembly import hearings as hearing_services
+from convention.assembly import services as assembly
+from convention.assembly.models import WorkingGroup
+from convention.auth.models import User
+from convention.errors import ConventionError
+from convention.extensions import db
+from convention.forms import EmptyForm
+from convention.proposals import amendments, services
+from convention.proposals.forms import (
+    AmendmentForm,
+    InviteForm,
+    MergeForm,
+    MinorityOpinionForm,
+    RecommendationForm,
+    VoteForm,
+    WithdrawForm,
+)
+from convention.proposals.models import Choice, Idea, Recommendation, Status
+from convention.proposals.views import load_visible
+
+bp = Blueprint("writing", __name__)
+
+
+@bp.before_request
+@login_required
+def only_signed_in():
+    """Every page here acts on someone's behalf."""
+
+
+def _show(rec: Recommendation):
+    return redirect(url_for("proposals.show", number=rec.number, slug=rec.slug))
+
+
+def _field_error(form, error: ConventionError, default: str) -> None:
+    field = getattr(form, error.field or "", None) or getattr(form, default, None)
+    if field is None:
+        flash(error.message, "error")
+    else:
+        field.errors = list(field.errors) + [error.message]
+
+
+def _preview(form) -> dict | None:
+    """The submitted text, to be shown rendered, when the person asked for a preview."""
+    if request.form.get("action") != "preview":
+        return None
+    return form.text_values()
+
+
+def _hearing_choices(form, convention) -> None:
+    form.hearings.choices = [(h.id, f"{h.title} ({h.expert})")
+                             for h in hearing_services.published_hearings(convention)]
+
+
+@bp.route("/groupes/<int:group_id>/recommandations/nouvelle", methods=["GET", "POST"])
+def draft(group_id: int):
+    convention = assembly.current_convention()
+    group = db.get_or_404(WorkingGroup, group_id)
+    ideas = [db.get_or_404(Idea, int(i)) for i in request.values.getlist("idee") if i.isdigit()]
+    form = RecommendationForm()
+    _hearing_choices(form, convention)
+    if request.method == "GET" and ideas:
+        form.title.data = ideas[0].title
+        form.problem.data = "\n\n".join(i.body for i in ideas)
+    preview = None
+    if form.validate_on_submit():
+        preview = _preview(form)
+        if preview is None:
+            try:
+                rec = services.draft_recommendation(
+                    current_user, convention, group, form.text_values(),
+                    hearing_ids=form.hearings.data, ideas=ideas, note=form.note.data or "")
+            except ConventionError as error:
+                db.session.rollback()
+                _field_error(form, error, "title")
+            else:
+                db.session.commit()
+                flash(_("Le brouillon %(ref)s est enregistré. Il n'est visible que par votre "
+                        "groupe jusqu'à sa publication.", ref=rec.reference), "success")
+                return _show(rec)
+    return render_template("proposals/edit.html", form=form, group=group, rec=None,
+                           preview=preview, ideas=ideas)
+
+
+@bp.route("/recommandations/<int:number>/modifier", methods=["GET", "POST"])
+def revise(number: int):
+    convention, rec = load_visible(number)
+    form = RecommendationForm(obj=rec if request.method == "GET" else None)
+    _hearing_choices(form, convention)
+    if request.method == "GET":
+        form.hearings.data = [h.id for h in rec.hearings]
+        form.note.data = ""
+    preview = None
+    if form.validate_on_submit():
+        preview = _preview(form)
+        if preview is None:
+            try:
+                services.revise(current_user, rec, convention,
+                                {**form.text_values(), "minority_opinion": rec.minority_opinion},
+                                hearing_ids=form.hearings.data, note=form.note.data or "")
+            except ConventionError as error:
+                db.session.rollback()
+                _field_error(form, error, "title")
+            else:
+                db.session.commit()
+                flash(_("Version %(n)d enregistrée.", n=rec.version_count), "success")
+                return _show(rec)
+    return render_template("proposals/edit.html", form=form, group=rec.group, rec=rec,
+                           preview=preview, ideas=rec.ideas)
+
+
+# --- status changes, each confirmed on its own page ---------------------------------------
+
+CONFIRMATIONS = {
+    "publier": ("publish", lambda: _("Publier la recommandation ?"),
+                lambda: _("Elle deviendra visible par tout le monde et les membres du groupe "
+                          "pourront l'amender. Elle ne pourra plus revenir à l'état de "
+                          "brouillon."),
+                lambda: _("Publier")),
+    "soumettre": ("submit", lambda: _("Soumettre au vote des membres ?"),
+                  lambda: _("Le texte sera figé : plus aucun amendement ne sera possible."),
+                  lambda: _("Soumettre au vote")),
+}
+
+
+@bp.route("/recommandations/<int:number>/<any(publier, soumettre):step>",
+          methods=["GET", "POST"])
+def change_status(number: int, step: str):
+    convention, rec = load_visible(number)
+    action, title, warning, label = CONFIRMATIONS[step]
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            if action == "publish":
+                services.publish(current_user, rec, convention)
+            else:
+                services.submit_to_vote(current_user, rec, convention)
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("La recommandation %(ref)s est maintenant « %(status)s ».",
+                    ref=rec.reference, status=rec.status.label), "success")
+        return _show(rec)
+    return render_template("confirm.html", form=form, title=title(), warning=warning(),
+                           confirm_label=label(), cancel_url=url_for(
+                               "proposals.show", number=rec.number, slug=rec.slug))
+
+
+@bp.route("/recommandations/<int:number>/retirer", methods=["GET", "POST"])
+def withdraw(number: int):
+    convention, rec = load_visible(number)
+    form = WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(current_user, rec, convention, form.reason.data or "")
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("La recommandation %(ref)s est retirée.", ref=rec.reference), "success")
+        return _show(rec)
+    return render_template("proposals/withdraw.html", form=form, rec=rec)
+
+
+@bp.route("/recommandations/<int:number>/fusionner", methods=["GET", "POST"])
+def merge(number: int):
+    convention, source = load_visible(number)
+    form = MergeForm(obj=source if request.method == "GET" else None)
+    form.target.choices = [(0, _("— Choisissez —"))] + [
+        (r.id, f"{r.reference} · {r.title}") for r in _published_in(convention)
+        if r.id != source.id]
+    if form.validate_on_submit():
+        target = db.session.get(Recommendation, form.target.data)
+        try:
+            services.merge(current_user, source, target, convention, form.text_values(),
+                           form.note.data or "")
+        except ConventionError as error:
+            db.session.rollback()
+            _field_error(form, error, "target")
+        else:
+            db.session.commit()
+            flash(_("%(source)s est fusionnée dans %(target)s.", source=source.reference,
+                    target=target.reference), "success")
+            return _show(target)
+    return render_template("proposals/merge.html", form=form, rec=source)
+
+
+def _published_in(convention) -> list[Recommendation]:
+    return list(db.session.scalars(db.select(Recommendation).where(
+        Recommendation.convention_id == convention.id,
+        Recommendation.status == Status.PUBLISHED).order_by(Recommendation.number)))
+
+
+@bp.route("/recommandations/<int:number>/avis-minoritaire", methods=["GET", "POST"])
+def minority_opinion(number: int):
+    convention, rec = load_visible(number)
+    form = MinorityOpinionForm(obj=rec if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            services.set_minority_opinion(current_user, rec, convention,
+                                          form.minority_opinion.data or "")
+        except ConventionError as error:
+            db.session.rollback()
+            _field_error(form, error, "minority_opinion")
+        else:
+            db.session.commit()
+            flash(_("L'avis minoritaire est enregistré."), "success")
+            return _show(rec)
+    return render_template("proposals/minority.html", form=form, rec=rec)
+
+
+# --- co-authors -------------------------------------------------------------------------
+
+@bp.post("/recommandations/<int:number>/co-auteurs")
+def invite(number: int):
+    convention, rec = load_visible(number)
+    form = InviteForm()
+    form.user.choices = [(m.user_id, "") for m in rec.group.memberships]
+    if form.validate_on_submit():
+        try:
+            services.invite_coauthor(current_user, rec, convention,
+                                     db.session.get(User, form.user.data))
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("L'invitation est envoyée."), "success")
+    else:
+        flash(_("Choisissez un membre du groupe."), "error")
+    return _show(rec)
+
+
+@bp.post("/recommandations/<int:number>/rejoindre")
+def accept(number: int):
+    _, rec = load_visible(number)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.accept_coauthorship(current_user, rec)
+        except ConventionError as error:
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Vous êtes co-autrice ou co-auteur de %(ref)s.", ref=rec.reference),
+                  "success")
+    return _show(rec)
+
+
+# --- amendments --------------------------------------------------------------------------
+
+def _amendment_or_404(rec: Recommendation, amendment_number: int):
+    found = next((a for a in rec.amendments if a.number == amendment_number), None)
+    if found is None:
+        abort(404)
+    return found
+
+
+def _amendment_page(rec, amendment):
+    return redirect(url_for("proposals.amendment", number=rec.number,
+                            amendment_number=amendment.number))
+
+
+@bp.route("/recommandations/<int:number>/amender", methods=["GET", "POST"])
+@bp.route("/recommandations/<int:number>/amendements/<int:amendment_number>/mettre-a-jour",
+          methods=["GET", "POST"])
+def amend(number: int, amendment_number: int | None = None):
+    convention, rec = load_visible(number)
+    existing = _amendment_or_404(rec, amendment_number) if amendment_number else None
+    form = AmendmentForm(obj=rec if request.method == "GET" else None)
+    if request.method == "GET" and existing:
+        for name, value in existing.changes.items():
+            getattr(form, name).data = value
+        form.justification.data = existing.justification
+    if form.validate_on_submit():
+        try:
+            if existing:
+                amendment = amendments.rebase_amendment(current_user, existing, convention,
+                                                        form.text_values(),
+                                                        form.justification.data)
+            else:
+                amendment = amendments.propose_amendment(current_user, rec, convention,
+                                                         form.text_values(),
+                                                         form.justification.data)
+        except ConventionError as error:
+            db.session.rollback()
+            _field_error(form, error, "justification")
+        else:
+            db.session.commit()
+            flash(_("L'amendement n° %(n)d est déposé.", n=amendment.number), "success")
+            return _amendment_page(rec, amendment)
+    return render_template("proposals/amend.html", form=form, rec=rec, existing=existing)
+
+
+@bp.post("/recommandations/<int:number>/amendements/<int:amendment_number>/"
+         "<any(ouvrir, decider, retirer):step>")
+def amendment_step(number: int, amendment_number: int, step: str):
+    convention, rec = load_visible(number)
+    amendment = _amendment_or_404(rec, amendment_number)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if step == "ouvrir":
+            amendments.open_vote(current_user, amendment, convention)
+            message = _("Le vote sur l'amendement n° %(n)d est ouvert.", n=amendment.number)
+        elif step == "decider":
+            amendments.decide(current_user, amendment, convention)
+            message = _("Amendement n° %(n)d : %(status)s.", n=amendment.number,
+                        status=amendment.status.label)
+        else:
+            amendments.withdraw_amendment(current_user, amendment)
+            message = _("L'amendement n° %(n)d est retiré.", n=amendment.number)
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(message, "success")
+    return _amendment_page(rec, amendment)
+
+
+@bp.post("/recommandations/<int:number>/amendements/<int:amendment_number>/voter")
+def vote(number: int, amendment_number: int):
+    convention, rec = load_visible(number)
+    amendment = _amendment_or_404(rec, amendment_number)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        flash(_("Choisissez pour, contre ou abstention."), "error")
+        return _amendment_page(rec, amendment)
+    try:
+        amendments.cast_vote(current_user, amendment, convention, Choice(form.choice.data))
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Votre vote « %(choice)s » est enregistré. Vous pouvez le changer jusqu'à la "
+                "clôture.", choice=Choice(form.choice.data).label), "success")
+    return _amendment_page(rec, amendment)
