@@ -3,6 +3,7 @@ from sqlalchemy import func, select
 from convention.assembly.models import Convention, PhaseKind, Theme, WorkingGroup
 from convention.auth.models import Role, User
 from convention.extensions import db
+from convention.proposals.models import Recommendation
 
 
 def count_role(role: Role) -> int:
@@ -28,6 +29,12 @@ def test_seed_demo_loads_the_montpellier_convention_once(runner):
         40, 2, 1)
     assert count_role(Role.CITIZEN) >= 24
     assert all(phase.starts_on for phase in convention.phases)
+    statuses = sorted(r.status.value for r in db.session.scalars(select(Recommendation)))
+    assert statuses == ["draft", "published", "published", "published", "published"]
+    registry = db.session.scalars(select(Recommendation).where(Recommendation.number == 1)).one()
+    assert [a.status.value for a in registry.amendments] == ["accepted", "rejected"]
+    assert registry.version_count == 3 and registry.minority_opinion
+    assert registry.ideas and registry.hearings
 
     again = runner.invoke(args=["seed-demo"])
     assert "nothing loaded" in again.output

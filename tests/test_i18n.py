@@ -1,4 +1,8 @@
+import re
 from datetime import datetime, timezone
+from pathlib import Path
+
+from babel.messages.pofile import read_po
 
 from convention.assembly import services
 from convention.assembly.models import PhaseKind
@@ -41,3 +45,23 @@ def test_dates_are_shown_in_paris_time(client):
                              datetime(2027, 10, 18, 23, 30, tzinfo=timezone.utc), None)
     db.session.commit()
     assert "19 octobre 2027" in client.get("/").text
+
+
+def test_every_message_has_an_english_translation_with_the_same_placeholders():
+    """An English reader never meets a French sentence, nor a broken %(name)s."""
+    po = Path(__file__).parent.parent / "convention/translations/en/LC_MESSAGES/messages.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    placeholder = re.compile(r"%\(\w+\)[sd]")
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
+        strings = message.string if isinstance(message.string, (list, tuple)) else (
+            message.string,)
+        if not all(strings):
+            problems.append(f"untranslated: {ids[0]!r}")
+        elif sorted(placeholder.findall(ids[0])) != sorted(placeholder.findall(strings[0])):
+            problems.append(f"placeholders differ: {ids[0]!r}")
+    assert problems == []

@@ -8,7 +8,7 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timezone
 
-from convention.assembly import services
+from convention.assembly import demo_content, services
 from convention.assembly.models import Commune, PhaseKind
 from convention.auth.models import Role
 from convention.auth.services import create_account
@@ -144,9 +144,12 @@ def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
                                 PASSWORDS[Role.MEMBER], role=Role.MEMBER, first_name=first,
                                 confirmed=True, commune=communes[commune])
         services.add_member(staff, groups[i % len(groups)], member)
-    for first, commune in CITIZENS:
-        create_account(_email(first, "habitant"), first, PASSWORDS[Role.CITIZEN],
-                       confirmed=True, commune=communes[commune])
+    citizens = [create_account(_email(first, "habitant"), first, PASSWORDS[Role.CITIZEN],
+                               confirmed=True, commune=communes[commune])
+                for first, commune in CITIZENS]
+    while convention.current_phase != PhaseKind.DELIBERATION:
+        services.open_next_phase(staff, convention, expected=convention.current_phase)
+    demo_content.load(convention, staff, citizens)
     while convention.current_phase != current_phase:
         services.open_next_phase(staff, convention, expected=convention.current_phase)
     # Phases already reached were opened on their planned day, not today.

@@ -108,7 +108,12 @@ def test_register_confirm_and_log_in(page, live_server, mailbox):
     assert page.get_by_text("Lucie", exact=False).first.is_visible()
 
 
-@pytest.mark.parametrize("path", ["/", "/inscription", "/connexion"])
+@pytest.mark.parametrize("path", [
+    "/", "/inscription", "/connexion", "/recommandations",
+    "/recommandations/1-publier-un-registre-des-algorithmes-utilises-par-la-metropole",
+    "/recommandations/1/historique", "/recommandations/1/comparer?de=1&a=2",
+    "/recommandations/1/comparer?de=1&a=2&vue=cote", "/recommandations/1/trace",
+    "/recommandations/1/amendements/1", "/idees", "/auditions"])
 def test_pages_have_no_rgaa_violation(page, live_server, path):
     page.goto(live_server + path)
     violations = axe_violations(page)
