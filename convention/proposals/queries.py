@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import BigInteger, Select, cast, literal, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from convention.assembly.models import Convention, GroupMembership, WorkingGroup
 from convention.auth.models import MANAGING_ROLES, User
@@ -20,6 +20,10 @@ from convention.proposals.models import (
 )
 
 SORTS = ("recent", "discussed", "random")
+LIST_COLUMNS = (Recommendation.number, Recommendation.slug, Recommendation.title,
+                Recommendation.status, Recommendation.theme_id, Recommendation.group_id,
+                Recommendation.updated_at, Recommendation.version_count,
+                Recommendation.amendment_count, Recommendation.comment_count)
 PER_PAGE = 20
 # A large prime and a multiplier: (id * A + seed) mod P shuffles ids the same way on every
 # database, and the seed (kept in the page's links) keeps pagination stable.
@@ -62,8 +66,9 @@ def listing(convention: Convention, viewer: User | None, filters: Filters) -> Se
     statement = (
         select(Recommendation)
         .where(Recommendation.convention_id == convention.id, visible_clause(viewer))
-        .options(selectinload(Recommendation.theme), selectinload(Recommendation.group),
-                 selectinload(Recommendation.author))
+        # One query for the page: many-to-one relations joined, long texts not loaded.
+        .options(load_only(*LIST_COLUMNS), joinedload(Recommendation.theme),
+                 joinedload(Recommendation.group).load_only(WorkingGroup.name))
     )
     if filters.theme_id:
         statement = statement.where(Recommendation.theme_id == filters.theme_id)
@@ -90,7 +95,9 @@ def listing(convention: Convention, viewer: User | None, filters: Filters) -> Se
 
 
 def by_number(convention: Convention, number: int) -> Recommendation | None:
-    """One recommendation with what its page shows, in a fixed number of queries."""
+    """One recommendation with what its page shows, in a fixed number of queries.
+
+    Versions are not loaded here: only the history and diff pages need them."""
     return db.session.scalar(
         select(Recommendation)
         .where(Recommendation.convention_id == convention.id, Recommendation.number == number)
@@ -99,7 +106,6 @@ def by_number(convention: Convention, number: int) -> Recommendation | None:
             selectinload(Recommendation.group).selectinload(WorkingGroup.memberships),
             selectinload(Recommendation.author),
             selectinload(Recommendation.coauthors).selectinload(CoAuthor.user),
-            selectinload(Recommendation.versions),
             selectinload(Recommendation.amendments).selectinload(Amendment.author),
             selectinload(Recommendation.hearings),
             selectinload(Recommendation.ideas).selectinload(Idea.author),
