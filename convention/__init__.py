@@ -12,7 +12,9 @@ from convention.assembly import staff_views
 from convention.assembly import views as assembly_views
 from convention.auth import views as auth_views
 from convention.auth.access import is_manager
+from convention.discussion.services import is_moderator
 from convention.auth.models import User
+from convention.discussion import views as discussion_views
 from convention.markdown import render_markdown
 from convention.proposals import idea_views, member_views
 from convention.proposals import views as proposals_views
@@ -93,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_views.bp)
     app.register_blueprint(member_views.bp)
     app.register_blueprint(idea_views.bp)
+    app.register_blueprint(discussion_views.bp)
     app.register_blueprint(i18n.bp)
 
 
@@ -106,6 +109,7 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "current_locale": i18n.select_locale(),
             "is_manager": is_manager(current_user),
+            "is_moderator": is_moderator(current_user),
             # Only signed-in people see POST buttons in the layout; visitors get no session cookie.
             "post_form": EmptyForm() if current_user.is_authenticated else None,
         }

@@ -5,14 +5,17 @@ import subprocess
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from convention.assembly import demo
 from convention.auth import services as auth_services
-from convention.auth.models import Role
+from convention.auth.models import Role, User
+from convention.clock import utcnow
+from convention.discussion import digest
 from convention.config import PROJECT_ROOT
 from convention.errors import ConventionError
 from convention.extensions import db
+from convention.mail import send_email
 
 TRANSLATIONS = PROJECT_ROOT / "convention" / "translations"
 
@@ -21,6 +24,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
+    app.cli.add_command(send_digests)
 
 
 @click.command("create-admin")
@@ -49,6 +53,25 @@ def seed_demo() -> None:
     else:
         click.echo("The database already holds data: nothing loaded.")
     click.echo(demo.accounts_table())
+
+
+@click.command("send-digests")
+def send_digests() -> None:
+    """Email each follower the day's new comments and their notifications (run daily)."""
+    now = utcnow()
+    sent = 0
+    base_url = current_app.config["BASE_URL"]
+    # Links in the emails are built as in a request to the public address.
+    with current_app.test_request_context(base_url=base_url):
+        for user_id, content in digest.pending_digests(now).items():
+            user = db.session.get(User, user_id)
+            subject, body = digest.compose(user, content, base_url)
+            send_email(user.email, subject, body)
+            digest.mark_sent(user_id, content, now)
+            # One commit per email: a failure later never sends anyone the same digest twice.
+            db.session.commit()
+            sent += 1
+    click.echo(f"{sent} digest(s) sent.")
 
 
 @click.group()

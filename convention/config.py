@@ -33,6 +33,15 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _positive_int(env, name: str, default: int) -> int:
+    raw = env.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isdigit() or int(raw) < 1:
+        raise ConfigurationError(f"{name} must be a whole number of at least 1, not {raw!r}.")
+    return int(raw)
+
+
 def settings_from_env(env: dict[str, str] | os._Environ = os.environ) -> dict:
     """Build the Flask config mapping from environment variables."""
     mode = env.get("CONVENTION_ENV", "production").strip().lower()
@@ -65,6 +74,7 @@ def settings_from_env(env: dict[str, str] | os._Environ = os.environ) -> dict:
             "MAIL_DEFAULT_SENDER", "Convention citoyenne <ne-pas-repondre@convention.example>"
         ),
         "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), not development),
+        "DISCUSSION_REPORT_THRESHOLD": _positive_int(env, "DISCUSSION_REPORT_THRESHOLD", 3),
         "REMEMBER_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), not development),
     }
 
@@ -88,5 +98,6 @@ class BaseConfig:
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536
     ARGON2_PARALLELISM = 4
+    DISCUSSION_REPORT_THRESHOLD = 3
     EMAIL_CONFIRMATION_MAX_AGE = 48 * 3600
     PASSWORD_RESET_MAX_AGE = 2 * 3600

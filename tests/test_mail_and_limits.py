@@ -45,7 +45,9 @@ def test_login_rate_limit_is_shared_through_redis(app, smtp_server):
     email = f"redis-{uuid.uuid4().hex}@example.org"
     factories.user(email=email)
     db.session.commit()
-    settings = {"RATELIMIT_STORAGE_URI": url, "REDIS_URL": url}
+    # Its own key prefix: other test runs on this machine share the Redis server.
+    settings = {"RATELIMIT_STORAGE_URI": url, "REDIS_URL": url,
+                "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
     try:
         first = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1], **settings)
         statuses = [factories.login(first.test_client(), email, "wrong password!", follow=False)

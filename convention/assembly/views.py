@@ -7,6 +7,8 @@ from sqlalchemy import select
 
 from convention.assembly import hearings, services
 from convention.assembly.models import Hearing
+from convention.discussion.context import thread_context
+from convention.discussion.models import TargetKind
 from convention.extensions import db
 
 bp = Blueprint("assembly", __name__)
@@ -45,4 +47,6 @@ def hearing(slug: str):
         Hearing.published_at.is_not(None)))
     if found is None:
         abort(404)
-    return render_template("assembly/hearing.html", hearing=found)
+    viewer = current_user if current_user.is_authenticated else None
+    return render_template("assembly/hearing.html", hearing=found,
+                           d=thread_context(convention, TargetKind.HEARING, found.id, viewer))

@@ -1,7 +1,7 @@
 """Citizen ideas: residents post them on a theme; members take them up."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -9,6 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from convention.assembly import services as assembly
 from convention.assembly.models import GroupMembership, PhaseKind, Theme
+from convention.discussion.context import thread_context
+from convention.discussion.models import TargetKind
 from convention.errors import ConventionError
 from convention.extensions import db, limiter
 from convention.proposals import services
@@ -59,3 +61,14 @@ def index():
         "proposals/ideas.html", page=page, form=form, theme_id=theme_id,
         themes=convention.themes, my_group=my_group,
         open_for_ideas=convention.current_phase == PhaseKind.DELIBERATION)
+
+
+@bp.route("/idees/<int:idea_id>")
+def show(idea_id: int):
+    convention = assembly.current_convention()
+    idea = db.get_or_404(Idea, idea_id)
+    if idea.convention_id != convention.id:
+        abort(404)
+    viewer = current_user if current_user.is_authenticated else None
+    return render_template("proposals/idea.html", idea=idea,
+                           d=thread_context(convention, TargetKind.IDEA, idea.id, viewer))

@@ -117,11 +117,13 @@ class Recommendation(RecommendationText, db.Model):
     __tablename__ = "recommendation"
     __table_args__ = (
         UniqueConstraint("convention_id", "number"),
-        UniqueConstraint("convention_id", "slug"),
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         CheckConstraint("comment_count >= 0", name="comment_count_not_negative"),
         CheckConstraint("amendment_count >= 0", name="amendment_count_not_negative"),
-        Index("ix_recommendation_listing", "convention_id", "status", "updated_at"),
+        # The list's count, filters and orders read narrow indexes, not the wide rows.
+        Index("ix_recommendation_listing", "convention_id", "status", "id"),
+        Index("ix_recommendation_recent", "convention_id", "updated_at", "id"),
+        Index("ix_recommendation_discussed", "convention_id", "comment_count", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

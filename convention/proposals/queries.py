@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Select, cast, literal, or_, select
+from sqlalchemy import BigInteger, cast, func, literal, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from convention.assembly.models import Convention, GroupMembership, WorkingGroup
@@ -61,15 +61,39 @@ def can_see(viewer: User | None, recommendation: Recommendation) -> bool:
         m.user_id == viewer.id for m in recommendation.group.memberships)
 
 
-def listing(convention: Convention, viewer: User | None, filters: Filters) -> Select:
-    """The select the list page paginates; its query count does not depend on the data."""
-    statement = (
-        select(Recommendation)
-        .where(Recommendation.convention_id == convention.id, visible_clause(viewer))
-        # One query for the page: many-to-one relations joined, long texts not loaded.
-        .options(load_only(*LIST_COLUMNS), joinedload(Recommendation.theme),
-                 joinedload(Recommendation.group).load_only(WorkingGroup.name))
-    )
+@dataclass
+class Page:
+    """One page of a list, with what the pagination links need."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def _filtered(convention: Convention, viewer: User | None, filters: Filters, *columns):
+    statement = select(*columns).where(Recommendation.convention_id == convention.id,
+                                       visible_clause(viewer))
     if filters.theme_id:
         statement = statement.where(Recommendation.theme_id == filters.theme_id)
     if filters.group_id:
@@ -80,18 +104,34 @@ def listing(convention: Convention, viewer: User | None, filters: Filters) -> Se
         ids = search.matching_ids(filters.query)
         if ids is not None:
             statement = statement.where(Recommendation.id.in_(ids))
+    return statement
+
+
+def _order(filters: Filters) -> tuple:
     if filters.sort == "discussed":
-        statement = statement.order_by(
-            (Recommendation.comment_count + Recommendation.amendment_count).desc(),
-            Recommendation.id.desc())
-    elif filters.sort == "random":
+        return Recommendation.comment_count.desc(), Recommendation.id.desc()
+    if filters.sort == "random":
         shuffled = (cast(Recommendation.id, BigInteger) * literal(_SHUFFLE_A, BigInteger)
                     + literal(filters.seed, BigInteger)) % literal(_SHUFFLE_P, BigInteger)
-        statement = statement.order_by(shuffled, Recommendation.id)
-    else:
-        statement = statement.order_by(Recommendation.updated_at.desc(),
-                                       Recommendation.id.desc())
-    return statement
+        return shuffled, Recommendation.id
+    return Recommendation.updated_at.desc(), Recommendation.id.desc()
+
+
+def list_page(convention: Convention, viewer: User | None, filters: Filters,
+              page: int = 1) -> Page:
+    """One page of the list in three queries whatever the size of the convention: the count
+    and the page's ids come from narrow indexes, then only those rows are read."""
+    page = max(page, 1)
+    total = db.session.scalar(_filtered(convention, viewer, filters, func.count()))
+    ids = list(db.session.scalars(
+        _filtered(convention, viewer, filters, Recommendation.id).order_by(*_order(filters))
+        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
+    rows = {r.id: r for r in db.session.scalars(
+        select(Recommendation).where(Recommendation.id.in_(ids))
+        # Many-to-one relations joined, long texts not loaded.
+        .options(load_only(*LIST_COLUMNS), joinedload(Recommendation.theme),
+                 joinedload(Recommendation.group).load_only(WorkingGroup.name)))} if ids else {}
+    return Page([rows[i] for i in ids], page, PER_PAGE, total or 0)
 
 
 def by_number(convention: Convention, number: int) -> Recommendation | None:

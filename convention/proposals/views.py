@@ -10,6 +10,8 @@ from sqlalchemy import select
 from convention.assembly import services as assembly
 from convention.assembly.models import Theme, WorkingGroup
 from convention.extensions import db
+from convention.discussion.context import thread_context
+from convention.discussion.models import TargetKind
 from convention.forms import EmptyForm
 from convention.proposals import diff, lifecycle, queries
 from convention.proposals.models import PENDING_AMENDMENT, Status
@@ -56,8 +58,7 @@ def index(theme: Theme | None = None):
         sort=sort,
         seed=seed or 0,
     )
-    page = db.paginate(queries.listing(convention, viewer(), filters),
-                       per_page=queries.PER_PAGE, error_out=False)
+    page = queries.list_page(convention, viewer(), filters, _int_arg("page") or 1)
     groups = db.session.scalars(select(WorkingGroup).where(
         WorkingGroup.convention_id == convention.id).order_by(WorkingGroup.name)).all()
     return render_template("proposals/index.html", page=page, filters=filters, theme=theme,
@@ -88,6 +89,7 @@ def show(number: int, slug: str | None = None):
                        and c.accepted_at is None), None)
     return render_template(
         "proposals/show.html", rec=rec, convention=convention, can=can, relations=relations,
+        d=thread_context(convention, TargetKind.RECOMMENDATION, rec.id, me),
         pending=[a for a in rec.amendments if a.status in PENDING_AMENDMENT],
         decided=[a for a in rec.amendments if a.status not in PENDING_AMENDMENT],
         invitation=invitation, post_button=EmptyForm())

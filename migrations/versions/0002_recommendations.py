@@ -88,11 +88,12 @@ def upgrade():
     sa.ForeignKeyConstraint(['theme_id'], ['theme.id'], name=op.f('fk_recommendation_theme_id_theme'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendation')),
     sa.UniqueConstraint('convention_id', 'number', name=op.f('uq_recommendation_convention_id_number')),
-    sa.UniqueConstraint('convention_id', 'slug', name=op.f('uq_recommendation_convention_id_slug'))
     )
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_recommendation_group_id'), ['group_id'], unique=False)
-        batch_op.create_index('ix_recommendation_listing', ['convention_id', 'status', 'updated_at'], unique=False)
+        batch_op.create_index('ix_recommendation_listing', ['convention_id', 'status', 'id'], unique=False)
+        batch_op.create_index('ix_recommendation_recent', ['convention_id', 'updated_at', 'id'], unique=False)
+        batch_op.create_index('ix_recommendation_discussed', ['convention_id', 'comment_count', 'id'], unique=False)
         batch_op.create_index(batch_op.f('ix_recommendation_theme_id'), ['theme_id'], unique=False)
 
     op.create_table('coauthor',
@@ -236,6 +237,8 @@ def downgrade():
     op.drop_table('coauthor')
     with op.batch_alter_table('recommendation', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_recommendation_theme_id'))
+        batch_op.drop_index('ix_recommendation_recent')
+        batch_op.drop_index('ix_recommendation_discussed')
         batch_op.drop_index('ix_recommendation_listing')
         batch_op.drop_index(batch_op.f('ix_recommendation_group_id'))
 

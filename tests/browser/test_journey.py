@@ -4,79 +4,20 @@ works with the keyboard alone."""
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import threading
 from pathlib import Path
 
 import pytest
-from flask_migrate import upgrade
-from werkzeug.serving import make_server
 
-from convention.assembly import demo
-from convention.config import PROJECT_ROOT
-from convention.extensions import db
-from tests.conftest import fresh_database_url, make_test_app, worker_id
+from tests.browser.conftest import require
 
-CHROMIUM = "/usr/bin/chromium"
 AXE = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
 RGAA_TAGS = ["RGAAv4", "wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_db]
 
 
-def _require(condition: bool, reason: str) -> None:
-    if condition:
-        return
-    if os.environ.get("REQUIRE_BROWSER"):
-        pytest.fail(f"REQUIRE_BROWSER is set but {reason}")
-    pytest.skip(reason)
-
-
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory, smtp_server):
-    """The app on a real port, with its own migrated database and real commits."""
-    url = fresh_database_url(tmp_path_factory.mktemp("browser"), f"browser_{worker_id()}")
-    app = make_test_app(url, smtp_server[1])
-    with app.app_context():
-        upgrade(directory=str(PROJECT_ROOT / "migrations"))
-        demo.load_demo()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    _require(Path(CHROMIUM).exists(), f"{CHROMIUM} is not installed (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    # bypass_csp lets axe-core be injected; the application's own pages never need it.
-    context = browser.new_context(bypass_csp=True, locale="fr-FR")
-    yield context.new_page()
-    context.close()
-
-
 def axe_violations(page) -> list[dict]:
-    _require(AXE.exists(), "axe-core is not installed (npm ci --prefix tests/browser)")
+    require(AXE.exists(), "axe-core is not installed (npm ci --prefix tests/browser)")
     page.add_script_tag(content=AXE.read_text())
     result = page.evaluate(
         "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", RGAA_TAGS)
@@ -85,7 +26,7 @@ def axe_violations(page) -> list[dict]:
 
 
 def test_register_confirm_and_log_in(page, live_server, mailbox):
-    page.goto(live_server + "/")
+    page.goto(live_server.url + "/")
     page.get_by_role("link", name="Créer un compte").first.click()
     page.get_by_label("Adresse électronique").fill("lucie@example.org")
     page.get_by_label("Nom affiché").fill("Lucie")
@@ -96,7 +37,7 @@ def test_register_confirm_and_log_in(page, live_server, mailbox):
     assert page.get_by_text("Un lien de confirmation a été envoyé à lucie@example.org").is_visible()
 
     link = mailbox.link_in(mailbox.last_to("lucie@example.org"))
-    page.goto(link.replace("http://localhost", live_server))
+    page.goto(link.replace("http://localhost", live_server.url))
     assert page.get_by_text("Votre adresse électronique lucie@example.org est confirmée.").is_visible()
 
     page.get_by_role("button", name="Se déconnecter").click()
@@ -115,13 +56,13 @@ def test_register_confirm_and_log_in(page, live_server, mailbox):
     "/recommandations/1/comparer?de=1&a=2&vue=cote", "/recommandations/1/trace",
     "/recommandations/1/amendements/1", "/idees", "/auditions"])
 def test_pages_have_no_rgaa_violation(page, live_server, path):
-    page.goto(live_server + path)
+    page.goto(live_server.url + path)
     violations = axe_violations(page)
     assert violations == [], json.dumps(violations, indent=1, ensure_ascii=False)
 
 
 def test_registration_errors_have_no_rgaa_violation_and_are_tied_to_fields(page, live_server):
-    page.goto(live_server + "/inscription")
+    page.goto(live_server.url + "/inscription")
     page.get_by_role("button", name="Créer mon compte").click()
     email = page.get_by_label("Adresse électronique")
     assert email.get_attribute("aria-invalid") == "true"
@@ -133,13 +74,13 @@ def test_registration_errors_have_no_rgaa_violation_and_are_tied_to_fields(page,
 
 def test_home_page_reflows_at_320_pixels(page, live_server):
     page.set_viewport_size({"width": 320, "height": 640})
-    page.goto(live_server + "/")
+    page.goto(live_server.url + "/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
     assert page.get_by_role("heading", level=1).is_visible()
 
 
 def test_skip_link_and_visible_focus_with_the_keyboard(page, live_server):
-    page.goto(live_server + "/")
+    page.goto(live_server.url + "/")
     page.keyboard.press("Tab")
     focused = page.evaluate("document.activeElement.textContent.trim()")
     assert focused == "Aller au contenu"

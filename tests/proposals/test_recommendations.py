@@ -54,6 +54,11 @@ def test_drafting_happens_during_deliberation_only(world):
         world.draft()
 
 
+def test_two_recommendations_may_share_a_title(world):
+    first, second = world.draft(title="Former les agents"), world.draft(title="Former les agents")
+    assert first.slug == second.slug and (first.number, second.number) == (1, 2)
+
+
 def test_every_save_creates_a_version_and_only_authors_revise_a_draft(world):
     rec = world.draft()
     services.revise(world.members[0], rec, world.convention,

@@ -1,0 +1,1 @@
+"""Discussion threads on recommendations, ideas and hearings, and their moderation."""

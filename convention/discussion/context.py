@@ -1,0 +1,39 @@
+"""What a page needs to show the discussion of its recommendation, idea or hearing."""
+from __future__ import annotations
+
+from flask import request
+
+from convention.assembly.models import Convention
+from convention.auth.models import User
+from convention.discussion import queries, services
+from convention.discussion.forms import CommentForm
+from convention.discussion.models import Stance, TargetKind
+from convention.forms import EmptyForm
+
+
+def thread_context(convention: Convention, kind: TargetKind, target_id: int,
+                   viewer: User | None) -> dict:
+    thread = services.find_thread(kind, target_id)
+    view = "colonnes" if request.args.get("vue") == "colonnes" else "conversation"
+    sort = request.args.get("tri", "oldest")
+    page = request.args.get("page", 1, type=int)
+    context = {"kind": kind.value, "target_id": target_id, "view": view,
+               "comment_form": CommentForm(formdata=None), "button": EmptyForm(),
+               "is_moderator": services.is_moderator(viewer),
+               "following": services.is_following(viewer, thread),
+               "members_only": bool(thread and thread.members_only),
+               "can_reserve": services.is_moderator(viewer)
+               and convention.current_phase in services.MEMBERS_ONLY_PHASES}
+    if view == "colonnes":
+        context["for_page"] = queries.load_page(thread, viewer, sort, page, Stance.FOR)
+        context["against_page"] = queries.load_page(thread, viewer, sort, page, Stance.AGAINST)
+        context["discussion"] = context["for_page"]
+    else:
+        context["discussion"] = queries.load_page(thread, viewer, sort, page)
+    context["cannot_post"] = None
+    if viewer is not None:
+        try:
+            services.check_can_post(viewer, thread)
+        except services.NotAllowed as error:
+            context["cannot_post"] = error.message
+    return context
