@@ -55,7 +55,7 @@ db-check: install
 	$(DEV_ENV) $(BIN)/flask db check
 
 bench: install-dev ## run every benchmark (each prints a table and one line of JSON)
-	@for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
+	@for script in bench/[!_]*.py; do echo "== $$script"; $(BIN)/python $$script $(BENCH_ARGS) || exit 1; done
 
 clean:
 	rm -rf $(VENV) tests/browser/node_modules $(MO)

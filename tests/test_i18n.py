@@ -2,6 +2,7 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.pofile import read_po
 
 from convention.assembly import services
@@ -65,3 +66,19 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders():
         elif sorted(placeholder.findall(ids[0])) != sorted(placeholder.findall(strings[0])):
             problems.append(f"placeholders differ: {ids[0]!r}")
     assert problems == []
+
+
+def test_every_message_in_the_code_is_in_the_english_catalogue():
+    """A string added to a template or a module without updating the catalogue would show
+    in French on the English site: run `make translations-update` and translate it."""
+    root = Path(__file__).parent.parent
+    method_map = [("convention/**.py", "python"), ("templates/**.html", "jinja2"),
+                  ("templates/**.txt", "jinja2")]
+    extracted = set()
+    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+            root, method_map, keywords={**DEFAULT_KEYWORDS, "_l": None}):
+        extracted.add(message if isinstance(message, str) else message[0])
+    with (root / "convention/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    known = {m.id if isinstance(m.id, str) else m.id[0] for m in catalog if m.id}
+    assert sorted(extracted - known) == []
