@@ -1,7 +1,7 @@
 """Convention: a platform for local citizen conventions."""
 from __future__ import annotations
 
-from flask import Flask, flash, redirect, request, url_for
+from flask import Flask, flash, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
@@ -18,6 +18,8 @@ from convention.discussion import views as discussion_views
 from convention.markdown import render_markdown
 from convention.proposals import idea_views, member_views
 from convention.proposals import views as proposals_views
+from convention.publication import staff_views as publication_staff_views
+from convention.publication import views as publication_views
 from convention.config import INSTANCE_DIR, PROJECT_ROOT, BaseConfig, settings_from_env
 from convention.errors import register_error_handlers
 from convention.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -96,6 +98,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(member_views.bp)
     app.register_blueprint(idea_views.bp)
     app.register_blueprint(discussion_views.bp)
+    app.register_blueprint(publication_views.bp)
+    app.register_blueprint(publication_staff_views.bp)
     app.register_blueprint(i18n.bp)
 
 
@@ -111,5 +115,6 @@ def register_template_helpers(app: Flask) -> None:
             "is_manager": is_manager(current_user),
             "is_moderator": is_moderator(current_user),
             # Only signed-in people see POST buttons in the layout; visitors get no session cookie.
-            "post_form": EmptyForm() if current_user.is_authenticated else None,
+            "post_form": EmptyForm() if has_request_context()
+            and current_user.is_authenticated else None,
         }

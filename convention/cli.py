@@ -16,6 +16,7 @@ from convention.config import PROJECT_ROOT
 from convention.errors import ConventionError
 from convention.extensions import db
 from convention.mail import send_email
+from convention.publication import jobs
 
 TRANSLATIONS = PROJECT_ROOT / "convention" / "translations"
 
@@ -25,6 +26,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
     app.cli.add_command(send_digests)
+    app.cli.add_command(exports_worker)
 
 
 @click.command("create-admin")
@@ -72,6 +74,16 @@ def send_digests() -> None:
             db.session.commit()
             sent += 1
     click.echo(f"{sent} digest(s) sent.")
+
+
+@click.command("exports-worker")
+@click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
+def exports_worker(burst: bool) -> None:
+    """Prepare report exports queued by staff (needs REDIS_URL)."""
+    redis_url = current_app.config.get("REDIS_URL")
+    if not redis_url:
+        raise click.ClickException("REDIS_URL is not set: exports are prepared in the request.")
+    jobs.work(redis_url, burst=burst)
 
 
 @click.group()

@@ -56,11 +56,12 @@ class ActiveContent(HTMLParser):
 
     @staticmethod
     def _own(tag, attributes) -> bool:
-        """The layout's own stylesheet, icon, script and POST forms."""
+        """The layout's own stylesheet, icon, feed link, script and POST forms."""
         if tag == "script":
             return attributes.get("src", "").startswith("/static/")
-        if tag == "link":
-            return attributes.get("href", "").startswith("/static/")
+        if tag == "link":  # the stylesheet, the icon and the Atom feed of the page
+            href = attributes.get("href", "")
+            return href.startswith("/") and not href.startswith("//")
         if tag in {"meta", "form"}:
             return True
         return False

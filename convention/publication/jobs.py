@@ -1,0 +1,85 @@
+"""Preparing exports: in an RQ worker when Redis is configured, in the request otherwise.
+
+The job row records its progress stages, so the staff member waiting sees them; the file is
+kept in the job row and only its requester may download it.
+"""
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app
+from redis import Redis
+from rq import Queue, SimpleWorker
+
+from convention.assembly.models import Convention
+from convention.auth.models import User
+from convention.clock import utcnow
+from convention.extensions import db
+from convention.publication.models import ExportJob, JobStatus
+from convention.publication.renderers import RENDERERS, render
+from convention.publication.report import build_report
+
+QUEUE = "convention-exports"
+
+
+def create_job(actor: User, convention: Convention, fmt: str) -> ExportJob:
+    if fmt not in RENDERERS:
+        raise ValueError(fmt)
+    job = ExportJob(id=str(uuid.uuid4()), convention_id=convention.id,
+                    requested_by_id=actor.id, format=fmt, status=JobStatus.QUEUED,
+                    progress=0, stage="en attente")
+    db.session.add(job)
+    return job
+
+
+def _set(job: ExportJob, progress: int, stage: str, status: JobStatus = JobStatus.RUNNING):
+    job.progress, job.stage, job.status = progress, stage, status
+    db.session.commit()
+
+
+def run_job(job_id: str) -> None:
+    """Do the export; run in the worker (inside an app context) or in the request."""
+    # Rendering builds links; in the worker they are built as for the public address.
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        _run(job_id)
+
+
+def _run(job_id: str) -> None:
+    job = db.session.get(ExportJob, job_id)
+    convention = db.session.get(Convention, job.convention_id)
+    try:
+        _set(job, 10, "lecture des recommandations")
+        report = build_report(convention, include_unpublished_answers=True)
+        _set(job, 50, f"mise en forme ({job.format.upper()})")
+        job.content = render(report, job.format)
+        job.finished_at = utcnow()
+        _set(job, 100, "terminé", JobStatus.DONE)
+    except Exception as error:  # the staff member sees the failure instead of waiting forever
+        db.session.rollback()
+        job = db.session.get(ExportJob, job_id)
+        job.error = str(error)[:500]
+        job.finished_at = utcnow()
+        _set(job, 100, "échec", JobStatus.FAILED)
+        raise
+
+
+def enqueue(job: ExportJob) -> None:
+    """Hand the job to the worker when Redis is configured; otherwise do it now."""
+    db.session.commit()
+    redis_url = current_app.config.get("REDIS_URL")
+    if redis_url:
+        queue(redis_url).enqueue(run_job, job.id, job_timeout=600)
+    else:
+        run_job(job.id)
+
+
+def queue(redis_url: str) -> Queue:
+    return Queue(QUEUE, connection=Redis.from_url(redis_url))
+
+
+def work(redis_url: str, *, burst: bool = False) -> None:
+    """Run the worker in this process and its app context (`flask exports-worker`).
+
+    A SimpleWorker does not fork, so jobs use this process's application and database pool.
+    """
+    SimpleWorker([queue(redis_url)], connection=Redis.from_url(redis_url)).work(burst=burst)

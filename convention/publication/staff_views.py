@@ -1,0 +1,191 @@
+"""Staff pages: draft exports with progress, publishing editions, answers and follow-up."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from convention.assembly import services as assembly
+from convention.auth.access import staff_required
+from convention.errors import ConventionError
+from convention.extensions import db
+from convention.forms import EmptyForm
+from convention.mail import send_email
+from convention.proposals.models import Recommendation
+from convention.publication import jobs, services
+from convention.publication.forms import AnswerForm, FollowUpForm
+from convention.publication.models import AnswerKind, ExportJob, JobStatus
+from convention.publication.renderers import RENDERERS
+from convention.publication.report import adopted_recommendations
+
+bp = Blueprint("publication_staff", __name__, url_prefix="/gestion/publication")
+
+
+@bp.before_request
+@staff_required
+def only_staff():
+    """Drafts, answers and follow-up are for staff and administrators."""
+
+
+@bp.route("/")
+def dashboard():
+    convention = assembly.current_convention()
+    recs = adopted_recommendations(convention)
+    answers = services.answers_by_recommendation(recs)
+    return render_template("publication/staff_dashboard.html", editions=services.editions(
+        convention), formats=list(RENDERERS), button=EmptyForm(), recs=recs, answers=answers,
+        unpublished=[a for a in answers.values() if a.published_at is None])
+
+
+@bp.post("/exports")
+def start_export():
+    convention = assembly.current_convention()
+    fmt = request.form.get("format", "")
+    if fmt not in RENDERERS or not EmptyForm().validate_on_submit():
+        abort(400)
+    job = jobs.create_job(current_user, convention, fmt)
+    try:
+        jobs.enqueue(job)
+    except Exception:  # shown on the job page; the failure is recorded there
+        db.session.rollback()
+    return redirect(url_for("publication_staff.export", job_id=job.id))
+
+
+def _own_job(job_id: str) -> ExportJob:
+    """Only the staff member who asked for an export can see or download it."""
+    job = db.session.get(ExportJob, job_id)
+    if job is None or job.requested_by_id != current_user.id:
+        abort(404)
+    return job
+
+
+@bp.route("/exports/<job_id>")
+def export(job_id: str):
+    return render_template("publication/export.html", job=_own_job(job_id),
+                           done=JobStatus.DONE, failed=JobStatus.FAILED)
+
+
+@bp.route("/exports/<job_id>/fichier")
+def export_file(job_id: str):
+    job = _own_job(job_id)
+    if job.status != JobStatus.DONE:
+        abort(404)
+    response = Response(job.content, mimetype=RENDERERS[job.format][1])
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="rapport-brouillon.{job.format}"')
+    # A draft must not be kept by shared caches or proxies.
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.route("/publier", methods=["GET", "POST"])
+def publish():
+    convention = assembly.current_convention()
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            edition = services.publish_report(current_user, convention)
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("L'édition %(n)d du rapport est publiée.", n=edition.number), "success")
+        return redirect(url_for("publication_staff.dashboard"))
+    count = len(services.editions(convention))
+    return render_template(
+        "confirm.html", form=form, title=_("Publier le rapport final ?"),
+        warning=_("Le rapport sera figé tel qu'il est maintenant et téléchargeable par tous. "
+                  "Une nouvelle publication créera une nouvelle édition datée ; "
+                  "les éditions précédentes resteront disponibles.") +
+        (" " + _("Éditions déjà publiées : %(n)d.", n=count) if count else ""),
+        confirm_label=_("Publier l'édition %(n)d", n=count + 1),
+        cancel_url=url_for("publication_staff.dashboard"))
+
+
+def _adopted_or_404(number: int) -> Recommendation:
+    convention = assembly.current_convention()
+    rec = db.session.scalar(select(Recommendation).where(
+        Recommendation.convention_id == convention.id, Recommendation.number == number))
+    if rec is None:
+        abort(404)
+    return rec
+
+
+@bp.route("/reponses/<int:number>", methods=["GET", "POST"])
+def answer(number: int):
+    rec = _adopted_or_404(number)
+    existing = services.answers_by_recommendation([rec]).get(rec.id)
+    form = AnswerForm(obj=existing if request.method == "GET" else None)
+    if request.method == "GET" and existing:
+        form.kind.data = existing.kind.value
+    follow_form = FollowUpForm(prefix="suivi")
+    if form.validate_on_submit():
+        try:
+            services.record_answer(current_user, rec, kind=AnswerKind(form.kind.data),
+                                   service=form.service.data, public_text=form.public_text.data,
+                                   reasons=form.reasons.data or "", due_on=form.due_on.data)
+        except ConventionError as error:
+            db.session.rollback()
+            field = getattr(form, error.field or "", None)
+            if field is None:
+                flash(error.message, "error")
+            else:
+                field.errors = list(field.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("La réponse à %(ref)s est enregistrée.", ref=rec.reference), "success")
+            return redirect(url_for("publication_staff.answer", number=number))
+    return render_template("publication/answer_form.html", rec=rec, form=form,
+                           existing=existing, follow_form=follow_form, button=EmptyForm(),
+                           kinds=list(AnswerKind))
+
+
+@bp.post("/reponses/publier")
+@bp.post("/reponses/<int:number>/publier")
+def publish_answers(number: int | None = None):
+    convention = assembly.current_convention()
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    recs = [_adopted_or_404(number)] if number else adopted_recommendations(convention)
+    answers = list(services.answers_by_recommendation(recs).values())
+    try:
+        count = services.publish_answers(current_user, answers)
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(n)d réponse(s) publiée(s).", n=count), "success")
+    return redirect(url_for("publication_staff.answer", number=number) if number
+                    else url_for("publication_staff.dashboard"))
+
+
+@bp.post("/reponses/<int:number>/suivi")
+def follow_up(number: int):
+    rec = _adopted_or_404(number)
+    form = FollowUpForm(prefix="suivi")
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for("publication_staff.answer", number=number) + "#suivi")
+    try:
+        update, followers = services.post_follow_up(
+            current_user, rec, happened_on=form.happened_on.data, progress=form.progress.data,
+            text=form.text.data, links=form.links.data or "")
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("publication_staff.answer", number=number) + "#suivi")
+    db.session.commit()
+    link = url_for("proposals.show", number=rec.number, slug=rec.slug, _external=True)
+    for follower in followers:
+        send_email(follower.email, _("Suivi de %(ref)s : %(progress)d %%", ref=rec.reference,
+                                     progress=update.progress),
+                   render_template("publication/email/follow_up.txt", rec=rec, update=update,
+                                   link=link, user=follower))
+    flash(_("Le point de suivi est publié ; %(n)d personne(s) prévenue(s).",
+            n=len(followers)), "success")
+    return redirect(url_for("publication_staff.answer", number=number))

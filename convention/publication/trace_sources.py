@@ -1,0 +1,32 @@
+"""The official answer and follow-up updates on a recommendation's trace page."""
+from __future__ import annotations
+
+from datetime import datetime, time, timezone
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from convention.extensions import db
+from convention.proposals.models import Recommendation
+from convention.proposals.trace import TraceEvent, register_source
+from convention.publication.models import Answer, FollowUpUpdate
+
+
+@register_source
+def official_answer(recommendation: Recommendation) -> list[TraceEvent]:
+    answer = db.session.scalar(select(Answer).where(
+        Answer.recommendation_id == recommendation.id, Answer.published_at.is_not(None)))
+    if answer is None:
+        return []
+    return [TraceEvent(answer.published_at, "answer",
+                       _("Réponse de la collectivité : %(kind)s", kind=answer.kind.label),
+                       answer.public_text[:300])]
+
+
+@register_source
+def follow_up(recommendation: Recommendation) -> list[TraceEvent]:
+    updates = db.session.scalars(select(FollowUpUpdate).where(
+        FollowUpUpdate.recommendation_id == recommendation.id))
+    return [TraceEvent(datetime.combine(u.happened_on, time(12), tzinfo=timezone.utc),
+                       "follow_up", _("Suivi : %(progress)d %% réalisé", progress=u.progress),
+                       u.text[:300]) for u in updates]

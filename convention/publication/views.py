@@ -1,0 +1,190 @@
+"""Public pages: report editions, the authority's answers, follow-up, Atom feeds."""
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from convention.assembly import services as assembly
+from convention.clock import utcnow
+from convention.errors import ConventionError
+from convention.extensions import db
+from convention.proposals.models import PUBLIC_STATUSES, Recommendation
+from convention.publication import services, trace_sources  # noqa: F401  (registers the trace sources)
+from convention.publication.forms import AssessmentForm
+from convention.publication.models import Answer, FollowUpUpdate, ReportEdition
+from convention.publication.renderers import RENDERERS, render
+from convention.publication.report import adopted_recommendations
+
+bp = Blueprint("publication", __name__)
+DOWNLOAD_NAMES = {"pdf": "pdf", "csv": "csv", "json": "json", "odt": "odt", "docx": "docx"}
+
+
+@bp.route("/rapport")
+def report_index():
+    convention = assembly.current_convention()
+    return render_template("publication/index.html", editions=services.editions(convention),
+                           formats=list(RENDERERS))
+
+
+@bp.route("/rapport/editions/<int:number>.<fmt>")
+def edition(number: int, fmt: str):
+    """A published edition, rendered from its frozen data: the same file every time."""
+    if fmt not in RENDERERS:
+        abort(404)
+    convention = assembly.current_convention()
+    found = db.session.scalar(select(ReportEdition).where(
+        ReportEdition.convention_id == convention.id, ReportEdition.number == number))
+    if found is None:
+        abort(404)
+    body = render(found.data, fmt, edition=number)
+    response = Response(body, mimetype=RENDERERS[fmt][1])
+    if fmt != "html":
+        response.headers["Content-Disposition"] = (
+            f'attachment; filename="rapport-convention-edition-{number}.{fmt}"')
+    return response
+
+
+@bp.route("/reponses")
+def answers():
+    convention = assembly.current_convention()
+    recs = adopted_recommendations(convention)
+    by_rec = services.answers_by_recommendation(recs)
+    today = utcnow().date()
+    updates: dict[int, FollowUpUpdate] = {}
+    for update in db.session.scalars(select(FollowUpUpdate).where(
+            FollowUpUpdate.recommendation_id.in_([r.id for r in recs]))
+            .order_by(FollowUpUpdate.happened_on, FollowUpUpdate.id)):
+        updates[update.recommendation_id] = update
+    rows = []
+    for rec in recs:
+        answer = by_rec.get(rec.id)
+        public = answer if answer and answer.published_at else None
+        grades = [a.grade for a in public.assessments] if public else []
+        mine = next((a.grade for a in public.assessments
+                     if current_user.is_authenticated and a.member_id == current_user.id),
+                    None) if public else None
+        rows.append({"rec": rec, "answer": public,
+                     "overdue": services.is_overdue(public, convention, today),
+                     "latest": updates.get(rec.id), "grades": grades,
+                     "average": round(sum(grades) / len(grades), 1) if grades else None,
+                     "distribution": [grades.count(g) for g in range(11)], "mine": mine})
+    can_assess = current_user.is_authenticated and current_user.role.value == "member" \
+        and convention.current_phase in services.ANSWER_PHASES
+    return render_template("publication/answers.html", rows=rows, can_assess=can_assess,
+                           form=AssessmentForm())
+
+
+@bp.post("/reponses/<int:number>/evaluer")
+@login_required
+def assess(number: int):
+    convention = assembly.current_convention()
+    rec = db.session.scalar(select(Recommendation).where(
+        Recommendation.convention_id == convention.id, Recommendation.number == number))
+    answer = db.session.scalar(select(Answer).where(Answer.recommendation_id == rec.id)) \
+        if rec else None
+    if answer is None:
+        abort(404)
+    form = AssessmentForm()
+    if not form.validate_on_submit():
+        for message in form.grade.errors:
+            flash(message, "error")
+        return redirect(url_for("publication.answers") + f"#reponse-{number}")
+    try:
+        services.assess_answer(current_user, answer, convention, form.grade.data)
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Votre note de %(grade)d/10 est enregistrée. Vous pouvez la changer.",
+                grade=form.grade.data), "success")
+    return redirect(url_for("publication.answers") + f"#reponse-{number}")
+
+
+# --- Atom feeds ---------------------------------------------------------------------------
+
+def _feed(title: str, self_url: str, entries: list[dict]) -> Response:
+    xml = render_template("publication/feed.atom", title=title, self_url=self_url,
+                          entries=entries, updated=max((e["updated"] for e in entries),
+                                                       default=utcnow()))
+    return Response(xml, mimetype="application/atom+xml")
+
+
+def _rec_entry(rec: Recommendation) -> dict:
+    link = url_for("proposals.show", number=rec.number, slug=rec.slug, _external=True)
+    return {"id": link, "title": f"{rec.reference} · {rec.title}", "link": link,
+            "updated": rec.updated_at, "summary": rec.proposal}
+
+
+def _answer_entry(answer: Answer) -> dict:
+    rec = answer.recommendation
+    link = url_for("publication.answers", _external=True) + f"#reponse-{rec.number}"
+    return {"id": f"{link}-{answer.id}", "title": f"{rec.reference} · {answer.kind.label}",
+            "link": link, "updated": answer.published_at, "summary": answer.public_text}
+
+
+def _update_entry(update: FollowUpUpdate) -> dict:
+    rec = update.recommendation
+    link = url_for("proposals.show", number=rec.number, slug=rec.slug, _external=True)
+    return {"id": f"{link}#suivi-{update.id}",
+            "title": f"{rec.reference} · {update.progress} %", "link": link,
+            "updated": update.created_at, "summary": update.text}
+
+
+@bp.route("/flux/recommandations.atom")
+def feed_recommendations():
+    convention = assembly.current_convention()
+    recs = db.session.scalars(select(Recommendation).where(
+        Recommendation.convention_id == convention.id,
+        Recommendation.status.in_(PUBLIC_STATUSES))
+        .order_by(Recommendation.published_at.desc()).limit(50)).all()
+    return _feed(_("Nouvelles recommandations"), url_for(
+        "publication.feed_recommendations", _external=True), [_rec_entry(r) for r in recs])
+
+
+@bp.route("/flux/reponses.atom")
+def feed_answers():
+    convention = assembly.current_convention()
+    answers = db.session.scalars(
+        select(Answer).join(Recommendation).where(
+            Recommendation.convention_id == convention.id, Answer.published_at.is_not(None))
+        .options(selectinload(Answer.recommendation))
+        .order_by(Answer.published_at.desc()).limit(50)).all()
+    return _feed(_("Réponses de la collectivité"), url_for(
+        "publication.feed_answers", _external=True), [_answer_entry(a) for a in answers])
+
+
+@bp.route("/flux/suivi.atom")
+def feed_follow_up():
+    convention = assembly.current_convention()
+    updates = db.session.scalars(
+        select(FollowUpUpdate).join(Recommendation).where(
+            Recommendation.convention_id == convention.id)
+        .options(selectinload(FollowUpUpdate.recommendation))
+        .order_by(FollowUpUpdate.created_at.desc()).limit(50)).all()
+    return _feed(_("Suivi de la mise en œuvre"), url_for(
+        "publication.feed_follow_up", _external=True), [_update_entry(u) for u in updates])
+
+
+@bp.route("/recommandations/<int:number>/flux.atom")
+def feed_recommendation(number: int):
+    """One recommendation's news: publication, the answer, follow-up updates."""
+    convention = assembly.current_convention()
+    rec = db.session.scalar(select(Recommendation).where(
+        Recommendation.convention_id == convention.id, Recommendation.number == number,
+        Recommendation.status.in_(PUBLIC_STATUSES)))
+    if rec is None:
+        abort(404)
+    entries = [_rec_entry(rec)]
+    answer = db.session.scalar(select(Answer).where(Answer.recommendation_id == rec.id,
+                                                    Answer.published_at.is_not(None)))
+    if answer is not None:
+        entries.append(_answer_entry(answer))
+    entries += [_update_entry(u) for u in db.session.scalars(select(FollowUpUpdate).where(
+        FollowUpUpdate.recommendation_id == rec.id))]
+    return _feed(f"{rec.reference} · {rec.title}",
+                 url_for("publication.feed_recommendation", number=number, _external=True),
+                 entries)

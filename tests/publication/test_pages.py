@@ -1,0 +1,134 @@
+"""Publication pages: draft exports, answers, follow-up emails, assessments, feeds."""
+import re
+import uuid
+import xml.etree.ElementTree as ET
+
+import pytest
+import redis
+from sqlalchemy import select
+
+from convention.auth.models import Role
+from convention.discussion import services as discussion
+from convention.discussion.models import TargetKind
+from convention.extensions import db
+from convention.publication import jobs, services
+from convention.publication.models import Answer, AnswerKind, ExportJob, JobStatus
+from tests import factories
+from tests.conftest import make_test_app
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+def login(client, user):
+    factories.login(client, user.email)
+
+
+def test_a_draft_export_is_for_its_requester_only(client, adopted):
+    other_staff = factories.user(Role.STAFF, email="other@test.example")
+    db.session.commit()
+    assert client.get("/gestion/publication/").status_code == 302  # visitors log in first
+    login(client, adopted.staff)
+    response = client.post("/gestion/publication/exports", data={"format": "csv"})
+    job_url = response.headers["Location"]
+    page = client.get(job_url).text
+    assert "Télécharger" in page  # no Redis configured: done in the request
+    download = client.get(job_url + "/fichier")
+    assert download.status_code == 200 and b"reference,number,theme" in download.data
+    assert download.headers["Cache-Control"] == "private, no-store"
+    assert client.post("/gestion/publication/exports", data={"format": "exe"}).status_code == 400
+    client.post("/deconnexion")
+    assert client.get(job_url + "/fichier").status_code == 302
+    login(client, other_staff)
+    assert client.get(job_url).status_code == 404
+    assert client.get(job_url + "/fichier").status_code == 404
+    client.post("/deconnexion")
+    login(client, adopted.members[0])
+    assert client.get(job_url + "/fichier").status_code == 403
+
+
+def test_with_redis_exports_run_in_the_worker_with_progress(app, smtp_server, adopted):
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    queued_app = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
+                               REDIS_URL=url)
+    jobs.QUEUE = f"test-exports-{uuid.uuid4().hex}"  # isolated from other runs
+    db.session.commit()
+    client = queued_app.test_client()
+    login(client, adopted.staff)
+    job_url = client.post("/gestion/publication/exports",
+                          data={"format": "pdf"}).headers["Location"]
+    page = client.get(job_url).text
+    assert 'http-equiv="refresh"' in page and "en attente" in page
+    job_id = job_url.rsplit("/", 1)[1]
+    with queued_app.app_context():
+        jobs.work(url, burst=True)
+    job = db.session.get(ExportJob, job_id)
+    db.session.refresh(job)
+    assert job.status == JobStatus.DONE, job.error
+    assert job.content.startswith(b"%PDF")
+    assert "Télécharger" in client.get(job_url).text
+
+
+def test_staff_answer_through_the_form_with_errors_explained(client, adopted, mailbox):
+    rec = adopted.adopted[0]
+    thread = discussion.thread_for(adopted.convention, TargetKind.RECOMMENDATION, rec.id)
+    discussion.follow(adopted.citizen, thread)
+    db.session.commit()
+    login(client, adopted.staff)
+    url = f"/gestion/publication/reponses/{rec.number}"
+    page = client.post(url, data={"kind": "rejected", "service": "DSI", "public_text": "Non."})
+    assert "raisons écrites" in page.text
+    assert db.session.scalars(select(Answer)).all() == []
+    page = client.post(url, data={"kind": "adopted", "service": "DSI",
+                                  "public_text": "Retenue."}, follow_redirects=True)
+    assert "La réponse à R1 est enregistrée." in page.text
+    assert "Pas encore de réponse publiée." in client.get("/reponses").text
+    client.post(f"{url}/publier", follow_redirects=True)
+    assert "Retenue." in client.get("/reponses").text
+
+    page = client.post(f"{url}/suivi", data={"suivi-happened_on": "2027-05-01",
+                                             "suivi-progress": "150", "suivi-text": "x"},
+                       follow_redirects=True)
+    assert "Entre 0 et 100." in page.text
+    page = client.post(f"{url}/suivi", data={"suivi-happened_on": "2027-05-01",
+                                             "suivi-progress": "30",
+                                             "suivi-text": "Premier lot en ligne."},
+                       follow_redirects=True)
+    assert "1 personne(s) prévenue(s)" in page.text
+    email = mailbox.last_to(adopted.citizen.email).get_body(("plain",)).get_content()
+    assert "30 % réalisé" in email and "Premier lot en ligne." in email
+    trace = client.get(f"/recommandations/{rec.number}/trace").text
+    assert "Réponse de la collectivité : retenue telle quelle" in trace
+    assert "Suivi : 30 % réalisé" in trace
+
+
+def test_members_grade_answers_on_the_answers_page(client, adopted):
+    answer = services.record_answer(adopted.staff, adopted.adopted[0], kind=AnswerKind.ADOPTED,
+                                    service="DSI", public_text="Oui.")
+    services.publish_answers(adopted.staff, [answer])
+    db.session.commit()
+    login(client, adopted.members[0])
+    page = client.post("/reponses/1/evaluer", data={"grade": "12"}, follow_redirects=True)
+    assert "La note va de 0 à 10." in page.text
+    page = client.post("/reponses/1/evaluer", data={"grade": "8"}, follow_redirects=True)
+    assert "Votre note de 8/10 est enregistrée." in page.text
+    assert "Note moyenne : 8.0/10 (1 notes)." in page.text
+
+
+def test_atom_feeds_list_recommendations_answers_and_updates(client, adopted):
+    answer = services.record_answer(adopted.staff, adopted.adopted[0], kind=AnswerKind.ADOPTED,
+                                    service="DSI", public_text="Oui.")
+    services.publish_answers(adopted.staff, [answer])
+    db.session.commit()
+    feed = ET.fromstring(client.get("/flux/recommandations.atom").data)
+    titles = [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")]
+    assert any("Un registre public des algorithmes" in t for t in titles)
+    answers = ET.fromstring(client.get("/flux/reponses.atom").data)
+    assert len(answers.findall(f"{ATOM}entry")) == 1
+    one = ET.fromstring(client.get("/recommandations/1/flux.atom").data)
+    assert len(one.findall(f"{ATOM}entry")) == 2
+    page = client.get(f"/recommandations/1-{adopted.adopted[0].slug}").text
+    assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]+/recommandations/1/flux.atom', page)

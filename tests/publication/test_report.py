@@ -1,0 +1,109 @@
+"""The final report: frozen editions, formats that agree, a tagged PDF, safe CSV."""
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from convention.extensions import db
+from convention.publication import services
+from convention.publication.models import AnswerKind
+from convention.publication.renderers import CSV_COLUMNS, render
+from convention.publication.report import build_report
+
+
+@pytest.fixture
+def report(app, adopted):
+    first, second = adopted.adopted
+    answer = services.record_answer(adopted.staff, first, kind=AnswerKind.ADAPTED,
+                                    service="Direction du numérique",
+                                    public_text="Retenue avec un registre trimestriel.")
+    services.publish_answers(adopted.staff, [answer])
+    with app.test_request_context():
+        yield build_report(adopted.convention)
+
+
+def test_the_report_holds_the_adopted_recommendations_by_theme(report):
+    recs = [r for theme in report["themes"] for r in theme["recommendations"]]
+    assert [r["reference"] for r in recs] == ["R1", "R2"]
+    assert report["themes"][0]["name"] == "Services publics"
+    first = recs[0]
+    assert first["proposal"] == "Publier la liste des algorithmes et leurs critères."
+    assert [(a["number"], a["status"], a["for"]) for a in first["amendments"]] == [
+        (1, "accepted", 3)]
+    assert first["answer"]["kind"] == "adapted" and len(first["versions"]) == 2
+    assert report["process"]["members"]["total"] == 6
+
+
+def test_every_format_agrees_on_recommendations_amendments_and_answers(app, report):
+    with app.test_request_context():
+        pdf_text = "\n".join(p.extract_text() for p in PdfReader(
+            io.BytesIO(render(report, "pdf"))).pages)
+        html = render(report, "html").decode()
+        rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode("utf-8-sig"))))
+        data = json.loads(render(report, "json"))
+        docx_text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx")))
+                              .paragraphs)
+        odt_xml = zipfile.ZipFile(io.BytesIO(render(report, "odt"))).read("content.xml").decode()
+    assert data == report
+    assert [row["reference"] for row in rows] == ["R1", "R2"]
+    for rec in (r for theme in report["themes"] for r in theme["recommendations"]):
+        title_words = "Un registre public des algorithmes" if rec["number"] == 1 else \
+            "Former les agents"
+        for text in (pdf_text, html, docx_text, odt_xml):
+            assert rec["reference"] in text and title_words in text
+    assert "Retenue avec un registre trimestriel." in pdf_text.replace("\n", " ")
+    assert "Retenue avec un registre trimestriel." in html
+    assert rows[0]["answer_text"] == "Retenue avec un registre trimestriel."
+    assert rows[0]["answer_kind"] == "adapted" and rows[0]["amendments"] == "1"
+    assert "retenue avec des modifications" in docx_text
+
+
+def bookmark_titles(outline) -> list[str]:
+    titles = []
+    for item in outline:
+        titles += bookmark_titles(item) if isinstance(item, list) else [item.title]
+    return titles
+
+
+def test_the_pdf_is_tagged_with_title_language_and_bookmarks(app, report):
+    with app.test_request_context():
+        reader = PdfReader(io.BytesIO(render(report, "pdf", edition=1)))
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "fr"
+    assert reader.metadata.title.startswith("Convention test")
+    assert {"Convention test", "Sommaire", "Le processus", "Services publics"} <= set(
+        bookmark_titles(reader.outline))
+    assert "Sommaire" in reader.pages[1].extract_text()
+
+
+def test_csv_has_the_documented_columns_and_neutralises_formulas(app, report):
+    with app.test_request_context():
+        text = render(report, "csv").decode("utf-8-sig")
+    reader = csv.reader(io.StringIO(text))
+    assert next(reader) == CSV_COLUMNS
+    rows = list(reader)
+    title = rows[1][CSV_COLUMNS.index("title")]
+    assert title.startswith("'=HYPERLINK(")
+    assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
+
+
+def test_publishing_freezes_an_edition_and_republishing_adds_one(adopted, client):
+    first, _second = adopted.adopted
+    edition = services.publish_report(adopted.staff, adopted.convention)
+    db.session.commit()
+    first.title = "Titre changé après publication"
+    services.publish_report(adopted.staff, adopted.convention)
+    db.session.commit()
+    old = client.get("/rapport/editions/1.json").get_json()
+    new = client.get("/rapport/editions/2.json").get_json()
+    assert old["themes"][0]["recommendations"][0]["title"] == "Un registre public des algorithmes"
+    assert new["themes"][0]["recommendations"][0]["title"] == "Titre changé après publication"
+    page = client.get("/rapport").text
+    assert "Édition 2" in page and "Édition 1" in page and edition.sha256 in page
+    assert client.get("/rapport/editions/3.pdf").status_code == 404
