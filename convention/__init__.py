@@ -21,6 +21,8 @@ from convention.errors import register_error_handlers
 from convention.extensions import babel, csrf, db, limiter, login_manager, migrate
 from convention.forms import EmptyForm
 from convention.security import register_security_headers
+from convention.votes import consultation_views
+from convention.votes import views as votes_views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -93,6 +95,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(proposals_views.bp)
     app.register_blueprint(member_views.bp)
     app.register_blueprint(idea_views.bp)
+    app.register_blueprint(votes_views.bp)
+    app.register_blueprint(consultation_views.bp)
     app.register_blueprint(i18n.bp)
 
 

@@ -1,0 +1,55 @@
+"""The members' vote and the public judgment on a recommendation's trace page."""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from convention.extensions import db
+from convention.proposals.models import Recommendation
+from convention.proposals.trace import EVENT_TITLES, TraceEvent, register_source
+from convention.votes import adoption, consultation
+from convention.votes.models import AdoptionBallot, Consultation
+
+EVENT_TITLES["adoption_vote_opened"] = lambda d: (
+    _("Vote des membres ouvert (scrutin secret)") if d.get("secret")
+    else _("Vote des membres ouvert (scrutin nominatif)"))
+
+
+def tally_sentence(t: adoption.Tally) -> str:
+    text = _("Pour %(f)d, contre %(a)d, abstention %(b)d ; participation %(p)d sur %(e)d "
+             "membres (%(pct)d %%), quorum %(quorum)s.", f=t.votes_for, a=t.votes_against,
+             b=t.votes_abstain, p=t.participants, e=t.eligible, pct=t.turnout_percent,
+             quorum=_("atteint") if t.quorum_met else _("non atteint"))
+    if t.paper:
+        text += " " + _("Dont %(n)d vote(s) sur papier.", n=t.paper)
+    return text
+
+
+@register_source
+def _members_vote(recommendation: Recommendation) -> list[TraceEvent]:
+    ballot = db.session.scalar(select(AdoptionBallot).where(
+        AdoptionBallot.recommendation_id == recommendation.id))
+    if ballot is None or not ballot.is_closed:
+        return []
+    title = (_("Vote des membres : adoptée") if ballot.adopted
+             else _("Vote des membres : rejetée"))
+    return [TraceEvent(ballot.closed_at, "adoption_vote", title, tally_sentence(
+        adoption.tally(ballot)), link=url_for("votes.ballot", ballot_id=ballot.id))]
+
+
+@register_source
+def _public_judgment(recommendation: Recommendation) -> list[TraceEvent]:
+    found = db.session.scalar(select(Consultation).where(
+        Consultation.convention_id == recommendation.convention_id,
+        Consultation.closed_at.is_not(None)))
+    if found is None:
+        return []
+    ranked = consultation.results(found, consultation.adopted_in(found.convention_id))
+    mine = next((r for r in ranked if r.recommendation.id == recommendation.id), None)
+    if mine is None or mine.majority_grade is None:
+        return []
+    return [TraceEvent(found.closed_at, "public_judgment", _(
+        "Jugement du public : mention majoritaire « %(grade)s », rang %(rank)d sur %(n)d",
+        grade=consultation.GRADE_LABELS[mine.majority_grade], rank=mine.rank, n=len(ranked)),
+        link=url_for("consultation.page"))]
