@@ -1,7 +1,6 @@
 """The members' vote and the public judgment on a recommendation's trace page."""
 from __future__ import annotations
 
-from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -35,7 +34,7 @@ def _members_vote(recommendation: Recommendation) -> list[TraceEvent]:
     title = (_("Vote des membres : adoptée") if ballot.adopted
              else _("Vote des membres : rejetée"))
     return [TraceEvent(ballot.closed_at, "adoption_vote", title, tally_sentence(
-        adoption.tally(ballot)), link=url_for("votes.ballot", ballot_id=ballot.id))]
+        adoption.tally(ballot)))]
 
 
 @register_source
@@ -51,5 +50,4 @@ def _public_judgment(recommendation: Recommendation) -> list[TraceEvent]:
         return []
     return [TraceEvent(found.closed_at, "public_judgment", _(
         "Jugement du public : mention majoritaire « %(grade)s », rang %(rank)d sur %(n)d",
-        grade=consultation.GRADE_LABELS[mine.majority_grade], rank=mine.rank, n=len(ranked)),
-        link=url_for("consultation.page"))]
+        grade=consultation.GRADE_LABELS[mine.majority_grade], rank=mine.rank, n=len(ranked)))]
