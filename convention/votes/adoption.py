@@ -19,7 +19,7 @@ from convention.assembly.models import Convention, GroupMembership, PhaseKind
 from convention.audit.services import record
 from convention.auth.models import Role, User
 from convention.clock import utcnow
-from convention.errors import ConventionError, InvalidInput, NotAllowed, WrongPhase
+from convention.errors import ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice, Recommendation, Status

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from convention.assembly.models import Convention, PhaseKind
 from convention.audit.services import record
@@ -110,17 +110,21 @@ def _lock_open(consultation: Consultation, now: datetime) -> bool:
 
 
 def _move(recommendation_id: int, shard: int, deltas: dict[int, int]) -> None:
-    values = {f"grade_{g}": 0 for g in range(GRADE_COUNT)}
-    for grade, delta in deltas.items():
-        values[f"grade_{grade}"] += delta
+    """Add `deltas` (grade -> +1/-1) to the citizen's shard of the recommendation's counters."""
+    table = JudgmentTally.__table__
+    changes = {f"grade_{g}": table.c[f"grade_{g}"] + delta for g, delta in deltas.items()}
+    if min(deltas.values()) < 0:
+        # Taking a grade back: the row exists (the grade was counted in it), and an insert
+        # with a negative count would fail its CHECK before ON CONFLICT is considered.
+        db.session.execute(update(JudgmentTally).where(
+            JudgmentTally.recommendation_id == recommendation_id, JudgmentTally.shard == shard)
+            .values(changes).execution_options(synchronize_session=False))
+        return
+    values = {f"grade_{g}": deltas.get(g, 0) for g in range(GRADE_COUNT)}
     statement = insert(JudgmentTally).values(recommendation_id=recommendation_id, shard=shard,
                                              **values)
-    table = JudgmentTally.__table__
-    statement = statement.on_conflict_do_update(
-        index_elements=["recommendation_id", "shard"],
-        set_={f"grade_{g}": table.c[f"grade_{g}"] + statement.excluded[f"grade_{g}"]
-              for g, delta in deltas.items() if delta})
-    db.session.execute(statement)
+    db.session.execute(statement.on_conflict_do_update(
+        index_elements=["recommendation_id", "shard"], set_=changes))
 
 
 def judge(citizen: User, consultation: Consultation, grades: dict[int, int | None], *,

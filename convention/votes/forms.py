@@ -17,13 +17,15 @@ from wtforms import (
     SelectMultipleField,
     widgets,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
 from convention.forms import REQUIRED
 from convention.votes.rules import THRESHOLDS
 
 PARIS = ZoneInfo("Europe/Paris")
-CHOICES = [("for", _l("Pour")), ("against", _l("Contre")), ("abstain", _l("Abstention"))]
+CHOICES = [SelectChoice("for", _l("Pour")), SelectChoice("against", _l("Contre")),
+           SelectChoice("abstain", _l("Abstention"))]
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Un nombre positif ou nul."))
 
 
@@ -43,7 +45,8 @@ class RulesForm(FlaskForm):
                                                    NumberRange(min=0, max=100)],
         description=_l("Part des membres qui doivent prendre part au vote pour qu'il soit "
                        "valable."))
-    threshold = SelectField(_l("Seuil d'adoption"), choices=list(THRESHOLDS.items()),
+    threshold = SelectField(_l("Seuil d'adoption"),
+                            choices=[SelectChoice(k, v) for k, v in THRESHOLDS.items()],
                             description=_l("Part des voix « pour » nécessaire parmi les voix "
                                            "comptées."))
     abstentions_count = BooleanField(_l("Compter les abstentions parmi les voix exprimées"))

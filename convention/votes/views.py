@@ -22,6 +22,7 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from convention.assembly import services as assembly
 from convention.auth.access import staff_required
@@ -137,7 +138,8 @@ def open_ballots():
     waiting = [r for r in adoption.submitted(convention)
                if lifecycle.allowed("adopt", current_user, r, convention)]
     form = OpenBallotsForm()
-    form.recommendations.choices = [(r.id, f"{r.reference} · {r.title}") for r in waiting]
+    form.recommendations.choices = [SelectChoice(r.id, f"{r.reference} · {r.title}")
+                                    for r in waiting]
     if form.validate_on_submit():
         chosen = [r for r in waiting if r.id in form.recommendations.data]
         try:
