@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select
 
 from convention.assembly.models import Convention, PhaseKind
 from convention.audit.services import record
@@ -77,6 +77,12 @@ def adopted_in(convention_id: int) -> list[Recommendation]:
         .order_by(Recommendation.number)))
 
 
+def adopted_ids(convention_id: int) -> list[int]:
+    return list(db.session.scalars(select(Recommendation.id).where(
+        Recommendation.convention_id == convention_id, Recommendation.status == Status.ADOPTED)
+        .order_by(Recommendation.number)))
+
+
 def open_consultation(actor: User, convention: Convention, closes_at: datetime, *,
                       now: datetime | None = None) -> Consultation:
     """Staff open the consultation during its phase, with the convention's current settings."""
@@ -109,22 +115,24 @@ def _lock_open(consultation: Consultation, now: datetime) -> bool:
         .with_for_update(read=True, key_share=True)) is not None
 
 
-def _move(recommendation_id: int, shard: int, deltas: dict[int, int]) -> None:
-    """Add `deltas` (grade -> +1/-1) to the citizen's shard of the recommendation's counters."""
+def _move(shard: int, deltas: dict[int, dict[int, int]]) -> None:
+    """Add `deltas` ({recommendation id: {grade: +1/-1}}) to the citizen's shard of each
+    recommendation's counters: two statements whatever the number of recommendations."""
     table = JudgmentTally.__table__
-    changes = {f"grade_{g}": table.c[f"grade_{g}"] + delta for g, delta in deltas.items()}
-    if min(deltas.values()) < 0:
-        # Taking a grade back: the row exists (the grade was counted in it), and an insert
-        # with a negative count would fail its CHECK before ON CONFLICT is considered.
-        db.session.execute(update(JudgmentTally).where(
-            JudgmentTally.recommendation_id == recommendation_id, JudgmentTally.shard == shard)
-            .values(changes).execution_options(synchronize_session=False))
-        return
-    values = {f"grade_{g}": deltas.get(g, 0) for g in range(GRADE_COUNT)}
-    statement = insert(JudgmentTally).values(recommendation_id=recommendation_id, shard=shard,
-                                             **values)
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["recommendation_id", "shard"], set_=changes))
+    # Make sure the rows exist (zero counts, so the CHECK holds), then add in one batch; an
+    # upsert adding the deltas would fail on a -1 before ON CONFLICT is even considered.
+    zeros = {f"grade_{g}": 0 for g in range(GRADE_COUNT)}
+    db.session.execute(insert(JudgmentTally).values(
+        [{"recommendation_id": rec_id, "shard": shard, **zeros} for rec_id in sorted(deltas)])
+        .on_conflict_do_nothing())
+    statement = table.update().where(
+        table.c.recommendation_id == bindparam("rec"), table.c.shard == bindparam("sh")
+    ).values({f"grade_{g}": table.c[f"grade_{g}"] + bindparam(f"d{g}")
+              for g in range(GRADE_COUNT)})
+    db.session.connection().execute(statement, [
+        {"rec": rec_id, "sh": shard, **{f"d{g}": deltas[rec_id].get(g, 0)
+                                         for g in range(GRADE_COUNT)}}
+        for rec_id in sorted(deltas)])
 
 
 def judge(citizen: User, consultation: Consultation, grades: dict[int, int | None], *,
@@ -148,44 +156,44 @@ def judge(citizen: User, consultation: Consultation, grades: dict[int, int | Non
     now = now or utcnow()
     if not _lock_open(consultation, now):
         raise ConsultationClosed()
-    shard = shard_of(citizen.id)
     joined = db.session.scalar(
         insert(ConsultationParticipant).values(consultation_id=consultation.id,
                                                citizen_id=citizen.id)
         .on_conflict_do_nothing().returning(ConsultationParticipant.citizen_id))
     if joined is not None:
         statement = insert(ConsultationTurnout).values(consultation_id=consultation.id,
-                                                       shard=shard, participants=1)
+                                                       shard=shard_of(citizen.id),
+                                                       participants=1)
         db.session.execute(statement.on_conflict_do_update(
             index_elements=["consultation_id", "shard"],
             set_={"participants": ConsultationTurnout.__table__.c.participants + 1}))
-    # In id order, so two requests from one person lock rows in the same order.
-    for rec_id in sorted(grades):
-        grade = grades[rec_id]
-        if grade is None:
-            removed = db.session.scalar(delete(Judgment).where(
-                Judgment.recommendation_id == rec_id, Judgment.citizen_id == citizen.id)
-                .returning(Judgment.grade))
-            if removed is not None:
-                _move(rec_id, shard, {removed: -1})
-            continue
-        statement = insert(Judgment).values(
-            consultation_id=consultation.id, recommendation_id=rec_id, citizen_id=citizen.id,
-            grade=grade, previous_grade=None, updated_at=now)
+    deltas: dict[int, dict[int, int]] = {}
+    removed = [rec_id for rec_id, grade in grades.items() if grade is None]
+    if removed:
+        for rec_id, grade in db.session.execute(delete(Judgment).where(
+                Judgment.recommendation_id.in_(removed), Judgment.citizen_id == citizen.id)
+                .returning(Judgment.recommendation_id, Judgment.grade)):
+            deltas[rec_id] = {grade: -1}
+    given = sorted(rec_id for rec_id, grade in grades.items() if grade is not None)
+    if given:
+        # In id order, so two requests from one person lock rows in the same order.
+        statement = insert(Judgment).values([
+            {"consultation_id": consultation.id, "recommendation_id": rec_id,
+             "citizen_id": citizen.id, "grade": grades[rec_id], "previous_grade": None,
+             "updated_at": now} for rec_id in given])
         statement = statement.on_conflict_do_update(
             index_elements=["recommendation_id", "citizen_id"],
             # On the right, `judgment.grade` is the grade being replaced.
             set_={"grade": statement.excluded.grade,
                   "previous_grade": Judgment.__table__.c.grade,
                   "updated_at": statement.excluded.updated_at},
-        ).returning(Judgment.previous_grade)
-        previous = db.session.scalar(statement)
-        if previous == grade:
-            continue
-        deltas = {grade: 1}
-        if previous is not None:
-            deltas[previous] = -1
-        _move(rec_id, shard, deltas)
+        ).returning(Judgment.recommendation_id, Judgment.grade, Judgment.previous_grade)
+        for rec_id, grade, previous in db.session.execute(statement).all():
+            if previous == grade:
+                continue
+            deltas[rec_id] = {grade: 1} if previous is None else {grade: 1, previous: -1}
+    if deltas:
+        _move(shard_of(citizen.id), deltas)
 
 
 def my_grades(citizen: User | None, consultation: Consultation) -> dict[int, int]:

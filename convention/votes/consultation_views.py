@@ -52,7 +52,9 @@ def page():
     form = EmptyForm()
     if found is None or not form.validate_on_submit():
         abort(400)
-    ids = [r.id for r in consultation.adopted_in(convention.id)]
+    # Only the recommendations the form sent (the service checks they are adopted ones): a
+    # partial form leaves the other grades as they are.
+    ids = sorted(int(k[4:]) for k in request.form if k.startswith("rec_") and k[4:].isdigit())
     grades, errors = grades_from(request.form, ids)
     if not errors:
         try:
