@@ -312,8 +312,8 @@ def main() -> int:
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
     args = parser.parse_args()
     # The quick run keeps under a minute with a smaller second size; the full run shows 2M.
-    sizes = [100_000, 400_000] if args.quick else [100_000, 2_000_000]
-    clients, seconds = 100, (6 if args.quick else 30)
+    sizes = [100_000, 250_000] if args.quick else [100_000, 2_000_000]
+    clients, seconds = 100, (4 if args.quick else 30)
     rounds = 20 if args.quick else 100
     url = fresh_database(args.database_url, "convention_bench_votes")
     os.environ["BENCH_DATABASE_URL"] = url
