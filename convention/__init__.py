@@ -25,6 +25,8 @@ from convention.errors import register_error_handlers
 from convention.extensions import babel, csrf, db, limiter, login_manager, migrate
 from convention.forms import EmptyForm
 from convention.security import register_security_headers
+from convention.votes import consultation_views
+from convention.votes import views as votes_views
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -100,6 +102,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(discussion_views.bp)
     app.register_blueprint(publication_views.bp)
     app.register_blueprint(publication_staff_views.bp)
+    app.register_blueprint(votes_views.bp)
+    app.register_blueprint(consultation_views.bp)
     app.register_blueprint(i18n.bp)
 
 

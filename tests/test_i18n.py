@@ -66,6 +66,8 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders():
         elif sorted(placeholder.findall(ids[0])) != sorted(placeholder.findall(strings[0])):
             problems.append(f"placeholders differ: {ids[0]!r}")
     assert problems == []
+    # Babel's own checks, the ones `pybabel compile` applies (format markers, plurals).
+    assert [(m.id, [str(e) for e in errors]) for m, errors in catalog.check()] == []
 
 
 def test_every_message_in_the_code_is_in_the_english_catalogue():

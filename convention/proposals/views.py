@@ -13,6 +13,7 @@ from convention.extensions import db
 from convention.discussion.context import thread_context
 from convention.discussion.models import TargetKind
 from convention.forms import EmptyForm
+from convention.votes import adoption
 from convention.proposals import diff, lifecycle, queries
 from convention.proposals.models import PENDING_AMENDMENT, Status
 from convention.proposals.trace import trace
@@ -90,6 +91,7 @@ def show(number: int, slug: str | None = None):
     return render_template(
         "proposals/show.html", rec=rec, convention=convention, can=can, relations=relations,
         d=thread_context(convention, TargetKind.RECOMMENDATION, rec.id, me),
+        **adoption.page_summary(rec),
         pending=[a for a in rec.amendments if a.status in PENDING_AMENDMENT],
         decided=[a for a in rec.amendments if a.status not in PENDING_AMENDMENT],
         invitation=invitation, post_button=EmptyForm())

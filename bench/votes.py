@@ -1,0 +1,363 @@
+"""Votes (issue 5): majority-judgment results and casting judgments under load.
+
+1. Results: 150 adopted recommendations, with 100,000 then 2,000,000 judgments in PostgreSQL
+   (counters built from the judgments); the server-side time of `consultation.results` (SQL on
+   the counters plus the ranking) must stay under 50 ms and not grow with the judgments.
+2. Load: gunicorn (gthread) on PostgreSQL, 100 concurrent keep-alive clients on 127.0.0.1
+   (an asyncio generator in this file) POST real grading forms (session cookie, CSRF token);
+   the baseline, in the same run, is a bare Flask endpoint doing one INSERT. Afterwards the
+   database is checked: no duplicate judgment, counters equal to the recount.
+
+    .venv/bin/python bench/votes.py [--quick] [--database-url URL]
+
+Prints a table, then one line of JSON with the figures.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from flask import Flask, request, session  # noqa: E402
+from flask_migrate import upgrade  # noqa: E402
+from flask_wtf.csrf import generate_csrf  # noqa: E402
+from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy.engine import make_url  # noqa: E402
+
+from convention import create_app  # noqa: E402
+from convention.config import PROJECT_ROOT, database_url  # noqa: E402
+from convention.extensions import db  # noqa: E402
+from convention.votes import consultation, majority_judgment  # noqa: E402
+from convention.votes.models import TALLY_SHARDS, Consultation  # noqa: E402
+
+SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
+N_RECS = 150
+
+
+def fresh_database(base_url: str, name: str) -> str:
+    url = make_url(database_url(base_url))
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+def bench_app(url: str) -> Flask:
+    return create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
+                       "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://",
+                       "SESSION_COOKIE_SECURE": False, "CONVENTION_ENV": "production"})
+
+
+SEED_SQL = [
+    """INSERT INTO user_account (email, display_name, password_hash, role, email_confirmed_at,
+       created_at) SELECT 'c' || i || '@bench.example', 'Habitant ' || i, 'x', :role, now(), now()
+       FROM generate_series(1, :n) AS i""",
+]
+
+
+def seed(app: Flask, citizens: int) -> dict:
+    """A convention in consultation with N_RECS adopted recommendations and `citizens`
+    confirmed residents, inserted in bulk."""
+    with app.app_context():
+        upgrade(directory=str(PROJECT_ROOT / "migrations"))
+        s = db.session
+        s.execute(text("INSERT INTO convention (slug, title, question, description, authority, "
+                       "current_phase, created_at) VALUES ('bench', 'Bench', 'Q ?', '', '', "
+                       "'consultation', now())"))
+        s.execute(text("INSERT INTO user_account (email, display_name, password_hash, role, "
+                       "created_at) VALUES ('m@bench.example', 'M', 'x', 'member', now())"))
+        s.execute(text("INSERT INTO working_group (convention_id, name) VALUES (1, 'G')"))
+        s.execute(text(
+            "INSERT INTO recommendation (convention_id, group_id, number, slug, status, "
+            "author_id, version_count, amendment_count, comment_count, created_at, updated_at, "
+            "title, problem, proposal, impact, carried_by, cost, risks, evidence, "
+            "minority_opinion) SELECT 1, 1, i, 'r-' || i, 'adopted', 1, 1, 0, 0, now(), now(), "
+            "'Recommandation ' || i, 'p', 'p', '', '', '', '', '', '' "
+            "FROM generate_series(1, :n) AS i"), {"n": N_RECS})
+        s.execute(text(SEED_SQL[0]), {"role": "citizen", "n": citizens})
+        s.execute(text("INSERT INTO consultation (convention_id, ungraded_as_reject, "
+                       "results_hidden_until_close, opened_at, closes_at) VALUES "
+                       "(1, true, false, now() - interval '1 hour', now() + interval '1 day')"))
+        s.commit()
+        first_citizen = s.scalar(text("SELECT min(id) FROM user_account WHERE role='citizen'"))
+    return {"first_citizen": first_citizen}
+
+
+def load_judgments(app: Flask, total: int) -> float:
+    """Replace the judgments by `total` random ones (every citizen grades every
+    recommendation), then rebuild counters and turnout from them, as the service keeps them."""
+    started = time.perf_counter()
+    with app.app_context():
+        s = db.session
+        s.execute(text("TRUNCATE judgment, judgment_tally, consultation_participant, "
+                       "consultation_turnout"))
+        per_rec = total // N_RECS
+        s.execute(text(
+            "INSERT INTO judgment (consultation_id, recommendation_id, citizen_id, grade, "
+            "updated_at) SELECT 1, r.id, c.id, ((c.id * 2654435761 + r.id * 40503) % 1000003) "
+            "% 7, now() FROM recommendation r CROSS JOIN (SELECT id FROM user_account WHERE "
+            "role = 'citizen' ORDER BY id LIMIT :n) c"), {"n": per_rec})
+        grades = ", ".join(f"count(*) FILTER (WHERE grade = {g})" for g in range(7))
+        s.execute(text(
+            f"INSERT INTO judgment_tally (recommendation_id, shard, grade_0, grade_1, grade_2, "
+            f"grade_3, grade_4, grade_5, grade_6) SELECT recommendation_id, citizen_id % "
+            f"{TALLY_SHARDS}, {grades} FROM judgment GROUP BY 1, 2"))
+        s.execute(text("INSERT INTO consultation_participant SELECT DISTINCT 1, citizen_id "
+                       "FROM judgment"))
+        s.execute(text(f"INSERT INTO consultation_turnout SELECT 1, citizen_id % {TALLY_SHARDS}, "
+                       f"count(*) FROM consultation_participant GROUP BY 2"))
+        s.commit()
+        s.execute(text("ANALYZE"))
+        s.commit()
+    return time.perf_counter() - started
+
+
+def time_results(app: Flask, rounds: int) -> dict:
+    with app.app_context():
+        found = db.session.get(Consultation, 1)
+        recs = consultation.adopted_in(1)
+        samples, pure = [], []
+        for _ in range(rounds):
+            started = time.perf_counter()
+            ranked = consultation.results(found, recs)
+            samples.append((time.perf_counter() - started) * 1000)
+            counts = {r.recommendation.id: r.counts for r in ranked}
+            started = time.perf_counter()
+            majority_judgment.rank(counts)
+            pure.append((time.perf_counter() - started) * 1000)
+        total = sum(ranked[0].counts)
+    return {"median_ms": round(statistics.median(samples), 2),
+            "max_ms": round(max(samples), 2), "rank_only_ms": round(statistics.median(pure), 2),
+            "judgments_per_rec": total}
+
+
+# --- load test ------------------------------------------------------------------------------
+
+def make_bare_app() -> Flask:
+    """The baseline: a bare Flask endpoint doing one INSERT, on the same database."""
+    engine = create_engine(os.environ["BENCH_DATABASE_URL"], pool_size=8, max_overflow=0)
+    app = Flask("bare")
+
+    @app.post("/bare")
+    def bare():
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO bench_bare (citizen, grade) VALUES (:c, :g)"),
+                               {"c": int(request.form["c"]), "g": int(request.form["g"])})
+        return "", 302
+
+    return app
+
+
+def sessions(app: Flask, first_citizen: int, count: int) -> list[tuple[str, str]]:
+    """Signed session cookies and CSRF tokens for `count` signed-in citizens, made the way
+    Flask-Login and Flask-WTF make them, so the load test needs no login round-trips."""
+    out = []
+    serializer = app.session_interface.get_signing_serializer(app)
+    for i in range(count):
+        with app.test_request_context():
+            session["_user_id"] = str(first_citizen + i)
+            session["_fresh"] = True
+            token = generate_csrf()
+            out.append((serializer.dumps(dict(session)), token))
+    return out
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(target: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "4",
+         "--worker-class", "gthread", "--threads", "8", "--keep-alive", "30",
+         "--log-level", "warning", target], cwd=cwd, env=env)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return process
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise RuntimeError(f"gunicorn did not start: {target}")
+
+
+async def client(port: int, path: str, make_body, cookie: str | None, stop_at: float,
+                 latencies: list, errors: list) -> None:
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    try:
+        while time.perf_counter() < stop_at:
+            body = make_body().encode()
+            head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+                    f"application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n")
+            if cookie:
+                head += f"Cookie: session={cookie}\r\n"
+            started = time.perf_counter()
+            writer.write(head.encode() + b"\r\n" + body)
+            await writer.drain()
+            status_line = await reader.readline()
+            length, closing = 0, False
+            while True:
+                line = await reader.readline()
+                if line in (b"\r\n", b""):
+                    break
+                name, _, value = line.decode().partition(":")
+                if name.lower() == "content-length":
+                    length = int(value)
+                if name.lower() == "connection" and "close" in value.lower():
+                    closing = True
+            if length:
+                await reader.readexactly(length)
+            latencies.append((time.perf_counter() - started) * 1000)
+            if not status_line.startswith(b"HTTP/1.1 302"):
+                errors.append(status_line.decode().strip())
+            if closing:
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    finally:
+        writer.close()
+
+
+async def load(port: int, path: str, bodies, cookies, seconds: float) -> dict:
+    latencies, errors = [], []
+    stop_at = time.perf_counter() + seconds
+    started = time.perf_counter()
+    await asyncio.gather(*(client(port, path, bodies[i], cookies[i], stop_at, latencies, errors)
+                           for i in range(len(bodies))))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+    return {"requests": len(latencies), "rps": round(len(latencies) / elapsed, 1),
+            "p50_ms": round(latencies[len(latencies) // 2], 1),
+            "p99_ms": round(latencies[int(len(latencies) * 0.99)], 1), "errors": len(errors)}
+
+
+def load_test(app: Flask, url: str, first_citizen: int, clients: int, seconds: float) -> dict:
+    with app.app_context():
+        rec_ids = consultation.adopted_ids(1)
+        db.session.execute(text("CREATE TABLE IF NOT EXISTS bench_bare (id serial PRIMARY KEY, "
+                                "citizen int, grade int)"))
+        db.session.commit()
+    # People who have not judged yet, so the run both adds and changes judgments.
+    base = first_citizen + 20000
+    creds = sessions(app, base, clients)
+    env = {**os.environ, "CONVENTION_ENV": "production", "SECRET_KEY": SECRET,
+           "DATABASE_URL": url, "BENCH_DATABASE_URL": url, "SESSION_COOKIE_SECURE": "0"}
+    rng = random.Random(3)
+
+    def vote_body(i):
+        def body():
+            chosen = rng.sample(rec_ids, 3)
+            return urlencode({"csrf_token": creds[i][1],
+                              **{f"rec_{r}": str(rng.randrange(7)) for r in chosen}})
+        return body
+
+    def bare_body(i):
+        return lambda: urlencode({"c": base + i, "g": rng.randrange(7)})
+
+    results = {}
+    for name, target, path, bodies, cookies in (
+            ("bare INSERT", "bench.votes:make_bare_app()", "/bare",
+             [bare_body(i) for i in range(clients)], [None] * clients),
+            ("cast judgments", "wsgi:app", "/votes/consultation",
+             [vote_body(i) for i in range(clients)], [c for c, _ in creds])):
+        port = free_port()
+        server = start_gunicorn(target, port, env, ROOT)
+        try:
+            asyncio.run(load(port, path, bodies, cookies, 1.5))     # warm-up
+            results[name] = asyncio.run(load(port, path, bodies, cookies, seconds))
+        finally:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=30)
+    with app.app_context():
+        s = db.session
+        results["duplicates"] = s.scalar(text(
+            "SELECT count(*) FROM (SELECT 1 FROM judgment GROUP BY recommendation_id, "
+            "citizen_id HAVING count(*) > 1) d"))
+        counters = dict(s.execute(text(
+            "SELECT recommendation_id, sum(grade_0)+sum(grade_1)+sum(grade_2)+sum(grade_3)+"
+            "sum(grade_4)+sum(grade_5)+sum(grade_6) FROM judgment_tally GROUP BY 1")).all())
+        recounted = dict(s.execute(text(
+            "SELECT recommendation_id, count(*) FROM judgment GROUP BY 1")).all())
+        per_grade_mismatch = s.scalar(text(
+            "SELECT count(*) FROM (SELECT recommendation_id, grade, count(*) AS n FROM judgment "
+            "GROUP BY 1, 2) j JOIN (SELECT recommendation_id, " + ", ".join(
+                f"sum(grade_{g}) AS g{g}" for g in range(7)) + " FROM judgment_tally GROUP BY 1) "
+            "t USING (recommendation_id) WHERE n <> CASE grade " + " ".join(
+                f"WHEN {g} THEN g{g}" for g in range(7)) + " END"))
+        results["counters_equal_recount"] = (counters == recounted and per_grade_mismatch == 0)
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
+    parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    args = parser.parse_args()
+    # The quick run keeps under a minute with a smaller second size; the full run shows 2M.
+    sizes = [100_000, 250_000] if args.quick else [100_000, 2_000_000]
+    clients, seconds = 100, (4 if args.quick else 30)
+    rounds = 20 if args.quick else 100
+    url = fresh_database(args.database_url, "convention_bench_votes")
+    os.environ["BENCH_DATABASE_URL"] = url
+    app = bench_app(url)
+    seeded = seed(app, citizens=20000 + clients)
+    rows = []
+    for size in sizes:
+        seconds_to_load = load_judgments(app, size)
+        figures = time_results(app, rounds)
+        rows.append({"judgments": size, **figures, "seed_s": round(seconds_to_load, 1)})
+    with app.app_context():
+        db.session.execute(text("TRUNCATE judgment, judgment_tally, consultation_participant, "
+                                "consultation_turnout"))
+        db.session.commit()
+    load_figures = load_test(app, url, seeded["first_citizen"], clients, seconds)
+    with app.app_context():
+        db.engine.dispose()
+
+    print(f"Votes benchmark ({'quick' if args.quick else 'full'}): {N_RECS} recommendations")
+    print(f"{'judgments':>10} {'results median ms':>18} {'max ms':>8} {'rank only ms':>13}")
+    for row in rows:
+        print(f"{row['judgments']:>10} {row['median_ms']:>18} {row['max_ms']:>8} "
+              f"{row['rank_only_ms']:>13}")
+    print(f"\nLoad: {clients} concurrent clients for {seconds} s, gunicorn gthread 4x8, "
+          f"PostgreSQL, loopback")
+    print(f"{'endpoint':16} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
+    for name in ("bare INSERT", "cast judgments"):
+        r = load_figures[name]
+        print(f"{name:16} {r['rps']:>8} {r['p50_ms']:>8} {r['p99_ms']:>8} {r['errors']:>7}")
+    ratio = load_figures["cast judgments"]["rps"] / load_figures["bare INSERT"]["rps"]
+    print(f"judgments / bare throughput: {ratio:.2f}; duplicates: "
+          f"{load_figures['duplicates']}; counters equal recount: "
+          f"{load_figures['counters_equal_recount']}")
+    ok = (all(r["median_ms"] < 50 for r in rows) and ratio >= 0.5
+          and load_figures["cast judgments"]["p99_ms"] < 100
+          and load_figures["cast judgments"]["errors"] == 0 and load_figures["duplicates"] == 0
+          and load_figures["counters_equal_recount"])
+    print(f"Targets (results < 50 ms; >= 0.5x bare throughput, p99 < 100 ms, no error, no "
+          f"duplicate): {'met' if ok else 'NOT met'}")
+    print(json.dumps({"benchmark": "votes", "quick": args.quick, "results": rows,
+                      "load": load_figures, "throughput_ratio": round(ratio, 2),
+                      "targets_met": ok}))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,170 @@
+"""Pages of the public consultation (majority judgment) and of supports for citizen ideas."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from convention.assembly import services as assembly
+from convention.auth.access import staff_required
+from convention.errors import ConventionError
+from convention.extensions import db
+from convention.forms import EmptyForm
+from convention.proposals.models import Idea
+from convention.votes import consultation, supports, verify_tally
+from convention.votes.forms import OpenConsultationForm, grades_from, paris_to_utc
+
+bp = Blueprint("consultation", __name__, url_prefix="/votes")
+
+
+def viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+def _page_values(convention, found, errors=None, submitted=None):
+    me = viewer()
+    recommendations = consultation.adopted_in(convention.id)
+    visible = consultation.results_visible(found, me)
+    mine = consultation.my_grades(me, found) if found else {}
+    if submitted is not None:
+        mine = {k: v for k, v in submitted.items() if v is not None}
+    return {
+        "convention": convention, "consultation": found, "recommendations": recommendations,
+        "grades": consultation.GRADE_LABELS, "my_grades": mine, "errors": errors or {},
+        "can_judge": bool(found and consultation.is_open(found) and me and me.is_confirmed),
+        "needs_confirmation": bool(me and not me.is_confirmed),
+        "results": consultation.results(found, recommendations) if visible else None,
+        "participants": consultation.participants(found) if found else 0,
+        "is_manager": bool(me and me.is_manager), "form": EmptyForm(),
+    }
+
+
+@bp.route("/consultation", methods=["GET", "POST"])
+def page():
+    convention = assembly.current_convention()
+    found = consultation.consultation_for(convention)
+    if request.method == "GET":
+        return render_template("votes/consultation.html", **_page_values(convention, found))
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=url_for("consultation.page")))
+    form = EmptyForm()
+    if found is None or not form.validate_on_submit():
+        abort(400)
+    # Only the recommendations the form sent (the service checks they are adopted ones): a
+    # partial form leaves the other grades as they are.
+    ids = sorted(int(k[4:]) for k in request.form if k.startswith("rec_") and k[4:].isdigit())
+    grades, errors = grades_from(request.form, ids)
+    if not errors:
+        try:
+            consultation.judge(current_user, found, grades)
+        except ConventionError as error:
+            db.session.rollback()
+            if error.field and error.field.startswith("rec_"):
+                errors[int(error.field[4:])] = str(error.message)
+            else:
+                flash(error.message, "error")
+                return redirect(url_for("consultation.page"))
+        else:
+            db.session.commit()
+            flash(_("Vos mentions sont enregistrées. Vous pouvez les changer jusqu'à la "
+                    "clôture."), "success")
+            return redirect(url_for("consultation.page"))
+    return render_template("votes/consultation.html",
+                           **_page_values(convention, found, errors, grades)), 400
+
+
+@bp.route("/consultation/ouvrir", methods=["GET", "POST"])
+@staff_required
+def open_page():
+    convention = assembly.current_convention()
+    form = OpenConsultationForm()
+    if form.validate_on_submit():
+        try:
+            consultation.open_consultation(current_user, convention,
+                                           paris_to_utc(form.closes_at.data))
+        except ConventionError as error:
+            db.session.rollback()
+            form.closes_at.errors = list(form.closes_at.errors) + [error.message]
+        else:
+            db.session.commit()
+            flash(_("La consultation est ouverte."), "success")
+            return redirect(url_for("consultation.page"))
+    return render_template("votes/open_consultation.html", form=form)
+
+
+@bp.route("/consultation/clore", methods=["GET", "POST"])
+@staff_required
+def close_page():
+    convention = assembly.current_convention()
+    found = consultation.consultation_for(convention)
+    if found is None:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            consultation.close_consultation(current_user, found)
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("La consultation est close ; ses résultats sont publiés et scellés."),
+                  "success")
+        return redirect(url_for("consultation.page"))
+    return render_template(
+        "confirm.html", form=form, cancel_url=url_for("consultation.page"),
+        title=_("Clore la consultation"),
+        warning=_("La clôture est définitive : plus aucune mention n'est acceptée et les "
+                  "résultats sont publiés."), confirm_label=_("Clore la consultation"))
+
+
+@bp.route("/consultation/export.json")
+def export_json():
+    convention = assembly.current_convention()
+    found = consultation.consultation_for(convention)
+    if found is None or not found.is_closed:
+        abort(404)
+    header = consultation.export_header(found)
+    judgments = consultation.export_judgments(found)
+    body = {"format": "convention-majority-judgment/1", "header": header,
+            "judgments": judgments, "digest": found.digest,
+            "recomputed_digest": verify_tally.digest(header, judgments)}
+    return Response(json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n",
+                    mimetype="application/json")
+
+
+# --- supports for citizen ideas -------------------------------------------------------------
+
+@bp.route("/idees")
+def ideas():
+    convention = assembly.current_convention()
+    me = viewer()
+    return render_template("votes/ideas.html", convention=convention,
+                           ideas=supports.ideas_with_supports(convention, me),
+                           can_support=bool(me and me.is_confirmed
+                                            and convention.current_phase.value == "deliberation"),
+                           form=EmptyForm())
+
+
+@bp.route("/idees/<int:idea_id>/<any(soutenir, retirer):step>", methods=["POST"])
+@login_required
+def support(idea_id: int, step: str):
+    convention = assembly.current_convention()
+    idea = db.get_or_404(Idea, idea_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        if step == "soutenir":
+            supports.support(current_user, idea, convention)
+        else:
+            supports.withdraw_support(current_user, idea, convention)
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("Votre soutien est enregistré.") if step == "soutenir"
+              else _("Votre soutien est retiré."), "success")
+    return redirect(url_for("consultation.ideas") + f"#idee-{idea.id}")

@@ -1,0 +1,98 @@
+"""Recompute a sealed members' vote from its open-data export, with the standard library only.
+
+    python convention/votes/verify_tally.py export.json
+
+The export (``/votes/scrutins/<id>/export.json``) holds a ``header`` (the ballot's rules and
+paper totals), the ``ballots``, the published ``tally`` and ``digest``. The digest is the
+SHA-256 of this UTF-8 text:
+
+    canonical(header) + "\\n" + the lines canonical(ballot) + "\\n", sorted in byte order
+
+where ``canonical(x) = json.dumps(x, sort_keys=True, separators=(",", ":"),
+ensure_ascii=False)``. Sorting the lines makes the digest independent of the order the ballots
+are listed in; a secret ballot's line holds only its choice and a random id.
+
+This module is also what the application uses to seal, so the two cannot drift apart.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sys
+
+CHOICES = ("for", "against", "abstain")
+
+
+def canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def digest(header: dict, ballots: list[dict]) -> str:
+    lines = sorted(canonical(b) + "\n" for b in ballots)
+    text = canonical(header) + "\n" + "".join(lines)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def result(header: dict, counts: dict, voters: int) -> dict:
+    """The tally the rules give for electronic `counts` (by choice) from `voters` people, plus
+    the header's paper totals.
+
+    Quorum: (electronic + paper voters) * 100 >= quorum_percent * eligible.
+    Adopted: quorum met and votes for * denominator > numerator * counted votes, where counted
+    votes are for + against, plus abstentions when the rules count them.
+    """
+    totals = {c: counts.get(c, 0) + header[f"paper_{c}"] for c in CHOICES}
+    participants = voters + sum(header[f"paper_{c}"] for c in CHOICES)
+    quorum_met = participants * 100 >= header["quorum_percent"] * header["eligible"]
+    counted = totals["for"] + totals["against"] + (
+        totals["abstain"] if header["abstentions_count"] else 0)
+    adopted = quorum_met and counted > 0 and (
+        totals["for"] * header["threshold_denominator"]
+        > header["threshold_numerator"] * counted)
+    return {"for": totals["for"], "against": totals["against"], "abstain": totals["abstain"],
+            "participants": participants, "eligible": header["eligible"],
+            "quorum_met": quorum_met, "adopted": adopted}
+
+
+def recount(header: dict, ballots: list[dict]) -> dict:
+    """The tally recomputed from the listed ballots, one voter each."""
+    counts = {c: 0 for c in CHOICES}
+    for ballot in ballots:
+        if ballot["choice"] not in counts:
+            raise ValueError(f"unknown choice {ballot['choice']!r}")
+        counts[ballot["choice"]] += 1
+    return result(header, counts, len(ballots))
+
+
+def verify(export: dict) -> list[str]:
+    """The differences between the published figures and the recomputed ones (empty if none)."""
+    problems = []
+    tally = recount(export["header"], export["ballots"])
+    for key, value in tally.items():
+        if export["tally"].get(key) != value:
+            problems.append(f"tally {key}: published {export['tally'].get(key)!r}, "
+                            f"recomputed {value!r}")
+    recomputed = digest(export["header"], export["ballots"])
+    if recomputed != export["digest"]:
+        problems.append(f"digest: published {export['digest']}, recomputed {recomputed}")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print("usage: python verify_tally.py export.json", file=sys.stderr)
+        return 2
+    with open(argv[1], encoding="utf-8") as handle:
+        export = json.load(handle)
+    tally = recount(export["header"], export["ballots"])
+    print(json.dumps(tally, ensure_ascii=False))
+    print("digest", digest(export["header"], export["ballots"]))
+    problems = verify(export)
+    for problem in problems:
+        print("MISMATCH", problem)
+    print("OK" if not problems else "FAILED")
+    return 0 if not problems else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,266 @@
+"""Pages of the members' vote: rules, opening, voting (with confirmation when the vote is
+secret and therefore final), paper totals, close, results and open data.
+
+Each view validates its form, calls one service, commits once and redirects; a refused action
+comes back next to the form or as a message.
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from convention.assembly import services as assembly
+from convention.auth.access import staff_required
+from convention.errors import ConventionError
+from convention.extensions import db
+from convention.forms import EmptyForm
+from convention.proposals import lifecycle
+from convention.proposals.models import Choice
+from convention.votes import adoption, report_contributions, rules, trace_sources  # noqa: F401
+from convention.votes.commands import verify_tally_command
+from convention.votes.forms import (
+    OpenBallotsForm,
+    PaperForm,
+    RulesForm,
+    VoteForm,
+    paris_to_utc,
+)
+from convention.votes.models import AdoptionBallot
+
+# cli_group=None: `flask verify-tally` rather than `flask votes verify-tally`.
+bp = Blueprint("votes", __name__, url_prefix="/votes", cli_group=None)
+bp.cli.add_command(verify_tally_command)
+
+
+def viewer():
+    return current_user if current_user.is_authenticated else None
+
+
+def _field_error(form, error: ConventionError, default: str) -> None:
+    field = getattr(form, error.field or "", None) or getattr(form, default, None)
+    if field is None:
+        flash(error.message, "error")
+    else:
+        field.errors = list(field.errors) + [error.message]
+
+
+def _ballot(ballot_id: int) -> AdoptionBallot:
+    ballot = db.get_or_404(AdoptionBallot, ballot_id)
+    if ballot.convention_id != assembly.current_convention().id:
+        abort(404)
+    return ballot
+
+
+def _to_ballot(ballot: AdoptionBallot):
+    return redirect(url_for("votes.ballot", ballot_id=ballot.id))
+
+
+@bp.route("/")
+def index():
+    convention = assembly.current_convention()
+    return render_template(
+        "votes/index.html", convention=convention, ballots=adoption.ballots_for(convention),
+        can_open=adoption.can_open(viewer(), convention),
+        is_voter=adoption.is_voter(viewer(), convention.id),
+        vote_rules=rules.rules_for(convention),
+        threshold=rules.threshold_label(*_threshold(rules.rules_for(convention))))
+
+
+def _threshold(source) -> tuple[int, int]:
+    return source.threshold_numerator, source.threshold_denominator
+
+
+@bp.route("/regles", methods=["GET", "POST"])
+@staff_required
+def edit_rules():
+    convention = assembly.current_convention()
+    current = rules.rules_for(convention)
+    form = RulesForm(obj=current if request.method == "GET" else None)
+    if request.method == "GET":
+        form.threshold.data = "%d/%d" % _threshold(current)
+    if form.validate_on_submit():
+        try:
+            rules.update_rules(current_user, convention, quorum_percent=form.quorum_percent.data,
+                               threshold=form.threshold.data,
+                               abstentions_count=form.abstentions_count.data,
+                               secret=form.secret.data,
+                               ungraded_as_reject=form.ungraded_as_reject.data,
+                               results_hidden_until_close=form.results_hidden_until_close.data)
+        except ConventionError as error:
+            db.session.rollback()
+            _field_error(form, error, "quorum_percent")
+        else:
+            db.session.commit()
+            flash(_("Les règles de vote sont enregistrées. Elles s'appliquent aux votes ouverts "
+                    "à partir de maintenant."), "success")
+            return redirect(url_for("votes.index"))
+    return render_template("votes/rules.html", form=form)
+
+
+@bp.route("/ouvrir", methods=["GET", "POST"])
+@login_required
+def open_ballots():
+    convention = assembly.current_convention()
+    if not adoption.can_open(current_user, convention):
+        abort(403)
+    waiting = [r for r in adoption.submitted(convention)
+               if lifecycle.allowed("adopt", current_user, r, convention)]
+    form = OpenBallotsForm()
+    form.recommendations.choices = [SelectChoice(r.id, f"{r.reference} · {r.title}")
+                                    for r in waiting]
+    if form.validate_on_submit():
+        chosen = [r for r in waiting if r.id in form.recommendations.data]
+        try:
+            opened = adoption.open_ballots(current_user, convention, chosen,
+                                           paris_to_utc(form.closes_at.data))
+        except ConventionError as error:
+            db.session.rollback()
+            _field_error(form, error, "recommendations")
+        else:
+            db.session.commit()
+            flash(_("%(n)d vote(s) ouvert(s).", n=len(opened)), "success")
+            return redirect(url_for("votes.index"))
+    return render_template("votes/open.html", form=form, waiting=waiting)
+
+
+@bp.route("/scrutins/<int:ballot_id>")
+def ballot(ballot_id: int):
+    convention = assembly.current_convention()
+    found = _ballot(ballot_id)
+    me = viewer()
+    voted, choice = adoption.my_vote(me, found)
+    is_voter = adoption.is_voter(me, convention.id)
+    is_open = adoption.is_open(found)
+    form = VoteForm(data={"choice": choice.value if choice else None})
+    return render_template(
+        "votes/ballot.html", ballot=found, rec=found.recommendation, form=form,
+        can_vote=is_voter and is_open and not (found.secret and voted), is_voter=is_voter,
+        is_open=is_open, voted=voted, my_choice=choice,
+        tally=adoption.tally(found) if found.is_closed else None,
+        named_votes=adoption.export_ballots(found) if found.is_closed and not found.secret
+        else [],
+        roll=adoption.roll(found),
+        can_close=not found.is_closed and lifecycle.allowed("adopt", me, found.recommendation,
+                                                            convention),
+        can_record_paper=bool(me and me.is_manager) and not found.is_closed,
+        threshold=rules.threshold_label(*_threshold(found)))
+
+
+@bp.route("/scrutins/<int:ballot_id>/voter", methods=["POST"])
+@login_required
+def vote(ballot_id: int):
+    found = _ballot(ballot_id)
+    form = VoteForm()
+    if not form.validate_on_submit():
+        flash(form.choice.errors[0] if form.choice.errors else _("Choix de vote inconnu."),
+              "error")
+        return _to_ballot(found)
+    choice = Choice(form.choice.data)
+    if found.secret and form.confirmed.data != "1":
+        # A secret vote cannot be changed: show what will be recorded and ask first.
+        form.confirmed.data = "1"
+        return render_template("votes/confirm_vote.html", ballot=found, rec=found.recommendation,
+                               form=form, choice=choice)
+    try:
+        adoption.cast_vote(current_user, found, choice)
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return _to_ballot(found)
+    db.session.commit()
+    if found.secret:
+        flash(_("Votre vote secret est enregistré. Il est définitif ; votre nom figure sur la "
+                "liste des votants, pas votre choix."), "success")
+    else:
+        flash(_("Votre vote « %(choice)s » est enregistré. Vous pouvez le changer jusqu'à la "
+                "clôture.", choice=choice.label), "success")
+    return _to_ballot(found)
+
+
+@bp.route("/scrutins/<int:ballot_id>/papier", methods=["GET", "POST"])
+@staff_required
+def paper(ballot_id: int):
+    found = _ballot(ballot_id)
+    form = PaperForm(data={"votes_for": found.paper_for, "votes_against": found.paper_against,
+                           "votes_abstain": found.paper_abstain}
+                     if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            adoption.record_paper(current_user, found, votes_for=form.votes_for.data,
+                                  votes_against=form.votes_against.data,
+                                  votes_abstain=form.votes_abstain.data)
+        except ConventionError as error:
+            db.session.rollback()
+            _field_error(form, error, "votes_for")
+        else:
+            db.session.commit()
+            flash(_("Les totaux du vote papier sont enregistrés et inscrits au journal."),
+                  "success")
+            return _to_ballot(found)
+    return render_template("votes/paper.html", form=form, ballot=found, rec=found.recommendation)
+
+
+@bp.route("/scrutins/<int:ballot_id>/clore", methods=["GET", "POST"])
+@login_required
+def close(ballot_id: int):
+    convention = assembly.current_convention()
+    found = _ballot(ballot_id)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        try:
+            adoption.close_ballot(current_user, found, convention)
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Le vote est clos et scellé."), "success")
+        return _to_ballot(found)
+    if not lifecycle.allowed("adopt", current_user, found.recommendation, convention):
+        abort(403)
+    return render_template(
+        "confirm.html", form=form, cancel_url=url_for("votes.ballot", ballot_id=found.id),
+        title=_("Clore le vote sur %(ref)s", ref=found.recommendation.reference),
+        warning=_("La clôture est définitive : le résultat est calculé, scellé et appliqué à la "
+                  "recommandation, et plus aucun vote n'est accepté."),
+        confirm_label=_("Clore le vote"))
+
+
+@bp.route("/scrutins/<int:ballot_id>/export.json")
+def export_json(ballot_id: int):
+    found = _ballot(ballot_id)
+    if not found.is_closed:
+        abort(404)
+    response = Response(adoption.canonical_export(found), mimetype="application/json")
+    response.headers["Content-Disposition"] = f"attachment; filename=vote-{found.id}.json"
+    return response
+
+
+@bp.route("/scrutins/<int:ballot_id>/export.csv")
+def export_csv(ballot_id: int):
+    found = _ballot(ballot_id)
+    if not found.is_closed:
+        abort(404)
+    rows = adoption.export_ballots(found)
+    out = io.StringIO()
+    columns = ["id", "choice"] if found.secret else ["member_id", "member", "choice"]
+    writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename=vote-{found.id}.csv"
+    return response

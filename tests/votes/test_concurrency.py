@@ -1,0 +1,131 @@
+"""Simultaneous double submissions against PostgreSQL with real threads and real commits:
+exactly one ballot per person, and counters equal to the recount."""
+import os
+import threading
+
+import pytest
+from sqlalchemy import func, select
+
+from convention.assembly import services as assembly
+from convention.auth.models import Role, User
+from convention.extensions import db
+from convention.proposals.models import Choice
+from convention.votes import adoption, consultation
+from convention.votes.models import (
+    AdoptionBallot,
+    Consultation,
+    Judgment,
+    NamedVote,
+    SecretVote,
+    VoteParticipation,
+)
+from tests import factories
+from tests.votes.conftest import build_vote_world
+
+pytestmark = [pytest.mark.no_db, pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="SQLite serialises writers; row locks and upserts under contention need PostgreSQL")]
+
+PEOPLE = 100   # each submits twice at once: 200 simultaneous submissions
+
+
+def run_pairs(app, people_ids, action):
+    """Start two threads per person that act at the same moment; collect unexpected errors."""
+    barrier = threading.Barrier(len(people_ids) * 2)
+    errors, refusals = [], []
+
+    def worker(person_id, attempt):
+        try:
+            barrier.wait(timeout=30)
+            with app.app_context():
+                try:
+                    action(db.session.get(User, person_id), attempt)
+                    db.session.commit()
+                except adoption.AlreadyVoted:
+                    db.session.rollback()
+                    refusals.append(person_id)
+        except BaseException as error:  # reported by the assertion in the test
+            errors.append(error)
+
+    threads = [threading.Thread(target=worker, args=(p, a)) for p in people_ids for a in (0, 1)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return errors, refusals
+
+
+def test_simultaneous_double_votes_leave_one_vote_per_member(committed_app):
+    app = committed_app
+    with app.app_context():
+        world = build_vote_world(n_recs=2)
+        extra = []
+        for i in range(PEOPLE - len(world.voters)):
+            member = factories.user(Role.MEMBER, first_name=f"M{i}")
+            assembly.add_member(world.staff, world.group, member)
+            extra.append(member)
+        named = world.ballot(world.recs[0], secret=False)
+        secret = world.ballot(world.recs[1], secret=True)
+        db.session.commit()
+        member_ids = [m.id for m in world.voters + extra]
+        named_id, secret_id = named.id, secret.id
+
+    def vote_twice(member, attempt):
+        choice = (Choice.FOR, Choice.AGAINST)[attempt]
+        adoption.cast_vote(member, db.session.get(AdoptionBallot, named_id), choice)
+        adoption.cast_vote(member, db.session.get(AdoptionBallot, secret_id), choice)
+
+    errors, refusals = run_pairs(app, member_ids, vote_twice)
+    assert errors == []
+    # The secret vote is final: of each member's two tabs, exactly one was refused.
+    assert sorted(refusals) == sorted(member_ids)
+    with app.app_context():
+        for ballot_id, model in ((named_id, NamedVote), (secret_id, SecretVote)):
+            ballot = db.session.get(AdoptionBallot, ballot_id)
+            assert ballot.participants == PEOPLE
+            assert db.session.scalar(select(func.count()).select_from(model).where(
+                model.ballot_id == ballot_id)) == PEOPLE
+            assert adoption.recount(ballot) == {
+                Choice.FOR: ballot.votes_for, Choice.AGAINST: ballot.votes_against,
+                Choice.ABSTAIN: ballot.votes_abstain}
+        per_member = dict(db.session.execute(
+            select(VoteParticipation.user_id, func.count()).where(
+                VoteParticipation.ballot_id == named_id).group_by(VoteParticipation.user_id)).all())
+        assert per_member == {m: 1 for m in member_ids}
+
+
+def test_simultaneous_grade_changes_leave_one_judgment_each_and_exact_counters(committed_app):
+    app = committed_app
+    with app.app_context():
+        world = build_vote_world(n_recs=3)
+        found = world.to_consultation(adopted_count=3)
+        people = [factories.user(Role.CITIZEN) for _ in range(PEOPLE)]
+        # A first round, so the simultaneous round changes grades as well as adding them.
+        for person in people[::2]:
+            consultation.judge(person, found, {r.id: 6 for r in world.recs})
+        db.session.commit()
+        rec_ids = [r.id for r in world.recs]
+        consultation_id = found.id
+        person_ids = [p.id for p in people]
+
+    def grade_twice(person, attempt):
+        found = db.session.get(Consultation, consultation_id)
+        grades = {rec_id: (person.id + attempt + i) % 7 for i, rec_id in enumerate(rec_ids)}
+        if attempt and person.id % 5 == 0:
+            grades[rec_ids[0]] = None     # some take a grade back at the same time
+        consultation.judge(person, found, grades)
+
+    errors, refusals = run_pairs(app, person_ids, grade_twice)
+    assert errors == [] and refusals == []
+    with app.app_context():
+        found = db.session.get(Consultation, consultation_id)
+        per_pair = db.session.execute(select(func.count()).select_from(Judgment).group_by(
+            Judgment.recommendation_id, Judgment.citizen_id).having(func.count() > 1)).all()
+        assert per_pair == []
+        recounted = {rec_id: [0] * 7 for rec_id in rec_ids}
+        for rec_id, grade, n in db.session.execute(
+                select(Judgment.recommendation_id, Judgment.grade, func.count())
+                .group_by(Judgment.recommendation_id, Judgment.grade)):
+            recounted[rec_id][grade] = n
+        assert consultation.grade_counts(rec_ids) == {k: tuple(v) for k, v in recounted.items()}
+        assert consultation.participants(found) == PEOPLE

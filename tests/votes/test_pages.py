@@ -1,0 +1,122 @@
+"""What people see and submit: the vote pages, the confirmation of a secret vote, the
+consultation form and results, the tally on the recommendation page, exports."""
+import json
+
+from convention.extensions import db
+from convention.proposals.models import Choice
+from convention.votes import adoption, consultation, verify_tally
+from tests import factories
+from tests.votes.conftest import citizens
+
+
+def login(client, user):
+    factories.login(client, user.email)
+
+
+def test_a_secret_vote_asks_for_confirmation_then_is_final(vw, client):
+    ballot = vw.ballot(secret=True)
+    db.session.flush()
+    login(client, vw.voters[0])
+    page = client.get(f"/votes/scrutins/{ballot.id}").get_data(as_text=True)
+    assert "Continuer" in page and 'name="choice"' in page
+    first = client.post(f"/votes/scrutins/{ballot.id}/voter", data={"choice": "for"})
+    text = first.get_data(as_text=True)
+    assert "Confirmer mon vote (définitif)" in text and adoption.recount(ballot)[Choice.FOR] == 0
+    done = client.post(f"/votes/scrutins/{ballot.id}/voter",
+                       data={"choice": "for", "confirmed": "1"}, follow_redirects=True)
+    assert "Votre vote secret est enregistré" in done.get_data(as_text=True)
+    # The same form submitted again from a second tab: a clear refusal, nothing written.
+    again = client.post(f"/votes/scrutins/{ballot.id}/voter",
+                        data={"choice": "against", "confirmed": "1"}, follow_redirects=True)
+    assert "un vote secret est définitif" in again.get_data(as_text=True)
+    assert adoption.recount(ballot) == {Choice.FOR: 1, Choice.AGAINST: 0, Choice.ABSTAIN: 0}
+
+
+def test_a_citizen_cannot_vote_in_the_members_vote(vw, client):
+    ballot = vw.ballot(secret=False)
+    db.session.flush()
+    login(client, vw.citizen)
+    page = client.get(f"/votes/scrutins/{ballot.id}").get_data(as_text=True)
+    assert 'name="choice"' not in page
+    answer = client.post(f"/votes/scrutins/{ballot.id}/voter", data={"choice": "for"},
+                         follow_redirects=True)
+    assert "Seuls les membres tirés au sort" in answer.get_data(as_text=True)
+    assert client.post("/votes/scrutins/999999/voter", data={"choice": "for"}).status_code == 404
+
+
+def test_the_closed_vote_shows_its_tally_seal_and_export_on_every_page(vw, client):
+    ballot = vw.ballot(secret=False)
+    for member, choice in zip(vw.voters, [Choice.FOR, Choice.FOR, Choice.AGAINST]):
+        adoption.cast_vote(member, ballot, choice)
+    db.session.flush()
+    login(client, vw.facilitator)
+    confirm = client.get(f"/votes/scrutins/{ballot.id}/clore").get_data(as_text=True)
+    assert "définitive" in confirm
+    client.post(f"/votes/scrutins/{ballot.id}/clore")
+    db.session.refresh(ballot)
+    rec = ballot.recommendation
+    shown = client.get(f"/recommandations/{rec.number}-{rec.slug}").get_data(as_text=True)
+    assert "Adoptée" in shown and "Pour 2, contre 1, abstention 0" in shown
+    trace_page = client.get(f"/recommandations/{rec.number}/trace").get_data(as_text=True)
+    assert "Vote des membres : adoptée" in trace_page
+    results = client.get(f"/votes/scrutins/{ballot.id}").get_data(as_text=True)
+    assert ballot.digest in results and vw.voters[2].public_name in results
+    export = json.loads(client.get(f"/votes/scrutins/{ballot.id}/export.json").data)
+    assert verify_tally.verify(export) == []
+    csv_text = client.get(f"/votes/scrutins/{ballot.id}/export.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0] == "member_id,member,choice" and len(csv_text.splitlines()) == 4
+
+
+def test_citizens_grade_on_the_consultation_page_and_see_results_after_the_close(vw, client):
+    found = vw.to_consultation(adopted_count=2)
+    person = citizens(1)[0]
+    db.session.flush()
+    login(client, person)
+    page = client.get("/votes/consultation").get_data(as_text=True)
+    assert "À rejeter" in page and "compte comme « À rejeter »" in page
+    assert "Les résultats seront publiés à la clôture" in page
+    first, second = vw.recs[:2]
+    bad = client.post("/votes/consultation", data={f"rec_{first.id}": "9",
+                                                   f"rec_{second.id}": "1"})
+    assert bad.status_code == 400
+    assert f'aria-describedby="rec-{first.id}-error"' in bad.get_data(as_text=True)
+    assert consultation.participants(found) == 0
+    ok = client.post("/votes/consultation", data={f"rec_{first.id}": "2",
+                                                  f"rec_{second.id}": ""},
+                     follow_redirects=True)
+    assert "Vos mentions sont enregistrées" in ok.get_data(as_text=True)
+    assert consultation.my_grades(person, found) == {first.id: 2}
+    consultation.close_consultation(vw.staff, found)
+    db.session.flush()
+    results = client.get("/votes/consultation").get_data(as_text=True)
+    assert "Mention majoritaire : Bien" in results
+    assert "<svg role=\"img\"" in results and "<caption>" in results
+
+
+def test_results_page_makes_the_same_queries_whatever_the_number_of_judgments(vw, client,
+                                                                             query_counter):
+    found = vw.to_consultation(adopted_count=3)
+    consultation.close_consultation(vw.staff, found)
+    db.session.flush()
+    few = query_counter.count_for(lambda: client.get("/votes/consultation"))
+    found.closed_at = None
+    for person in citizens(15):
+        consultation.judge(person, found, {r.id: person.id % 7 for r in vw.recs})
+    consultation.close_consultation(vw.staff, found)
+    db.session.flush()
+    assert query_counter.count_for(lambda: client.get("/votes/consultation")) == few
+
+
+def test_csrf_is_enforced_on_votes(vw, app):
+    ballot = vw.ballot(secret=False)
+    db.session.flush()
+    app.config["WTF_CSRF_ENABLED"] = True
+    try:
+        client = app.test_client()
+        login_page = client.get("/connexion")
+        assert login_page.status_code == 200
+        answer = client.post(f"/votes/scrutins/{ballot.id}/voter", data={"choice": "for"})
+        assert answer.status_code in (302, 400)
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = False
+    assert adoption.recount(ballot)[Choice.FOR] == 0
