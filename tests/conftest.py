@@ -76,6 +76,25 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def pango_missing() -> str | None:
+    """Why WeasyPrint cannot render here (it needs the Pango system library), or None."""
+    try:
+        import weasyprint  # noqa: F401  (loading it is the check)
+    except OSError as error:
+        return f"WeasyPrint cannot load Pango ({error}); apt-get install libpango-1.0-0"
+    return None
+
+
+@pytest.fixture
+def pdf_renderer():
+    """Skip a PDF test on a machine without Pango, unless CI requires it (.ci/run does)."""
+    reason = pango_missing()
+    if reason and os.environ.get("REQUIRE_SYSTEM_LIBS"):
+        pytest.fail(f"REQUIRE_SYSTEM_LIBS is set but {reason}")
+    if reason:
+        pytest.skip(reason)
+
+
 @pytest.fixture(scope="session")
 def smtp_server():
     mailbox = Mailbox()

@@ -46,7 +46,8 @@ def test_a_draft_export_is_for_its_requester_only(client, adopted):
     assert client.get(job_url + "/fichier").status_code == 403
 
 
-def test_with_redis_exports_run_in_the_worker_with_progress(app, smtp_server, adopted):
+def test_with_redis_exports_run_in_the_worker_with_progress(app, smtp_server, adopted,
+                                                           pdf_renderer):
     url = "redis://127.0.0.1:6379/14"
     try:
         redis.Redis.from_url(url).ping()

@@ -38,7 +38,8 @@ def test_the_report_holds_the_adopted_recommendations_by_theme(report):
     assert report["process"]["members"]["total"] == 6
 
 
-def test_every_format_agrees_on_recommendations_amendments_and_answers(app, report):
+def test_every_format_agrees_on_recommendations_amendments_and_answers(app, report,
+                                                                    pdf_renderer):
     with app.test_request_context():
         pdf_text = "\n".join(p.extract_text() for p in PdfReader(
             io.BytesIO(render(report, "pdf"))).pages)
@@ -69,7 +70,7 @@ def bookmark_titles(outline) -> list[str]:
     return titles
 
 
-def test_the_pdf_is_tagged_with_title_language_and_bookmarks(app, report):
+def test_the_pdf_is_tagged_with_title_language_and_bookmarks(app, report, pdf_renderer):
     with app.test_request_context():
         reader = PdfReader(io.BytesIO(render(report, "pdf", edition=1)))
     root = reader.trailer["/Root"]
