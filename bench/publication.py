@@ -165,8 +165,8 @@ def main() -> None:
         render(one, "pdf")  # load fonts once, as a running server would have
         results["build the data (database reads)"] = {"seconds": build_seconds, "bytes": None}
         for fmt in RENDERERS:
-            base_seconds, _ = timed(lambda: render(one, fmt))
-            seconds, output = timed(lambda: render(report, fmt))
+            base_seconds, _ = timed(lambda fmt=fmt: render(one, fmt))
+            seconds, output = timed(lambda fmt=fmt: render(report, fmt))
             results[fmt] = {"seconds": seconds, "baseline_one_rec_seconds": base_seconds,
                             "bytes": len(output)}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

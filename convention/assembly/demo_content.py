@@ -92,7 +92,7 @@ def load(convention: Convention, staff: User, citizens: list[User]) -> None:
             hearing_ids=[hearings[0].id] if theme_index == 4 else [], ideas=linked)
         recs.append((rec, group, members))
     # Four of the five are published; the last stays a draft of its group.
-    for rec, group, members in recs[:4]:
+    for rec, _group, members in recs[:4]:
         services.publish(members[0], rec, convention)
     rec, group, members = recs[0]
     accepted = amendments.propose_amendment(

@@ -101,6 +101,10 @@ def _events(recommendation: Recommendation) -> list[TraceEvent]:
         select(RecommendationEvent).where(RecommendationEvent.recommendation_id ==
                                           recommendation.id)
         .options(selectinload(RecommendationEvent.actor)))
-    return [TraceEvent(e.created_at, e.kind, EVENT_TITLES.get(e.kind, lambda d: e.kind)(e.details),
-                       e.details.get("reason", ""),
+    return [TraceEvent(e.created_at, e.kind, _event_title(e), e.details.get("reason", ""),
                        actor=e.actor.public_name if e.actor else None) for e in rows]
+
+
+def _event_title(event: RecommendationEvent) -> str:
+    describe = EVENT_TITLES.get(event.kind)
+    return describe(event.details) if describe else event.kind

@@ -1,12 +1,11 @@
 """The discussion as a reader and a writer see it, without JavaScript."""
-import re
 from datetime import timedelta
 
 from sqlalchemy import select
 
 from convention.clock import utcnow
 from convention.discussion import moderation, services
-from convention.discussion.models import Comment, ReportReason, Stance, TargetKind
+from convention.discussion.models import Comment, Stance, TargetKind
 from convention.extensions import db
 from tests import factories
 

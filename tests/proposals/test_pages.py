@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from convention.extensions import db
 from convention.proposals import amendments, services
-from convention.proposals.models import Recommendation, Status
+from convention.proposals.models import Recommendation
 from tests import factories
 
 
