@@ -60,7 +60,7 @@ def seed(app, n_comments: int) -> dict:
         quiet = proposals.draft_recommendation(people[1], convention, group,
                                                {**fields, "title": "Une recommandation calme"})
         for rec in (busy, quiet):
-            proposals.publish(people[0], rec, convention)
+            proposals.publish(rec.author, rec, convention)
         thread = Thread(convention_id=convention.id, target_kind=TargetKind.RECOMMENDATION,
                         target_id=busy.id, members_only=False, comment_count=n_comments)
         db.session.add(thread)
