@@ -20,6 +20,7 @@ from convention.proposals import idea_views, member_views
 from convention.proposals import views as proposals_views
 from convention.publication import staff_views as publication_staff_views
 from convention.publication import views as publication_views
+from convention.recruitment import views as recruitment_views
 from convention.config import INSTANCE_DIR, PROJECT_ROOT, BaseConfig, settings_from_env
 from convention.errors import register_error_handlers
 from convention.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -102,6 +103,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(discussion_views.bp)
     app.register_blueprint(publication_views.bp)
     app.register_blueprint(publication_staff_views.bp)
+    app.register_blueprint(recruitment_views.bp)
+    app.register_blueprint(recruitment_views.staff)
     app.register_blueprint(votes_views.bp)
     app.register_blueprint(consultation_views.bp)
     app.register_blueprint(i18n.bp)

@@ -7,6 +7,7 @@ import sys
 import click
 from flask import Flask, current_app
 
+from convention import background
 from convention.assembly import demo
 from convention.auth import services as auth_services
 from convention.auth.models import Role, User
@@ -16,7 +17,6 @@ from convention.config import PROJECT_ROOT
 from convention.errors import ConventionError
 from convention.extensions import db
 from convention.mail import send_email
-from convention.publication import jobs
 
 TRANSLATIONS = PROJECT_ROOT / "convention" / "translations"
 
@@ -26,7 +26,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
     app.cli.add_command(send_digests)
-    app.cli.add_command(exports_worker)
+    app.cli.add_command(worker)
 
 
 @click.command("create-admin")
@@ -76,14 +76,14 @@ def send_digests() -> None:
     click.echo(f"{sent} digest(s) sent.")
 
 
-@click.command("exports-worker")
+@click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queue is empty.")
-def exports_worker(burst: bool) -> None:
-    """Prepare report exports queued by staff (needs REDIS_URL)."""
+def worker(burst: bool) -> None:
+    """Run background jobs: report exports and member selections (needs REDIS_URL)."""
     redis_url = current_app.config.get("REDIS_URL")
     if not redis_url:
-        raise click.ClickException("REDIS_URL is not set: exports are prepared in the request.")
-    jobs.work(redis_url, burst=burst)
+        raise click.ClickException("REDIS_URL is not set: jobs run in the request instead.")
+    background.work(redis_url, burst=burst)
 
 
 @click.group()

@@ -1,4 +1,4 @@
-"""Preparing exports: in an RQ worker when Redis is configured, in the request otherwise.
+"""Preparing exports, as background jobs (see convention/background.py).
 
 The job row records its progress stages, so the staff member waiting sees them; the file is
 kept in the job row and only its requester may download it.
@@ -8,9 +8,8 @@ from __future__ import annotations
 import uuid
 
 from flask import current_app
-from redis import Redis
-from rq import Queue, SimpleWorker
 
+from convention import background
 from convention.assembly.models import Convention
 from convention.auth.models import User
 from convention.clock import utcnow
@@ -18,9 +17,6 @@ from convention.extensions import db
 from convention.publication.models import ExportJob, JobStatus
 from convention.publication.renderers import RENDERERS, render
 from convention.publication.report import build_report
-
-QUEUE = "convention-exports"
-
 
 def create_job(actor: User, convention: Convention, fmt: str) -> ExportJob:
     if fmt not in RENDERERS:
@@ -64,22 +60,5 @@ def _run(job_id: str) -> None:
 
 
 def enqueue(job: ExportJob) -> None:
-    """Hand the job to the worker when Redis is configured; otherwise do it now."""
-    db.session.commit()
-    redis_url = current_app.config.get("REDIS_URL")
-    if redis_url:
-        queue(redis_url).enqueue(run_job, job.id, job_timeout=600)
-    else:
-        run_job(job.id)
-
-
-def queue(redis_url: str) -> Queue:
-    return Queue(QUEUE, connection=Redis.from_url(redis_url))
-
-
-def work(redis_url: str, *, burst: bool = False) -> None:
-    """Run the worker in this process and its app context (`flask exports-worker`).
-
-    A SimpleWorker does not fork, so jobs use this process's application and database pool.
-    """
-    SimpleWorker([queue(redis_url)], connection=Redis.from_url(redis_url)).work(burst=burst)
+    """Prepare the export in the worker when Redis is configured, otherwise now."""
+    background.submit(run_job, job.id)

@@ -11,7 +11,8 @@ from convention.auth.models import Role
 from convention.discussion import services as discussion
 from convention.discussion.models import TargetKind
 from convention.extensions import db
-from convention.publication import jobs, services
+from convention import background
+from convention.publication import services
 from convention.publication.models import Answer, AnswerKind, ExportJob, JobStatus
 from tests import factories
 from tests.conftest import make_test_app
@@ -55,7 +56,7 @@ def test_with_redis_exports_run_in_the_worker_with_progress(app, smtp_server, ad
         pytest.skip("no Redis server on 127.0.0.1:6379")
     queued_app = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
                                REDIS_URL=url)
-    jobs.QUEUE = f"test-exports-{uuid.uuid4().hex}"  # isolated from other runs
+    background.QUEUE = f"test-jobs-{uuid.uuid4().hex}"  # isolated from other runs
     db.session.commit()
     client = queued_app.test_client()
     login(client, adopted.staff)
@@ -65,7 +66,7 @@ def test_with_redis_exports_run_in_the_worker_with_progress(app, smtp_server, ad
     assert 'http-equiv="refresh"' in page and "en attente" in page
     job_id = job_url.rsplit("/", 1)[1]
     with queued_app.app_context():
-        jobs.work(url, burst=True)
+        background.work(url, burst=True)
     job = db.session.get(ExportJob, job_id)
     db.session.refresh(job)
     assert job.status == JobStatus.DONE, job.error

@@ -1,0 +1,200 @@
+"""The selection: staff pages (import, run, report, draw, invitations) and the public draw."""
+from __future__ import annotations
+
+import click
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from convention import sortition
+from convention.assembly import services as assembly
+from convention.assembly.models import WorkingGroup
+from convention.auth.access import staff_required
+from convention.errors import ConventionError
+from convention.extensions import db
+from convention.forms import EmptyForm
+from convention.recruitment import services
+from convention.recruitment.forms import AnswerForm, ImportForm, SeedForm
+from convention.recruitment.messages import describe
+from convention.recruitment.models import Invitation, RunStatus, SortitionRun
+
+bp = Blueprint("recruitment", __name__, cli_group="sortition")
+staff = Blueprint("recruitment_staff", __name__, url_prefix="/gestion/tirage")
+
+
+@staff.before_request
+@staff_required
+def only_staff():
+    """The pool holds personal data: staff and administrators only."""
+
+
+def _run_or_404(run_id: int) -> SortitionRun:
+    run = db.get_or_404(SortitionRun, run_id)
+    if run.convention_id != assembly.current_convention().id:
+        abort(404)
+    return run
+
+
+@staff.route("/", methods=["GET", "POST"])
+def index():
+    convention = assembly.current_convention()
+    form = ImportForm()
+    problems = []
+    if form.validate_on_submit():
+        try:
+            run = services.import_run(
+                current_user, convention, pool_file=form.pool.data.read(),
+                quotas_file=form.quotas.data.read(), k=form.k.data,
+                algorithm=form.algorithm.data, panels=form.panels.data)
+        except services.ImportProblems as error:
+            db.session.rollback()
+            problems = error.problems
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            services.start(run)
+            return redirect(url_for("recruitment_staff.run", run_id=run.id))
+    return render_template("recruitment/index.html", form=form, problems=problems,
+                           runs=services.runs(convention))
+
+
+@staff.route("/<int:run_id>")
+def run(run_id: int):
+    found = _run_or_404(run_id)
+    groups = db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.convention_id == found.convention_id).order_by(WorkingGroup.name)).all()
+    answer_form = AnswerForm()
+    answer_form.group.choices = [(g.id, g.name) for g in groups]
+    people = services.pool_people(found) if found.invitations else {}
+    return render_template("recruitment/run.html", run=found, report=found.report,
+                           seed_form=SeedForm(), answer_form=answer_form, people=people,
+                           done=RunStatus.DONE, failed=RunStatus.FAILED,
+                           histogram=_bars(found.report) if found.report else None)
+
+
+def _bars(report: dict) -> list[dict]:
+    """Bars of the probability histogram, scaled for the SVG chart."""
+    bins = report["fairness"]["histogram"]
+    top = max((b["count"] for b in bins), default=1) or 1
+    return [{**b, "height": round(150 * b["count"] / top), "x": 40 + i * (520 / len(bins)),
+             "width": 520 / len(bins) - 2} for i, b in enumerate(bins)]
+
+
+@staff.route("/<int:run_id>/tirage", methods=["GET", "POST"])
+def draw(run_id: int):
+    found = _run_or_404(run_id)
+    form = SeedForm()
+    if form.validate_on_submit() and request.form.get("confirme") == "1":
+        try:
+            invitations = services.draw(current_user, found, form.seed.data)
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Le panel n° %(n)d est tiré : %(count)d personnes à inviter.",
+                    n=found.drawn_index + 1, count=len(invitations)), "success")
+        return redirect(url_for("recruitment_staff.run", run_id=found.id))
+    if form.validate_on_submit():
+        return render_template("recruitment/confirm_draw.html", run=found, form=form)
+    for message in form.seed.errors:
+        flash(message, "error")
+    return redirect(url_for("recruitment_staff.run", run_id=found.id))
+
+
+@staff.post("/<int:run_id>/invitations/<int:invitation_id>")
+def answer(run_id: int, invitation_id: int):
+    found = _run_or_404(run_id)
+    invitation = db.get_or_404(Invitation, invitation_id)
+    if invitation.run_id != found.id:
+        abort(404)
+    form = AnswerForm()
+    form.group.choices = [(g.id, g.name) for g in db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.convention_id == found.convention_id))]
+    if form.validate_on_submit():
+        accepted = request.form.get("decision") == "accepte"
+        try:
+            services.answer(current_user, invitation, accepted=accepted,
+                            email=form.email.data or "", name=form.name.data or "",
+                            group=db.session.get(WorkingGroup, form.group.data))
+        except ConventionError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Réponse enregistrée : %(status)s.", status=_("accepté") if accepted
+                    else _("refusé")), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+    return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
+
+
+@staff.post("/<int:run_id>/remplacement")
+def replace(run_id: int):
+    found = _run_or_404(run_id)
+    form = SeedForm()
+    if not form.validate_on_submit():
+        flash(_("Indiquez la graine tirée en public."), "error")
+        return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
+    try:
+        invitations = services.replace(current_user, found, form.seed.data)
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        flash(_("%(n)d remplaçant(s) tiré(s).", n=len(invitations)), "success")
+    return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
+
+
+@staff.route("/<int:run_id>/pseudonymes.csv")
+def pseudonyms(run_id: int):
+    """The private table to contact the drawn panel: never published."""
+    found = _run_or_404(run_id)
+    if not found.pseudonyms:
+        abort(404)
+    rows = "id,pseudonym\r\n" + "".join(f"{person},{pseudonym}\r\n" for person, pseudonym
+                                         in sorted(found.pseudonyms.items()))
+    response = Response(rows, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="pseudonymes-{run_id}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- public ------------------------------------------------------------------------------
+
+@bp.route("/tirage")
+def public():
+    convention = assembly.current_convention()
+    runs = [r for r in services.runs(convention) if r.status == RunStatus.DONE]
+    return render_template("recruitment/public.html", runs=runs)
+
+
+@bp.route("/tirage/<int:run_id>/panels.csv")
+def panel_list(run_id: int):
+    """The published list of panels (pseudonyms only): anyone can repeat the draw with it."""
+    found = db.get_or_404(SortitionRun, run_id)
+    if found.panel_list is None:
+        abort(404)
+    response = Response(found.panel_list, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="panels-{run_id}.csv"'
+    return response
+
+
+@bp.cli.command("verify")
+@click.argument("panel_list", type=click.Path(exists=True, dir_okay=False))
+@click.argument("seed")
+def verify_command(panel_list: str, seed: str) -> None:
+    """Repeat a public draw from the published LIST of panels and the SEED."""
+    try:
+        outcome = sortition.verify(panel_list, seed)
+    except sortition.SortitionError as error:
+        raise click.ClickException("; ".join(describe(p.code, p.params)
+                                             for p in error.problems)) from None
+    click.echo(f"list SHA-256: {outcome.list_sha256}")
+    click.echo(f"seed: {outcome.seed}")
+    click.echo(f"panel {outcome.index + 1} of {outcome.panels}: {' '.join(outcome.members)}")
