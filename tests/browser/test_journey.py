@@ -54,7 +54,9 @@ def test_register_confirm_and_log_in(page, live_server, mailbox):
     "/recommandations/1-publier-un-registre-des-algorithmes-utilises-par-la-metropole",
     "/recommandations/1/historique", "/recommandations/1/comparer?de=1&a=2",
     "/recommandations/1/comparer?de=1&a=2&vue=cote", "/recommandations/1/trace",
-    "/recommandations/1/amendements/1", "/idees", "/auditions"])
+    "/recommandations/1/amendements/1", "/idees", "/idees/1", "/auditions",
+    "/auditions/lintelligence-artificielle-dans-les-services-publics-etat-des-lieux",
+    "/votes/", "/rapport", "/reponses", "/tirage", "/recommandations?tri=random&graine=7"])
 def test_pages_have_no_rgaa_violation(page, live_server, path):
     page.goto(live_server.url + path)
     violations = axe_violations(page)
