@@ -32,6 +32,7 @@ from convention.auth.models import Role  # noqa: E402
 from convention.auth.services import create_account  # noqa: E402
 from convention.config import PROJECT_ROOT  # noqa: E402
 from convention.discussion.models import Comment, Stance, TargetKind, Thread  # noqa: E402
+from convention.discussion.queries import PER_PAGE  # noqa: E402
 from convention.extensions import db  # noqa: E402
 from convention.markdown import render_markdown  # noqa: E402
 from convention.proposals import services as proposals  # noqa: E402
@@ -151,7 +152,7 @@ def main() -> None:
     with app.app_context():
         engine = db.engine
     client = app.test_client()
-    last_page = -(-seeded["roots"] // 50)
+    last_page = -(-seeded["roots"] // PER_PAGE)
     cases = {
         "baseline: page without comments": seeded["quiet"],
         "2,000 comments, first page": seeded["busy"],
@@ -162,7 +163,7 @@ def main() -> None:
     }
     results = {name: measure(client, address, rounds, engine) for name, address in cases.items()}
     print(f"Discussion benchmark: one thread of {n_comments} comments "
-          f"({seeded['roots']} conversations, 50 a page) in PostgreSQL")
+          f"({seeded['roots']} conversations, {PER_PAGE} a page) in PostgreSQL")
     print(f"{'page':40} {'median ms':>10} {'p99 ms':>9} {'queries':>8} {'HTML kB':>8}")
     for name, r in results.items():
         print(f"{name:40} {r['median_ms']:>10} {r['p99_ms']:>9} {r['queries']:>8} "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import request
+from flask_babel import gettext as _
 
 from convention.assembly.models import Convention
 from convention.auth.models import User
@@ -25,11 +26,26 @@ def thread_context(convention: Convention, kind: TargetKind, target_id: int,
                "can_reserve": services.is_moderator(viewer)
                and convention.current_phase in services.MEMBERS_ONLY_PHASES}
     if view == "colonnes":
-        context["for_page"] = queries.load_page(thread, viewer, sort, page, Stance.FOR)
-        context["against_page"] = queries.load_page(thread, viewer, sort, page, Stance.AGAINST)
+        # Two columns side by side: half a page each, so the page stays as long as usual.
+        half = queries.PER_PAGE // 2
+        context["for_page"] = queries.load_page(thread, viewer, sort, page, Stance.FOR, half)
+        context["against_page"] = queries.load_page(thread, viewer, sort, page, Stance.AGAINST,
+                                                    half)
         context["discussion"] = context["for_page"]
     else:
         context["discussion"] = queries.load_page(thread, viewer, sort, page)
+    # Translated once for the page, not once per comment (the macro repeats them hundreds of
+    # times on a long thread).
+    context["labels"] = {
+        "member": _("membre tiré·e au sort"), "argument": _("argument"),
+        "stances": {s.value: s.label for s in Stance},
+        "deleted": _("Commentaire supprimé par son auteur."),
+        "history": _("Voir les versions précédentes"), "upvoted": _("Je soutiens"),
+        "unupvote": _("— retirer mon soutien"), "upvote": _("Soutenir"),
+        "report": _("Signaler"), "edit": _("Modifier"), "delete": _("Supprimer"),
+        "reply": _("Répondre"), "your_reply": _("Votre réponse"),
+        "post_reply": _("Publier la réponse"),
+    }
     context["cannot_post"] = None
     if viewer is not None:
         try:

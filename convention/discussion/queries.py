@@ -14,7 +14,8 @@ from convention.extensions import db
 from convention.proposals.models import Idea, Recommendation
 
 SORTS = ("oldest", "newest", "upvoted")
-PER_PAGE = 50
+# Conversations a page: each comes with all its replies.
+PER_PAGE = 30
 
 
 @dataclass
@@ -60,7 +61,7 @@ def _order(sort: str):
 
 
 def load_page(thread: Thread | None, viewer: User | None, sort: str = "oldest", page: int = 1,
-              stance: Stance | None = None) -> ThreadPage:
+              stance: Stance | None = None, per_page: int = PER_PAGE) -> ThreadPage:
     """One page of top-level comments with all their replies, authors, edit histories and
     the viewer's upvotes, in a number of queries that does not depend on the thread's size."""
     if sort not in SORTS:
@@ -73,7 +74,7 @@ def load_page(thread: Thread | None, viewer: User | None, sort: str = "oldest", 
     if stance is not None:
         roots_query = roots_query.where(Comment.stance == stance)
     pagination = db.paginate(roots_query.order_by(*_order(sort)), page=page,
-                             per_page=PER_PAGE, error_out=False)
+                             per_page=per_page, error_out=False)
     roots = pagination.items
     root_ids = [c.id for c in roots]
     replies = list(db.session.scalars(
