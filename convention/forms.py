@@ -1,11 +1,25 @@
 """Form pieces shared by every feature."""
 from __future__ import annotations
 
+from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+
+from convention.errors import ConventionError
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, so every POST button is protected."""
+
+
+def show_error(form: FlaskForm, error: ConventionError, default: str | None = None) -> None:
+    """Put a refused action's message next to the field it concerns (or `default`), or at the
+    top of the page when the form has no such field."""
+    field = getattr(form, error.field or "", None) or (getattr(form, default, None)
+                                                       if default else None)
+    if field is None:
+        flash(error.message, "error")
+    else:
+        field.errors = list(field.errors) + [error.message]

@@ -25,7 +25,7 @@ from convention.auth.access import staff_required
 from convention.auth.models import User
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, show_error
 
 bp = Blueprint("staff", __name__, url_prefix="/gestion")
 PARIS = ZoneInfo("Europe/Paris")
@@ -48,11 +48,6 @@ def _paris_date(moment: datetime | None) -> date | None:
     return moment.astimezone(PARIS).date() if moment else None
 
 
-def _form_error(form, error: ConventionError, default: str) -> None:
-    field = getattr(form, error.field or default, None) or getattr(form, default)
-    field.errors = list(field.errors) + [error.message]
-
-
 @bp.route("/")
 def dashboard():
     convention = services.current_convention()
@@ -72,7 +67,7 @@ def edit_convention():
                                        description=form.description.data or "",
                                        authority=form.authority.data or "")
         except ConventionError as error:
-            _form_error(form, error, "question")
+            show_error(form, error, "question")
         else:
             db.session.commit()
             flash(_("La présentation de la convention est enregistrée."), "success")
@@ -147,7 +142,7 @@ def themes():
         try:
             services.add_theme(current_user, convention, form.name.data, form.description.data or "")
         except ConventionError as error:
-            _form_error(form, error, "name")
+            show_error(form, error, "name")
         else:
             db.session.commit()
             flash(_("Le thème « %(name)s » est ajouté.", name=form.name.data.strip()), "success")
@@ -164,7 +159,7 @@ def edit_theme(theme_id: int):
         try:
             services.update_theme(current_user, theme, form.name.data, form.description.data or "")
         except ConventionError as error:
-            _form_error(form, error, "name")
+            show_error(form, error, "name")
         else:
             db.session.commit()
             flash(_("Le thème est enregistré."), "success")
@@ -217,7 +212,7 @@ def groups():
         try:
             services.add_group(current_user, convention, *_group_form_values(form))
         except ConventionError as error:
-            _form_error(form, error, "name")
+            show_error(form, error, "name")
         else:
             db.session.commit()
             flash(_("Le groupe « %(name)s » est créé.", name=form.name.data.strip()), "success")
@@ -246,7 +241,7 @@ def edit_group(group_id: int):
             services.update_group(current_user, group, *_group_form_values(form))
         except ConventionError as error:
             db.session.rollback()
-            _form_error(form, error, "name")
+            show_error(form, error, "name")
         else:
             db.session.commit()
             flash(_("Le groupe est enregistré."), "success")
@@ -317,7 +312,7 @@ def edit_hearing(hearing_id: int | None = None):
                                                    **_hearing_values(form))
         except ConventionError as error:
             db.session.rollback()
-            _form_error(form, error, "title")
+            show_error(form, error, "title")
         else:
             db.session.commit()
             flash(_("L'audition « %(title)s » est publiée.", title=hearing.title), "success")

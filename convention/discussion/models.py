@@ -13,7 +13,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     Boolean,
     CheckConstraint,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -25,13 +24,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convention.auth.models import User
 from convention.clock import utcnow
-from convention.db_types import UTCDateTime
+from convention.db_types import UTCDateTime, enum_column
 from convention.extensions import db
 
-
-def _enum(cls, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda members: [m.value for m in members])
 
 
 class TargetKind(enum.Enum):
@@ -86,7 +81,7 @@ class Thread(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"))
-    target_kind: Mapped[TargetKind] = mapped_column(_enum(TargetKind, "thread_target"))
+    target_kind: Mapped[TargetKind] = mapped_column(enum_column(TargetKind, "thread_target"))
     target_id: Mapped[int] = mapped_column(Integer)
     members_only: Mapped[bool] = mapped_column(Boolean, default=False)
     comment_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -109,7 +104,7 @@ class Comment(db.Model):
     # The top-level comment of the conversation this one belongs to (itself for top level).
     root_id: Mapped[int | None] = mapped_column(ForeignKey("comment.id"))
     depth: Mapped[int] = mapped_column(Integer, default=0)
-    stance: Mapped[Stance] = mapped_column(_enum(Stance, "comment_stance"),
+    stance: Mapped[Stance] = mapped_column(enum_column(Stance, "comment_stance"),
                                            default=Stance.NEUTRAL)
     body: Mapped[str] = mapped_column(Text)
     # The sanitised HTML of `body`, made once at each save rather than at every display.
@@ -158,7 +153,7 @@ class Report(db.Model):
     comment_id: Mapped[int] = mapped_column(ForeignKey("comment.id", ondelete="CASCADE"),
                                             index=True)
     reporter_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    reason: Mapped[ReportReason] = mapped_column(_enum(ReportReason, "report_reason"))
+    reason: Mapped[ReportReason] = mapped_column(enum_column(ReportReason, "report_reason"))
     details: Mapped[str] = mapped_column(String(500), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     # Set when a moderator has dealt with the comment (hidden, restored or dismissed).

@@ -15,7 +15,7 @@ from convention.assembly.models import WorkingGroup
 from convention.auth.models import User
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, show_error
 from convention.proposals import amendments, services
 from convention.proposals.forms import (
     AmendmentForm,
@@ -40,14 +40,6 @@ def only_signed_in():
 
 def _show(rec: Recommendation):
     return redirect(url_for("proposals.show", number=rec.number, slug=rec.slug))
-
-
-def _field_error(form, error: ConventionError, default: str) -> None:
-    field = getattr(form, error.field or "", None) or getattr(form, default, None)
-    if field is None:
-        flash(error.message, "error")
-    else:
-        field.errors = list(field.errors) + [error.message]
 
 
 def _preview(form) -> dict | None:
@@ -82,7 +74,7 @@ def draft(group_id: int):
                     hearing_ids=form.hearings.data, ideas=ideas, note=form.note.data or "")
             except ConventionError as error:
                 db.session.rollback()
-                _field_error(form, error, "title")
+                show_error(form, error, "title")
             else:
                 db.session.commit()
                 flash(_("Le brouillon %(ref)s est enregistré. Il n'est visible que par votre "
@@ -110,7 +102,7 @@ def revise(number: int):
                                 hearing_ids=form.hearings.data, note=form.note.data or "")
             except ConventionError as error:
                 db.session.rollback()
-                _field_error(form, error, "title")
+                show_error(form, error, "title")
             else:
                 db.session.commit()
                 flash(_("Version %(n)d enregistrée.", n=rec.version_count), "success")
@@ -189,7 +181,7 @@ def merge(number: int):
                            form.note.data or "")
         except ConventionError as error:
             db.session.rollback()
-            _field_error(form, error, "target")
+            show_error(form, error, "target")
         else:
             db.session.commit()
             flash(_("%(source)s est fusionnée dans %(target)s.", source=source.reference,
@@ -214,7 +206,7 @@ def minority_opinion(number: int):
                                           form.minority_opinion.data or "")
         except ConventionError as error:
             db.session.rollback()
-            _field_error(form, error, "minority_opinion")
+            show_error(form, error, "minority_opinion")
         else:
             db.session.commit()
             flash(_("L'avis minoritaire est enregistré."), "success")
@@ -296,7 +288,7 @@ def amend(number: int, amendment_number: int | None = None):
                                                          form.justification.data)
         except ConventionError as error:
             db.session.rollback()
-            _field_error(form, error, "justification")
+            show_error(form, error, "justification")
         else:
             db.session.commit()
             flash(_("L'amendement n° %(n)d est déposé.", n=amendment.number), "success")

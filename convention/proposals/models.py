@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Column,
-    Enum,
     ForeignKey,
     Index,
     Integer,
@@ -23,13 +22,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from convention.assembly.models import Hearing, Theme, WorkingGroup
 from convention.auth.models import User
 from convention.clock import utcnow
-from convention.db_types import UTCDateTime
+from convention.db_types import UTCDateTime, enum_column
 from convention.extensions import db
 
-
-def _enum(cls, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda members: [m.value for m in members])
 
 
 class Status(enum.Enum):
@@ -133,7 +128,7 @@ class Recommendation(RecommendationText, db.Model):
                                                  index=True)
     number: Mapped[int] = mapped_column(Integer)
     slug: Mapped[str] = mapped_column(String(80))
-    status: Mapped[Status] = mapped_column(_enum(Status, "recommendation_status"),
+    status: Mapped[Status] = mapped_column(enum_column(Status, "recommendation_status"),
                                            default=Status.DRAFT)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     version_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -258,7 +253,7 @@ class Amendment(db.Model):
     base_version_id: Mapped[int] = mapped_column(ForeignKey("recommendation_version.id"))
     changes: Mapped[dict] = mapped_column(JSON)
     justification: Mapped[str] = mapped_column(Text)
-    status: Mapped[AmendmentStatus] = mapped_column(_enum(AmendmentStatus, "amendment_status"),
+    status: Mapped[AmendmentStatus] = mapped_column(enum_column(AmendmentStatus, "amendment_status"),
                                                     default=AmendmentStatus.PROPOSED)
     votes_for: Mapped[int] = mapped_column(Integer, default=0)
     votes_against: Mapped[int] = mapped_column(Integer, default=0)
@@ -305,7 +300,7 @@ class AmendmentVote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     amendment_id: Mapped[int] = mapped_column(ForeignKey("amendment.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    choice: Mapped[Choice] = mapped_column(_enum(Choice, "vote_choice"))
+    choice: Mapped[Choice] = mapped_column(enum_column(Choice, "vote_choice"))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     amendment: Mapped[Amendment] = relationship(back_populates="votes")

@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    Enum,
     ForeignKey,
     Integer,
     LargeBinary,
@@ -21,14 +20,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convention.auth.models import User
 from convention.clock import utcnow
-from convention.db_types import UTCDateTime
+from convention.db_types import UTCDateTime, enum_column
 from convention.extensions import db
 from convention.proposals.models import Recommendation
 
-
-def _enum(cls, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda members: [m.value for m in members])
 
 
 class ReportEdition(db.Model):
@@ -80,7 +75,7 @@ class Answer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
         ForeignKey("recommendation.id", ondelete="CASCADE"), unique=True)
-    kind: Mapped[AnswerKind] = mapped_column(_enum(AnswerKind, "answer_kind"))
+    kind: Mapped[AnswerKind] = mapped_column(enum_column(AnswerKind, "answer_kind"))
     reasons: Mapped[str] = mapped_column(Text, default="")
     due_on: Mapped[date | None] = mapped_column(Date)
     service: Mapped[str] = mapped_column(String(200))
@@ -153,7 +148,7 @@ class ExportJob(db.Model):
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id",
                                                             ondelete="CASCADE"))
     format: Mapped[str] = mapped_column(String(10))
-    status: Mapped[JobStatus] = mapped_column(_enum(JobStatus, "job_status"),
+    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus, "job_status"),
                                               default=JobStatus.QUEUED)
     progress: Mapped[int] = mapped_column(Integer, default=0)
     stage: Mapped[str] = mapped_column(String(100), default="")

@@ -4,18 +4,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convention.clock import utcnow
-from convention.db_types import UTCDateTime
+from convention.db_types import UTCDateTime, enum_column
 from convention.extensions import db
 
-
-def _enum(cls, name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, create_constraint=True, length=20,
-                values_callable=lambda members: [m.value for m in members])
 
 
 class RunStatus(enum.Enum):
@@ -44,7 +40,7 @@ class SortitionRun(db.Model):
     pool_csv: Mapped[str] = mapped_column(Text)
     quotas_csv: Mapped[str] = mapped_column(Text)
     pool_size: Mapped[int] = mapped_column(Integer)
-    status: Mapped[RunStatus] = mapped_column(_enum(RunStatus, "run_status"),
+    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, "run_status"),
                                               default=RunStatus.QUEUED)
     stage: Mapped[str] = mapped_column(String(120), default="")
     progress: Mapped[int] = mapped_column(Integer, default=0)
@@ -81,7 +77,7 @@ class Invitation(db.Model):
     person_id: Mapped[str] = mapped_column(String(100))
     pseudonym: Mapped[str] = mapped_column(String(40))
     round: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[InvitationStatus] = mapped_column(_enum(InvitationStatus,
+    status: Mapped[InvitationStatus] = mapped_column(enum_column(InvitationStatus,
                                                            "invitation_status"),
                                                      default=InvitationStatus.INVITED)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",

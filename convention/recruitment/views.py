@@ -13,7 +13,6 @@ from convention.assembly.models import WorkingGroup
 from convention.auth.access import staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm
 from convention.recruitment import services
 from convention.recruitment.forms import AnswerForm, ImportForm, SeedForm
 from convention.recruitment.messages import describe

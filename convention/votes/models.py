@@ -21,9 +21,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convention.auth.models import User
 from convention.clock import utcnow
-from convention.db_types import UTCDateTime
+from convention.db_types import UTCDateTime, enum_column
 from convention.extensions import db
-from convention.proposals.models import Choice, Idea, Recommendation, _enum
+from convention.proposals.models import Choice, Idea, Recommendation
 
 # The seven grades of "Voter pour le climat", best first; a grade is stored as its index.
 GRADE_COUNT = 7
@@ -136,7 +136,7 @@ class SecretVote(db.Model):
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_ballot_id)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("adoption_ballot.id", ondelete="CASCADE"),
                                            index=True)
-    choice: Mapped[Choice] = mapped_column(_enum(Choice, "secret_vote_choice"))
+    choice: Mapped[Choice] = mapped_column(enum_column(Choice, "secret_vote_choice"))
 
 
 class NamedVote(db.Model):
@@ -148,10 +148,10 @@ class NamedVote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(ForeignKey("adoption_ballot.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    choice: Mapped[Choice] = mapped_column(_enum(Choice, "named_vote_choice"))
+    choice: Mapped[Choice] = mapped_column(enum_column(Choice, "named_vote_choice"))
     # The choice this vote replaced, written by the upsert so the counters can move the vote
     # from one column to the other without reading the row first.
-    previous_choice: Mapped[Choice | None] = mapped_column(_enum(Choice,
+    previous_choice: Mapped[Choice | None] = mapped_column(enum_column(Choice,
                                                                  "named_vote_previous"))
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

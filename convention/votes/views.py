@@ -27,7 +27,7 @@ from convention.assembly import services as assembly
 from convention.auth.access import staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, show_error
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice
 from convention.votes import adoption, report_contributions, rules, trace_sources  # noqa: F401
@@ -48,14 +48,6 @@ bp.cli.add_command(verify_tally_command)
 
 def viewer():
     return current_user if current_user.is_authenticated else None
-
-
-def _field_error(form, error: ConventionError, default: str) -> None:
-    field = getattr(form, error.field or "", None) or getattr(form, default, None)
-    if field is None:
-        flash(error.message, "error")
-    else:
-        field.errors = list(field.errors) + [error.message]
 
 
 def _ballot(ballot_id: int) -> AdoptionBallot:
@@ -102,7 +94,7 @@ def edit_rules():
                                results_hidden_until_close=form.results_hidden_until_close.data)
         except ConventionError as error:
             db.session.rollback()
-            _field_error(form, error, "quorum_percent")
+            show_error(form, error, "quorum_percent")
         else:
             db.session.commit()
             flash(_("Les règles de vote sont enregistrées. Elles s'appliquent aux votes ouverts "
@@ -129,7 +121,7 @@ def open_ballots():
                                            paris_to_utc(form.closes_at.data))
         except ConventionError as error:
             db.session.rollback()
-            _field_error(form, error, "recommendations")
+            show_error(form, error, "recommendations")
         else:
             db.session.commit()
             flash(_("%(n)d vote(s) ouvert(s).", n=len(opened)), "success")
@@ -205,7 +197,7 @@ def paper(ballot_id: int):
                                   votes_abstain=form.votes_abstain.data)
         except ConventionError as error:
             db.session.rollback()
-            _field_error(form, error, "votes_for")
+            show_error(form, error, "votes_for")
         else:
             db.session.commit()
             flash(_("Les totaux du vote papier sont enregistrés et inscrits au journal."),
