@@ -35,10 +35,10 @@ from flask import Flask, request, session  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from flask_wtf.csrf import generate_csrf  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
-from sqlalchemy.engine import make_url  # noqa: E402
 
+from bench.recommendations import fresh_database  # noqa: E402
 from convention import create_app  # noqa: E402
-from convention.config import PROJECT_ROOT, database_url  # noqa: E402
+from convention.config import PROJECT_ROOT  # noqa: E402
 from convention.extensions import db  # noqa: E402
 from convention.votes import consultation, majority_judgment  # noqa: E402
 from convention.votes.models import TALLY_SHARDS, Consultation  # noqa: E402
@@ -46,15 +46,6 @@ from convention.votes.models import TALLY_SHARDS, Consultation  # noqa: E402
 SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 N_RECS = 150
 
-
-def fresh_database(base_url: str, name: str) -> str:
-    url = make_url(database_url(base_url))
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    admin.dispose()
-    return url.set(database=name).render_as_string(hide_password=False)
 
 
 def bench_app(url: str) -> Flask:

@@ -14,8 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from convention.audit.services import record
 from convention.auth.models import User
 from convention.clock import utcnow
-from convention.discussion.models import Comment, Report, ReportReason, Suspension
-from convention.discussion.services import _bump, is_moderator, notify, report_threshold
+from convention.discussion.models import Comment, Notification, Report, ReportReason, Suspension
+from convention.discussion.services import bump_counter, is_moderator, notify, report_threshold
 from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
 
@@ -41,7 +41,7 @@ def report(actor: User, comment: Comment, reason: ReportReason, details: str = "
             db.session.flush()
     except IntegrityError:
         raise AlreadyExists(_l("Vous avez déjà signalé ce commentaire.")) from None
-    _bump(Comment, comment.id, "report_count", +1)
+    bump_counter(Comment, comment.id, "report_count", +1)
     db.session.refresh(comment, ["report_count", "hidden_at"])
     if comment.report_count >= report_threshold() and comment.hidden_at is None:
         comment.hidden_at = utcnow()
@@ -61,7 +61,7 @@ def _resolve_reports(comment: Comment) -> None:
                        .values(resolved_at=utcnow()))
 
 
-def hide(actor: User, comment: Comment, reason: str) -> None:
+def hide(actor: User, comment: Comment, reason: str) -> Notification:
     _require_moderator(actor)
     reason = (reason or "").strip()
     if not reason:
@@ -74,19 +74,19 @@ def hide(actor: User, comment: Comment, reason: str) -> None:
     comment.pending_review = False
     _resolve_reports(comment)
     record(actor, "comment.hide", comment, reason=reason)
-    notify(comment.author, "moderation", str(_l(
+    return notify(comment.author, "moderation", str(_l(
         "Votre commentaire a été masqué par la modération : %(reason)s", reason=reason)),
         link=f"/commentaires/{comment.id}")
 
 
-def restore(actor: User, comment: Comment) -> None:
+def restore(actor: User, comment: Comment) -> Notification:
     _require_moderator(actor)
     if comment.hidden_at is None:
         raise ConventionError(_l("Ce commentaire n'est pas masqué."))
     comment.hidden_at, comment.hidden_reason, comment.pending_review = None, None, False
     _resolve_reports(comment)
     record(actor, "comment.restore", comment)
-    notify(comment.author, "moderation",
+    return notify(comment.author, "moderation",
            str(_l("Votre commentaire est de nouveau visible après vérification.")),
            link=f"/commentaires/{comment.id}")
 

@@ -109,16 +109,17 @@ def _clean_body(body: str) -> str:
     return body
 
 
-def _bump(model, row_id: int, column: str, by: int) -> None:
+def bump_counter(model, row_id: int, column: str, by: int) -> None:
+    """Add `by` to a counter column in SQL, so concurrent requests never lose an update."""
     db.session.execute(update(model).where(model.id == row_id)
                        .values({column: getattr(model, column) + by}))
 
 
 def _count_on_target(thread: Thread, by: int) -> None:
-    _bump(Thread, thread.id, "comment_count", by)
+    bump_counter(Thread, thread.id, "comment_count", by)
     if thread.target_kind == TargetKind.RECOMMENDATION:
         # The recommendation list sorts by "most discussed" on this counter.
-        _bump(Recommendation, thread.target_id, "comment_count", by)
+        bump_counter(Recommendation, thread.target_id, "comment_count", by)
 
 
 def post_comment(actor: User, thread: Thread, body: str, stance: Stance = Stance.NEUTRAL,
@@ -187,7 +188,7 @@ def upvote(actor: User, comment: Comment) -> None:
             db.session.flush()
     except IntegrityError:
         raise AlreadyExists(_l("Vous soutenez déjà ce commentaire.")) from None
-    _bump(Comment, comment.id, "upvote_count", +1)
+    bump_counter(Comment, comment.id, "upvote_count", +1)
 
 
 def remove_upvote(actor: User, comment: Comment) -> None:
@@ -197,7 +198,7 @@ def remove_upvote(actor: User, comment: Comment) -> None:
         raise InvalidInput(_l("Vous ne souteniez pas ce commentaire."))
     db.session.delete(vote)
     db.session.flush()
-    _bump(Comment, comment.id, "upvote_count", -1)
+    bump_counter(Comment, comment.id, "upvote_count", -1)
 
 
 def follow(actor: User, thread: Thread) -> None:

@@ -273,12 +273,13 @@ def moderate(comment_id: int, step: str):
     if not form.validate_on_submit():
         flash(_("Indiquez la raison, qui sera affichée publiquement."), "error")
         return redirect(url_for("discussion.queue"))
+    notification = None
     try:
         if step == "masquer":
-            moderation.hide(current_user, comment, form.reason.data)
+            notification = moderation.hide(current_user, comment, form.reason.data)
             message = _("Le commentaire est masqué.")
         elif step == "retablir":
-            moderation.restore(current_user, comment)
+            notification = moderation.restore(current_user, comment)
             message = _("Le commentaire est de nouveau visible.")
         else:
             moderation.dismiss_reports(current_user, comment)
@@ -288,11 +289,8 @@ def moderate(comment_id: int, step: str):
         flash(error.message, "error")
         return redirect(url_for("discussion.queue"))
     db.session.commit()
-    if step != "classer":
-        latest = db.session.scalar(select(Notification).where(
-            Notification.user_id == comment.author_id).order_by(Notification.id.desc()).limit(1))
-        if latest is not None:
-            _notify_by_email(comment.author, latest.text)
+    if notification is not None:
+        _notify_by_email(comment.author, notification.text)
     flash(message, "success")
     return redirect(request.form.get("suivant") or url_for("discussion.queue"))
 

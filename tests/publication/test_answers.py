@@ -4,7 +4,6 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from convention.clock import utcnow
 from convention.errors import InvalidInput, NotAllowed
 from convention.extensions import db
 from convention.publication import services
@@ -89,4 +88,3 @@ def test_members_grade_published_answers_0_to_10_and_may_change_their_grade(adop
         services.assess_answer(adopted.citizen, answer, adopted.convention, 5)
     grades = sorted(db.session.scalars(select(AnswerAssessment.grade)))
     assert grades == [4, 9]
-    assert utcnow() >= answer.published_at
