@@ -72,7 +72,7 @@ def test_posting_is_rate_limited_with_a_clear_message(client, world):
 def test_sorting_by_most_upvoted(client, world):
     rec = world.published()
     thread = services.thread_for(world.convention, TargetKind.RECOMMENDATION, rec.id)
-    quiet = services.post_comment(world.citizen, thread, "Avis discret")
+    services.post_comment(world.citizen, thread, "Avis discret")
     popular = services.post_comment(world.members[0], thread, "Avis populaire")
     for member in world.members[1:4]:
         services.upvote(member, popular)
