@@ -82,7 +82,7 @@ def settings_from_env(env: dict[str, str] | os._Environ = os.environ) -> dict:
 class BaseConfig:
     """Defaults shared by every mode; environment settings are applied on top."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

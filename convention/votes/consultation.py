@@ -1,10 +1,11 @@
 """The public consultation: residents grade the adopted recommendations by majority judgment.
 
-One judgment per citizen and recommendation is a unique constraint; changing a grade is one
-INSERT … ON CONFLICT DO UPDATE that also returns the grade it replaced, so the counters move
-the judgment from one grade to the other in the same transaction, with no read before.
-Counters are sharded by citizen (`TALLY_SHARDS` rows per recommendation) so that people
-grading the same recommendation at the same moment seldom wait for one another.
+One judgment per citizen and recommendation is a unique constraint; changing a grade is an
+INSERT … ON CONFLICT DO UPDATE. The grade counters and the turnout are kept by database
+triggers in the statement that writes the judgment (migration 0007), sharded over
+`TALLY_SHARDS` rows per recommendation so that people grading the same recommendation at the
+same moment seldom wait for one another. On PostgreSQL a whole judgment (checks, lock, writes,
+counters) is a single statement, one round trip.
 """
 from __future__ import annotations
 
@@ -12,19 +13,19 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, delete, func, select
+from sqlalchemy import bindparam, func, select, text
 
 from convention.assembly.models import Convention, PhaseKind
 from convention.audit.services import record
 from convention.auth.models import User
 from convention.clock import utcnow
+from convention.db_types import UTCDateTime
 from convention.errors import ConventionError, InvalidInput, NotAllowed, WrongPhase
 from convention.extensions import db
 from convention.proposals.models import Recommendation, Status
 from convention.votes import majority_judgment, verify_tally
 from convention.votes.models import (
     GRADE_COUNT,
-    TALLY_SHARDS,
     Consultation,
     ConsultationParticipant,
     ConsultationTurnout,
@@ -61,13 +62,15 @@ class Result:
         return [100 * c / self.total if self.total else 0.0 for c in self.counts]
 
 
-def shard_of(citizen_id: int) -> int:
-    return citizen_id % TALLY_SHARDS
-
-
 def consultation_for(convention: Convention) -> Consultation | None:
     return db.session.scalar(select(Consultation).where(
         Consultation.convention_id == convention.id))
+
+
+def current_consultation() -> Consultation | None:
+    """The consultation of the convention this site serves, in one query."""
+    first = select(Convention.id).order_by(Convention.id).limit(1).scalar_subquery()
+    return db.session.scalar(select(Consultation).where(Consultation.convention_id == first))
 
 
 def adopted_in(convention_id: int) -> list[Recommendation]:
@@ -105,102 +108,133 @@ def open_consultation(actor: User, convention: Convention, closes_at: datetime, 
     return consultation
 
 
-def _lock_open(consultation: Consultation, now: datetime) -> bool:
-    """A shared lock on the open consultation: judgments run side by side, but the close (which
-    takes an exclusive lock) waits for them, and any judgment after it sees it closed."""
-    return db.session.scalar(
-        select(Consultation.id).where(
-            Consultation.id == consultation.id, Consultation.closed_at.is_(None),
-            Consultation.opened_at <= now, Consultation.closes_at > now)
-        .with_for_update(read=True, key_share=True)) is not None
+# On PostgreSQL a judgment is this one statement. It checks that every recommendation is an
+# adopted one of the convention and takes a shared lock on the open consultation (judgments run
+# side by side; the close, which locks it exclusively, waits for them, and any judgment after
+# the close sees it closed); only then does it record the participant and upsert the grades in
+# recommendation order, a grade taken back becoming NULL. If a check fails, nothing is written.
+# The counters move in the same statement, by the triggers of migration 0007, in the order of
+# the rows: every judgment takes its counter rows in recommendation order, so two never deadlock.
+_JUDGE_POSTGRESQL = text("""
+WITH target AS (
+    SELECT id, convention_id FROM consultation
+    WHERE id = COALESCE(CAST(:consultation AS integer), (SELECT id FROM consultation
+        WHERE convention_id = (SELECT min(id) FROM convention)))
+), wanted AS (
+    SELECT * FROM unnest(CAST(:recommendations AS integer[]), CAST(:grades AS smallint[]))
+        AS w (recommendation_id, grade)
+), valid AS (
+    SELECT w.recommendation_id, w.grade FROM wanted AS w
+    JOIN recommendation AS r ON r.id = w.recommendation_id
+    WHERE r.convention_id = (SELECT convention_id FROM target) AND r.status = 'adopted'
+), open_consultation AS (
+    SELECT id FROM consultation
+    WHERE id = (SELECT id FROM target) AND closed_at IS NULL
+      AND opened_at <= :now AND closes_at > :now
+      AND (SELECT count(*) FROM valid) = cardinality(CAST(:recommendations AS integer[]))
+    FOR KEY SHARE
+), joined AS (
+    INSERT INTO consultation_participant (consultation_id, citizen_id)
+    SELECT id, :citizen FROM open_consultation
+    ON CONFLICT DO NOTHING
+), given AS (
+    INSERT INTO judgment (consultation_id, recommendation_id, citizen_id, grade, updated_at)
+    SELECT o.id, v.recommendation_id, :citizen, v.grade, :now
+    FROM open_consultation AS o, valid AS v
+    WHERE v.grade IS NOT NULL OR EXISTS (SELECT FROM judgment AS j WHERE
+        j.recommendation_id = v.recommendation_id AND j.citizen_id = :citizen)
+    ORDER BY v.recommendation_id
+    ON CONFLICT (recommendation_id, citizen_id) DO UPDATE
+    SET grade = excluded.grade, updated_at = excluded.updated_at
+    WHERE judgment.grade IS DISTINCT FROM excluded.grade
+)
+SELECT (SELECT count(*) FROM open_consultation) AS written,
+       (SELECT array_agg(recommendation_id) FROM valid) AS valid
+""").bindparams(bindparam("now", type_=UTCDateTime()))
 
 
-def _move(shard: int, deltas: dict[int, dict[int, int]]) -> None:
-    """Add `deltas` ({recommendation id: {grade: +1/-1}}) to the citizen's shard of each
-    recommendation's counters: two statements whatever the number of recommendations."""
-    table = JudgmentTally.__table__
-    # Make sure the rows exist (zero counts, so the CHECK holds), then add in one batch; an
-    # upsert adding the deltas would fail on a -1 before ON CONFLICT is even considered.
-    zeros = {f"grade_{g}": 0 for g in range(GRADE_COUNT)}
-    db.session.execute(insert(JudgmentTally).values(
-        [{"recommendation_id": rec_id, "shard": shard, **zeros} for rec_id in sorted(deltas)])
-        .on_conflict_do_nothing())
-    statement = table.update().where(
-        table.c.recommendation_id == bindparam("rec"), table.c.shard == bindparam("sh")
-    ).values({f"grade_{g}": table.c[f"grade_{g}"] + bindparam(f"d{g}")
-              for g in range(GRADE_COUNT)})
-    db.session.connection().execute(statement, [
-        {"rec": rec_id, "sh": shard, **{f"d{g}": deltas[rec_id].get(g, 0)
-                                         for g in range(GRADE_COUNT)}}
-        for rec_id in sorted(deltas)])
+def _check_grades(grades: dict[int, int | None]) -> None:
+    for rec_id, grade in grades.items():
+        if grade is not None and (not isinstance(grade, int) or not 0 <= grade < GRADE_COUNT):
+            raise InvalidInput(_l("Mention inconnue."), field=f"rec_{rec_id}")
+
+
+def _refuse_unknown(grades: dict[int, int | None], valid) -> None:
+    unknown = set(grades) - set(valid or ())
+    if unknown:
+        raise InvalidInput(_l("Seules les recommandations adoptées sont soumises à la "
+                              "consultation."), field=f"rec_{min(unknown)}")
 
 
 def judge(citizen: User, consultation: Consultation, grades: dict[int, int | None], *,
           now: datetime | None = None) -> None:
     """A registered resident with a confirmed email grades adopted recommendations, from 0
-    (Excellent) to 6 (À rejeter); None removes a grade. Changeable until the close."""
+    (Excellent) to 6 (À rejeter); None takes a grade back. Changeable until the close.
+    On a refusal nothing is written."""
+    _judge(citizen, consultation, grades, now or utcnow())
+
+
+def judge_current(citizen: User, grades: dict[int, int | None]) -> None:
+    """`judge` in the consultation of the convention this site serves, found by the statement
+    itself: the page's form needs no query before it."""
+    _judge(citizen, None, grades, utcnow())
+
+
+def _judge(citizen: User, consultation: Consultation | None, grades: dict[int, int | None],
+           now: datetime) -> None:
     if citizen is None or not getattr(citizen, "is_authenticated", True):
         raise NotAllowed()
     if not citizen.is_confirmed:
         raise NotAllowed(_l("Confirmez d'abord votre adresse électronique."))
-    for rec_id, grade in grades.items():
-        if grade is not None and (not isinstance(grade, int) or not 0 <= grade < GRADE_COUNT):
-            raise InvalidInput(_l("Mention inconnue."), field=f"rec_{rec_id}")
-    allowed = set(db.session.scalars(select(Recommendation.id).where(
+    _check_grades(grades)
+    if db.session.get_bind().dialect.name != "postgresql":
+        consultation = consultation or current_consultation()
+        if consultation is None:
+            raise ConsultationClosed()
+        _judge_step_by_step(citizen, consultation, grades, now)
+        return
+    ids = sorted(grades)
+    written, valid = db.session.execute(_JUDGE_POSTGRESQL, {
+        "recommendations": ids, "grades": [grades[i] for i in ids], "citizen": citizen.id,
+        "consultation": consultation.id if consultation else None, "now": now,
+    }).one()
+    if not written:
+        _refuse_unknown(grades, valid)
+        raise ConsultationClosed()
+
+
+def _judge_step_by_step(citizen: User, consultation: Consultation,
+                        grades: dict[int, int | None], now: datetime) -> None:
+    """The same judgment on SQLite, which has no data-modifying WITH; SQLite runs one writer
+    at a time, so the consultation cannot close between the check and the writes."""
+    _refuse_unknown(grades, db.session.scalars(select(Recommendation.id).where(
         Recommendation.convention_id == consultation.convention_id,
         Recommendation.status == Status.ADOPTED, Recommendation.id.in_(grades))))
-    unknown = set(grades) - allowed
-    if unknown:
-        raise InvalidInput(_l("Seules les recommandations adoptées sont soumises à la "
-                              "consultation."), field=f"rec_{min(unknown)}")
-    now = now or utcnow()
-    if not _lock_open(consultation, now):
+    if not is_open(db.session.get(Consultation, consultation.id, populate_existing=True), now):
         raise ConsultationClosed()
-    joined = db.session.scalar(
-        insert(ConsultationParticipant).values(consultation_id=consultation.id,
-                                               citizen_id=citizen.id)
-        .on_conflict_do_nothing().returning(ConsultationParticipant.citizen_id))
-    if joined is not None:
-        statement = insert(ConsultationTurnout).values(consultation_id=consultation.id,
-                                                       shard=shard_of(citizen.id),
-                                                       participants=1)
+    db.session.execute(insert(ConsultationParticipant).values(
+        consultation_id=consultation.id, citizen_id=citizen.id).on_conflict_do_nothing())
+    taken_back = [rec_id for rec_id, grade in grades.items() if grade is None]
+    existing = set(db.session.scalars(select(Judgment.recommendation_id).where(
+        Judgment.citizen_id == citizen.id, Judgment.recommendation_id.in_(taken_back)))
+    ) if taken_back else set()
+    rows = [{"consultation_id": consultation.id, "recommendation_id": rec_id,
+             "citizen_id": citizen.id, "grade": grades[rec_id], "updated_at": now}
+            for rec_id in sorted(grades) if grades[rec_id] is not None or rec_id in existing]
+    if rows:
+        statement = insert(Judgment).values(rows)
         db.session.execute(statement.on_conflict_do_update(
-            index_elements=["consultation_id", "shard"],
-            set_={"participants": ConsultationTurnout.__table__.c.participants + 1}))
-    deltas: dict[int, dict[int, int]] = {}
-    removed = [rec_id for rec_id, grade in grades.items() if grade is None]
-    if removed:
-        for rec_id, grade in db.session.execute(delete(Judgment).where(
-                Judgment.recommendation_id.in_(removed), Judgment.citizen_id == citizen.id)
-                .returning(Judgment.recommendation_id, Judgment.grade)):
-            deltas[rec_id] = {grade: -1}
-    given = sorted(rec_id for rec_id, grade in grades.items() if grade is not None)
-    if given:
-        # In id order, so two requests from one person lock rows in the same order.
-        statement = insert(Judgment).values([
-            {"consultation_id": consultation.id, "recommendation_id": rec_id,
-             "citizen_id": citizen.id, "grade": grades[rec_id], "previous_grade": None,
-             "updated_at": now} for rec_id in given])
-        statement = statement.on_conflict_do_update(
             index_elements=["recommendation_id", "citizen_id"],
-            # On the right, `judgment.grade` is the grade being replaced.
-            set_={"grade": statement.excluded.grade,
-                  "previous_grade": Judgment.__table__.c.grade,
-                  "updated_at": statement.excluded.updated_at},
-        ).returning(Judgment.recommendation_id, Judgment.grade, Judgment.previous_grade)
-        for rec_id, grade, previous in db.session.execute(statement).all():
-            if previous == grade:
-                continue
-            deltas[rec_id] = {grade: 1} if previous is None else {grade: 1, previous: -1}
-    if deltas:
-        _move(shard_of(citizen.id), deltas)
+            set_={"grade": statement.excluded.grade, "updated_at": statement.excluded.updated_at},
+            where=Judgment.__table__.c.grade.is_distinct_from(statement.excluded.grade)))
 
 
 def my_grades(citizen: User | None, consultation: Consultation) -> dict[int, int]:
     if citizen is None or not getattr(citizen, "is_authenticated", False):
         return {}
     return dict(db.session.execute(select(Judgment.recommendation_id, Judgment.grade).where(
-        Judgment.consultation_id == consultation.id, Judgment.citizen_id == citizen.id)).all())
+        Judgment.consultation_id == consultation.id, Judgment.citizen_id == citizen.id,
+        Judgment.grade.is_not(None))).all())
 
 
 def participants(consultation: Consultation) -> int:
@@ -268,9 +302,10 @@ def export_header(consultation: Consultation) -> dict:
 
 
 def export_judgments(consultation: Consultation) -> list[dict]:
-    """Judgments without any identity: recommendation and grade only."""
+    """Judgments without any identity: recommendation and grade only (grades taken back are
+    not judgments)."""
     rows = db.session.execute(select(Judgment.recommendation_id, Judgment.grade).where(
-        Judgment.consultation_id == consultation.id).order_by(Judgment.recommendation_id,
+        Judgment.consultation_id == consultation.id, Judgment.grade.is_not(None)).order_by(Judgment.recommendation_id,
                                                               Judgment.grade))
     return [{"recommendation_id": rec_id, "grade": grade} for rec_id, grade in rows]
 

@@ -43,22 +43,20 @@ def _page_values(convention, found, errors=None, submitted=None):
 
 @bp.route("/consultation", methods=["GET", "POST"])
 def page():
-    convention = assembly.current_convention()
-    found = consultation.consultation_for(convention)
     if request.method == "GET":
-        return render_template("votes/consultation.html", **_page_values(convention, found))
+        convention = assembly.current_convention()
+        return render_template("votes/consultation.html",
+                               **_page_values(convention, consultation.consultation_for(convention)))
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=url_for("consultation.page")))
-    form = EmptyForm()
-    if found is None or not form.validate_on_submit():
-        abort(400)
-    # Only the recommendations the form sent (the service checks they are adopted ones): a
-    # partial form leaves the other grades as they are.
+    # The CSRF token was checked before the view (CSRFProtect checks every POST). Only the
+    # recommendations the form sent (the service checks they are adopted ones): a partial form
+    # leaves the other grades as they are.
     ids = sorted(int(k[4:]) for k in request.form if k.startswith("rec_") and k[4:].isdigit())
     grades, errors = grades_from(request.form, ids)
     if not errors:
         try:
-            consultation.judge(current_user, found, grades)
+            consultation.judge_current(current_user, grades)
         except ConventionError as error:
             db.session.rollback()
             if error.field and error.field.startswith("rec_"):
@@ -71,8 +69,10 @@ def page():
             flash(_("Vos mentions sont enregistrées. Vous pouvez les changer jusqu'à la "
                     "clôture."), "success")
             return redirect(url_for("consultation.page"))
+    convention = assembly.current_convention()
     return render_template("votes/consultation.html",
-                           **_page_values(convention, found, errors, grades)), 400
+                           **_page_values(convention, consultation.consultation_for(convention),
+                                          errors, grades)), 400
 
 
 @bp.route("/consultation/ouvrir", methods=["GET", "POST"])

@@ -27,8 +27,9 @@ from convention.proposals.models import Choice, Idea, Recommendation
 
 # The seven grades of "Voter pour le climat", best first; a grade is stored as its index.
 GRADE_COUNT = 7
-# Judgment counters are split over this many rows per recommendation (by citizen id), so
-# simultaneous judgments on one recommendation rarely wait for the same row lock.
+# Judgment counters are split over this many rows per recommendation (by judgment id), so
+# simultaneous judgments on one recommendation rarely wait for the same row lock. The triggers
+# of migration 0007 use the same number.
 TALLY_SHARDS = 16
 
 
@@ -186,8 +187,6 @@ class Judgment(db.Model):
     __table_args__ = (
         UniqueConstraint("recommendation_id", "citizen_id"),
         CheckConstraint("grade BETWEEN 0 AND 6", name="grade_in_range"),
-        CheckConstraint("previous_grade IS NULL OR previous_grade BETWEEN 0 AND 6",
-                        name="previous_grade_in_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -198,13 +197,16 @@ class Judgment(db.Model):
     # Deleting an account removes the identity, not the judgment.
     citizen_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
-    grade: Mapped[int] = mapped_column(SmallInteger)
-    previous_grade: Mapped[int | None] = mapped_column(SmallInteger)
+    # None: the grade was taken back (kept as a row so a judgment is one ordered upsert).
+    grade: Mapped[int | None] = mapped_column(SmallInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class JudgmentTally(db.Model):
-    """Per-recommendation grade counters, one row per shard; the sum over shards is the tally."""
+    """Per-recommendation grade counters, one row per shard; the sum over shards is the tally.
+
+    Kept by database triggers (migration 0007) in the statement that inserts, regrades or
+    deletes a judgment; a judgment's shard is its id modulo `TALLY_SHARDS`."""
 
     __tablename__ = "judgment_tally"
     __table_args__ = (
@@ -236,7 +238,8 @@ class ConsultationParticipant(db.Model):
 
 
 class ConsultationTurnout(db.Model):
-    """Participant counter, sharded like the grade counters."""
+    """Participant counter, one row per shard (citizen id modulo `TALLY_SHARDS`), kept by
+    database triggers on `consultation_participant` (migration 0007)."""
 
     __tablename__ = "consultation_turnout"
     __table_args__ = (CheckConstraint("participants >= 0", name="participants_not_negative"),)

@@ -15,6 +15,7 @@ from tests.votes.conftest import citizens
 def recount(recs):
     """Counts straight from the judgments, as a reference for the counters."""
     rows = db.session.execute(select(Judgment.recommendation_id, Judgment.grade, func.count())
+                              .where(Judgment.grade.is_not(None))
                               .group_by(Judgment.recommendation_id, Judgment.grade))
     counts = {r.id: [0] * 7 for r in recs}
     for rec_id, grade, n in rows:
