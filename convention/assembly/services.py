@@ -93,6 +93,7 @@ def members_without_group(convention: Convention) -> list[User]:
         db.session.scalars(
             select(User)
             .where(User.role == Role.MEMBER, User.id.not_in(in_group))
+            .options(selectinload(User.commune))
             .order_by(User.display_name)
         )
     )

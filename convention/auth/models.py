@@ -68,7 +68,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    commune = relationship("Commune", lazy="joined")
+    # Loaded when asked for (lists of people ask with selectinload): the signed-in person is
+    # loaded on every request, which needs no commune.
+    commune = relationship("Commune")
 
     @property
     def is_confirmed(self) -> bool:
