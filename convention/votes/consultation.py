@@ -148,7 +148,7 @@ WITH target AS (
     SET grade = excluded.grade, updated_at = excluded.updated_at
     WHERE judgment.grade IS DISTINCT FROM excluded.grade
 )
-SELECT (SELECT count(*) FROM open_consultation) AS written,
+SELECT (SELECT count(*) FROM target) AS found, (SELECT count(*) FROM open_consultation) AS written,
        (SELECT array_agg(recommendation_id) FROM valid) AS valid
 """).bindparams(bindparam("now", type_=UTCDateTime()))
 
@@ -194,12 +194,13 @@ def _judge(citizen: User, consultation: Consultation | None, grades: dict[int, i
         _judge_step_by_step(citizen, consultation, grades, now)
         return
     ids = sorted(grades)
-    written, valid = db.session.execute(_JUDGE_POSTGRESQL, {
+    found, written, valid = db.session.execute(_JUDGE_POSTGRESQL, {
         "recommendations": ids, "grades": [grades[i] for i in ids], "citizen": citizen.id,
         "consultation": consultation.id if consultation else None, "now": now,
     }).one()
     if not written:
-        _refuse_unknown(grades, valid)
+        if found:
+            _refuse_unknown(grades, valid)
         raise ConsultationClosed()
 
 

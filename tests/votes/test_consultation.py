@@ -107,3 +107,23 @@ def test_one_support_per_person_withdrawable(vw):
     assert supports.ideas_with_supports(vw.convention, vw.citizen) == [(idea, 2, True)]
     assert supports.withdraw_support(vw.citizen, idea, vw.convention) is True
     assert supports.ideas_with_supports(vw.convention, vw.citizen) == [(idea, 1, False)]
+
+
+def test_a_grade_taken_back_leaves_the_counts_and_an_ungraded_form_writes_no_judgment(vw):
+    found = vw.to_consultation(adopted_count=2)
+    first, second = vw.recs[:2]
+    person, other = citizens(2)
+    consultation.judge(person, found, {first.id: None, second.id: None})   # an empty form
+    assert db.session.scalar(select(func.count()).select_from(Judgment)) == 0
+    assert consultation.participants(found) == 1
+    consultation.judge(person, found, {first.id: 1, second.id: 4})
+    consultation.judge(other, found, {first.id: 1})
+    consultation.judge(person, found, {first.id: None})
+    assert consultation.my_grades(person, found) == {second.id: 4}
+    assert consultation.grade_counts([first.id, second.id]) == {
+        first.id: (0, 1, 0, 0, 0, 0, 0), second.id: (0, 0, 0, 0, 1, 0, 0)}
+    assert consultation.grade_counts([first.id, second.id]) == recount(vw.recs[:2])
+    consultation.close_consultation(vw.staff, found)
+    exported = consultation.export_judgments(found)
+    assert sorted(j["recommendation_id"] for j in exported) == [first.id, second.id]
+    assert all(j["grade"] is not None for j in exported)

@@ -2,9 +2,12 @@
 consultation form and results, the tally on the recommendation page, exports."""
 import json
 
+from sqlalchemy import func, select
+
 from convention.extensions import db
 from convention.proposals.models import Choice
 from convention.votes import adoption, consultation, verify_tally
+from convention.votes.models import Judgment
 from tests import factories
 from tests.votes.conftest import citizens
 
@@ -86,6 +89,9 @@ def test_citizens_grade_on_the_consultation_page_and_see_results_after_the_close
                      follow_redirects=True)
     assert "Vos mentions sont enregistrées" in ok.get_data(as_text=True)
     assert consultation.my_grades(person, found) == {first.id: 2}
+    client.post("/votes/consultation", data={f"rec_{first.id}": "", f"rec_{second.id}": "5"})
+    assert consultation.my_grades(person, found) == {second.id: 5}     # a grade taken back
+    client.post("/votes/consultation", data={f"rec_{first.id}": "2", f"rec_{second.id}": ""})
     consultation.close_consultation(vw.staff, found)
     db.session.flush()
     results = client.get("/votes/consultation").get_data(as_text=True)
@@ -120,3 +126,13 @@ def test_csrf_is_enforced_on_votes(vw, app):
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert adoption.recount(ballot)[Choice.FOR] == 0
+
+
+def test_the_consultation_form_refuses_grades_when_no_consultation_is_open(vw, client):
+    person = citizens(1)[0]
+    db.session.flush()
+    login(client, person)
+    page = client.post("/votes/consultation", data={f"rec_{vw.recs[0].id}": "2"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "La consultation n'est pas ouverte : elle est close" in page
+    assert db.session.scalar(select(func.count()).select_from(Judgment)) == 0
