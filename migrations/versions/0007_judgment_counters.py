@@ -1,5 +1,7 @@
-"""judgment counters kept by triggers: the grade counters and the turnout move in the statement
-that writes a judgment or a participant, so a judgment is one statement and one round trip
+"""votes: judgment counters and turnout kept by database triggers
+
+The grade counters and the turnout move in the statement that writes a judgment or a
+participant, so a judgment is one statement and one round trip.
 
 Revision ID: 0007_judgment_counters
 Revises: 0006_recruitment
