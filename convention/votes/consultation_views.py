@@ -128,8 +128,13 @@ def export_json():
         abort(404)
     header = consultation.export_header(found)
     judgments = consultation.export_judgments(found)
-    body = {"format": "convention-majority-judgment/1", "header": header,
-            "judgments": judgments, "digest": found.digest,
+    recommendations = consultation.adopted_in(convention.id)
+    results = [{"recommendation_id": r.recommendation.id, "counts": list(r.counts),
+                "ungraded": r.ungraded, "majority_grade": r.majority_grade, "rank": r.rank}
+               for r in consultation.results(found, recommendations)]
+    body = {"format": verify_tally.CONSULTATION_FORMAT, "header": header,
+            "recommendation_ids": [r.id for r in recommendations], "judgments": judgments,
+            "results": results, "digest": found.digest,
             "recomputed_digest": verify_tally.digest(header, judgments)}
     return Response(json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n",
                     mimetype="application/json")

@@ -1,6 +1,15 @@
-"""Recompute a sealed members' vote from its open-data export, with the standard library only.
+"""Recompute a sealed vote from its open-data export, with the standard library only.
 
     python convention/votes/verify_tally.py export.json
+
+It reads either export: a members' vote (described below) or the public consultation
+(``/votes/consultation/export.json``, format ``convention-majority-judgment/1``: a ``header``
+with the number of participants and whether an ungraded recommendation counts as "À rejeter",
+the anonymous ``judgments`` (recommendation and grade, 0 = Excellent … 6 = À rejeter), the
+``recommendation_ids`` judged, the published ``results`` and the ``digest``, computed as below
+with the judgments as lines). For the consultation it recounts each recommendation's grades,
+adds the ungraded ones as the rules say, and recomputes the majority grades and the ranking
+with ``majority_judgment.py``, which sits beside this file.
 
 The export (``/votes/scrutins/<id>/export.json``) holds a ``header`` (the ballot's rules and
 paper totals), the ``ballots``, the published ``tally`` and ``digest``. The digest is the
@@ -18,9 +27,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sys
 
+try:
+    from convention.votes import majority_judgment
+except ImportError:     # run as a script, outside the application: the module beside this file
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import majority_judgment
+
 CHOICES = ("for", "against", "abstain")
+CONSULTATION_FORMAT = "convention-majority-judgment/1"
 
 
 def canonical(value) -> str:
@@ -78,12 +95,65 @@ def verify(export: dict) -> list[str]:
     return problems
 
 
+def consultation_results(header: dict, judgments: list[dict],
+                         recommendation_ids: list[int]) -> list[dict]:
+    """Each recommendation's counts (best grade first), ungraded count and majority grade,
+    ranked by majority judgment, recomputed from the anonymous judgments."""
+    counts = {rec_id: [0] * majority_judgment.GRADES for rec_id in recommendation_ids}
+    for judgment in judgments:
+        grade = judgment["grade"]
+        if judgment["recommendation_id"] not in counts or grade not in range(len(counts[
+                judgment["recommendation_id"]])):
+            raise ValueError(f"judgment outside the consultation: {judgment!r}")
+        counts[judgment["recommendation_id"]][grade] += 1
+    effective, ungraded = {}, {}
+    for rec_id, values in counts.items():
+        ungraded[rec_id] = max(header["participants"] - sum(values), 0)
+        if header["ungraded_as_reject"]:
+            values[-1] += ungraded[rec_id]
+        effective[rec_id] = tuple(values)
+    return [{"recommendation_id": rec_id, "counts": list(effective[rec_id]),
+             "ungraded": ungraded[rec_id],
+             "majority_grade": majority_judgment.majority_grade(effective[rec_id]),
+             "rank": position}
+            for position, rec_id in enumerate(majority_judgment.rank(effective), start=1)]
+
+
+def verify_consultation(export: dict) -> list[str]:
+    """The differences between the consultation's published results and the recomputed ones."""
+    problems = []
+    recomputed = consultation_results(export["header"], export["judgments"],
+                                      export["recommendation_ids"])
+    if recomputed != export["results"]:
+        published = {r["recommendation_id"]: r for r in export["results"]}
+        for row in recomputed:
+            if published.get(row["recommendation_id"]) != row:
+                problems.append(f"recommendation {row['recommendation_id']}: published "
+                                f"{published.get(row['recommendation_id'])!r}, recomputed {row!r}")
+        if not problems:
+            problems.append("results: published in another order than the ranking")
+    sealed = digest(export["header"], export["judgments"])
+    if sealed != export["digest"]:
+        problems.append(f"digest: published {export['digest']}, recomputed {sealed}")
+    return problems
+
+
 def main(argv: list[str]) -> int:
     if len(argv) != 2:
         print("usage: python verify_tally.py export.json", file=sys.stderr)
         return 2
     with open(argv[1], encoding="utf-8") as handle:
         export = json.load(handle)
+    if export.get("format") == CONSULTATION_FORMAT:
+        for row in consultation_results(export["header"], export["judgments"],
+                                        export["recommendation_ids"]):
+            print(json.dumps(row, ensure_ascii=False))
+        print("digest", digest(export["header"], export["judgments"]))
+        problems = verify_consultation(export)
+        for problem in problems:
+            print("MISMATCH", problem)
+        print("OK" if not problems else "FAILED")
+        return 0 if not problems else 1
     tally = recount(export["header"], export["ballots"])
     print(json.dumps(tally, ensure_ascii=False))
     print("digest", digest(export["header"], export["ballots"]))

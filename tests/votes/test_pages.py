@@ -1,9 +1,12 @@
 """What people see and submit: the vote pages, the confirmation of a secret vote, the
 consultation form and results, the tally on the recommendation page, exports."""
 import json
+import subprocess
+import sys
 
 from sqlalchemy import func, select
 
+from convention.config import PROJECT_ROOT
 from convention.extensions import db
 from convention.proposals.models import Choice
 from convention.votes import adoption, consultation, verify_tally
@@ -136,3 +139,31 @@ def test_the_consultation_form_refuses_grades_when_no_consultation_is_open(vw, c
                        follow_redirects=True).get_data(as_text=True)
     assert "La consultation n'est pas ouverte : elle est close" in page
     assert db.session.scalar(select(func.count()).select_from(Judgment)) == 0
+
+
+def test_the_consultation_export_lets_anyone_recompute_the_ranking_and_the_seal(vw, client,
+                                                                              tmp_path):
+    found = vw.to_consultation(adopted_count=3)
+    grades = {vw.recs[0].id: [3, 3, None], vw.recs[1].id: [0, 1, 1], vw.recs[2].id: [5, 6, 6]}
+    for i, person in enumerate(citizens(3)):
+        consultation.judge(person, found, {rec_id: g[i] for rec_id, g in grades.items()})
+    assert client.get("/votes/consultation/export.json").status_code == 404   # not closed yet
+    consultation.close_consultation(vw.staff, found)
+    db.session.flush()
+    export = json.loads(client.get("/votes/consultation/export.json").data)
+    assert [r["recommendation_id"] for r in export["results"]] == [
+        vw.recs[1].id, vw.recs[0].id, vw.recs[2].id]
+    assert export["results"][1]["counts"] == [0, 0, 0, 2, 0, 0, 1]    # one ungraded: rejected
+    assert verify_tally.verify_consultation(export) == []
+    script = PROJECT_ROOT / "convention" / "votes" / "verify_tally.py"
+    path = tmp_path / "consultation.json"
+    path.write_text(json.dumps(export), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-I", str(script), str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 0 and done.stdout.strip().endswith("OK"), done.stderr
+    assert found.digest in done.stdout
+    export["judgments"][0]["grade"] = (export["judgments"][0]["grade"] + 1) % 7   # tampered
+    path.write_text(json.dumps(export), encoding="utf-8")
+    done = subprocess.run([sys.executable, "-I", str(script), str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert done.returncode == 1 and "MISMATCH" in done.stdout and "digest" in done.stdout
