@@ -1,7 +1,8 @@
 """The final report (issue 6): 150 adopted recommendations with their traces, in every format.
 
 Seeds PostgreSQL with 150 adopted recommendations (5 versions and 2 decided amendments each,
-a closed members' ballot with 40 votes, an official answer and follow-up updates), then times
+a closed members' ballot with 40 votes, the public's grades from 30 residents in a closed
+consultation, an official answer and follow-up updates), then times
 building the report's data and rendering each format, and reports the process's peak memory.
 The baseline, in the same run, is rendering the report with a single recommendation.
 
@@ -42,7 +43,7 @@ from convention.proposals.models import (  # noqa: E402
 from convention.publication.models import Answer, AnswerKind, FollowUpUpdate  # noqa: E402
 from convention.publication.renderers import RENDERERS, render  # noqa: E402
 from convention.publication.report import build_report  # noqa: E402
-from convention.votes import adoption  # noqa: E402
+from convention.votes import adoption, consultation, rules  # noqa: E402
 
 
 def seed(app, n_recs: int) -> int:
@@ -103,8 +104,6 @@ def seed(app, n_recs: int) -> int:
                                    "votes_abstain": rng.randrange(3), "created_at": now})
         db.session.execute(insert(Amendment), amendments)
         db.session.commit()
-        from convention.votes import rules
-
         rules.update_rules(staff, convention, quorum_percent=50, threshold="1/2",
                            abstentions_count=False, secret=False, ungraded_as_reject=True,
                            results_hidden_until_close=True)
@@ -118,6 +117,14 @@ def seed(app, n_recs: int) -> int:
         for ballot in ballots:
             adoption.close_ballot(staff, ballot, convention)
         assembly.open_next_phase(staff, convention, expected=PhaseKind.MEMBERS_VOTE)
+        # The public's majority judgment is part of each recommendation's entry in the report.
+        current = consultation.open_consultation(staff, convention, now + timedelta(days=7))
+        for i in range(30):
+            citizen = create_account(f"c{i}@bench.example", f"Habitant {i}", "bench password",
+                                     role=Role.CITIZEN, confirmed=True)
+            consultation.judge(citizen, current, {rec.id: rng.randrange(7) for rec in all_recs})
+        consultation.close_consultation(staff, current)
+        db.session.commit()
         assembly.open_next_phase(staff, convention, expected=PhaseKind.CONSULTATION)
         for rec in all_recs:
             kind = rng.choice(list(AnswerKind))
