@@ -2,11 +2,13 @@
 import csv
 import io
 import json
+import re
 import zipfile
 
 import pytest
 from docx import Document
 from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject
 
 from convention.extensions import db
 from convention.publication import services
@@ -70,6 +72,21 @@ def bookmark_titles(outline) -> list[str]:
     return titles
 
 
+def structure_tags(element, tags=None) -> list[str]:
+    """The structure types of the tagged PDF's tree, depth first."""
+    tags = [] if tags is None else tags
+    element = element.get_object()
+    if isinstance(element, ArrayObject):
+        for kid in element:
+            structure_tags(kid, tags)
+    elif isinstance(element, DictionaryObject):
+        if "/S" in element:
+            tags.append(element["/S"])
+        if "/K" in element:
+            structure_tags(element["/K"], tags)
+    return tags
+
+
 def test_the_pdf_is_tagged_with_title_language_and_bookmarks(app, report, pdf_renderer):
     with app.test_request_context():
         reader = PdfReader(io.BytesIO(render(report, "pdf", edition=1)))
@@ -81,6 +98,25 @@ def test_the_pdf_is_tagged_with_title_language_and_bookmarks(app, report, pdf_re
     assert {"Convention test", "Sommaire", "Le processus", "Services publics"} <= set(
         bookmark_titles(reader.outline))
     assert "Sommaire" in reader.pages[1].extract_text()
+    tags = structure_tags(root["/StructTreeRoot"])
+    # Headings down to each recommendation's sections, and tables with header cells.
+    assert {"/H1", "/H2", "/H3", "/H4", "/Table", "/TH", "/TD", "/Caption", "/L", "/LI",
+            "/Link"} <= set(tags)
+    assert tags.count("/H3") == 2 + bool(report["process"]["hearings"])  # and "Les auditions"
+
+
+def test_the_table_of_contents_gives_the_page_of_each_recommendation(app, report,
+                                                                    pdf_renderer):
+    with app.test_request_context():
+        reader = PdfReader(io.BytesIO(render(report, "pdf")))
+    pages = [page.extract_text() for page in reader.pages]
+    for rec in (r for theme in report["themes"] for r in theme["recommendations"]):
+        heading = f"{rec['reference']} · "
+        listed = re.search(rf"^{heading}.*?\.{{3,}} ?(\d+)$", pages[1], re.MULTILINE)
+        shown_on = next(n for n, text in enumerate(pages[2:], start=3)
+                        if re.search(rf"^{heading}", text, re.MULTILINE))
+        assert int(listed.group(1)) == shown_on
+        assert f"Page {shown_on} / {len(pages)}" in pages[shown_on - 1]
 
 
 def test_csv_has_the_documented_columns_and_neutralises_formulas(app, report):

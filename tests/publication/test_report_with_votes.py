@@ -2,6 +2,8 @@
 import csv
 import io
 
+from pypdf import PdfReader
+
 from convention.assembly.models import PhaseKind
 from convention.publication.renderers import CSV_COLUMNS, render
 from convention.publication.report import build_report
@@ -10,7 +12,8 @@ from tests.proposals.conftest import open_phase
 from tests.votes.conftest import build_vote_world, citizens, in_hours
 
 
-def test_members_tally_seal_and_majority_grade_are_in_the_report_and_the_csv(app):
+def test_members_tally_seal_and_majority_grade_are_in_the_report_and_the_csv(app,
+                                                                             pdf_renderer):
     world = build_vote_world(n_recs=2)
     current = world.to_consultation(adopted_count=2)
     for citizen in citizens(3):
@@ -21,6 +24,8 @@ def test_members_tally_seal_and_majority_grade_are_in_the_report_and_the_csv(app
         report = build_report(world.convention)
         rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode("utf-8-sig"))))
         html = render(report, "html").decode()
+        pdf_text = " ".join(page.extract_text() for page in PdfReader(
+            io.BytesIO(render(report, "pdf"))).pages).replace("\n", " ")
     recs = [r for theme in report["themes"] for r in theme["recommendations"]]
     first = recs[0]
     assert first["members_vote"]["for"] == len(world.voters)
@@ -31,3 +36,9 @@ def test_members_tally_seal_and_majority_grade_are_in_the_report_and_the_csv(app
     assert rows[0]["public_majority_grade"] == "Très bien"
     assert set(CSV_COLUMNS) == set(rows[0])
     assert first["members_vote"]["seal"] in html and "Très bien" in html
+    voters = len(world.voters)
+    for text in (html, pdf_text):
+        assert f"{voters} pour, 0 contre, 0 abstention(s) ; participation {voters}" in text
+        assert "mention majoritaire « Très bien » (3 avis, rang 1)" in text
+        assert "Excellent 0 · Très bien 3 · Bien 0" in text
+    assert first["members_vote"]["seal"] in pdf_text.replace(" ", "")
