@@ -77,6 +77,8 @@ class Comparison:
     features: int
     seconds: float
     reference_seconds: float | None
+    cpu_seconds: float  # CPU time of each process: steadier than wall time on a shared machine
+    reference_cpu_seconds: float | None
     lowest: float
     reference_lowest: float | None
     profile_difference: float | None  # largest |difference| of the sorted marginals
@@ -125,7 +127,8 @@ def timed(solve, *args, **kwargs):
 
 
 def measure(instance: Instance, legacy_runs: int, leximin_only: bool) -> tuple[list[Row], object]:
-    """Rows for LEXIMIN, MAXIMIN and LEGACY (LEXIMIN only if asked), and the LEXIMIN result."""
+    """Rows for LEXIMIN, MAXIMIN and LEGACY (LEXIMIN only if asked, first in any case), and the
+    LEXIMIN result."""
     name, problem = instance.name, instance.problem
     greedy = None
     if not leximin_only:
@@ -201,23 +204,26 @@ def run_reference(python: Path, instance: Instance, timeout: float) -> dict:
         return {"error": f"exit {done.returncode}: {tail}"}
 
 
-def compare(instance: Instance, ours, reference: dict) -> Comparison:
+def compare(instance: Instance, row: Row, ours, reference: dict) -> Comparison:
     problem = instance.problem
     common = dict(instance=instance.name, n=problem.n, k=problem.k, features=instance.features,
-                  seconds=round(ours.seconds, 2), lowest=round(float(ours.lowest), 6))  # fmt: skip
+                  seconds=row.seconds, cpu_seconds=row.cpu_seconds,
+                  lowest=round(float(ours.lowest), 6))  # fmt: skip
     if "error" in reference:
-        return Comparison(**common, reference_seconds=None, reference_lowest=None,
-                          profile_difference=None, reference_outcome=reference["error"])  # fmt: skip
+        return Comparison(**common, reference_seconds=None, reference_cpu_seconds=None,
+                          reference_lowest=None, profile_difference=None,
+                          reference_outcome=reference["error"])  # fmt: skip
     theirs = np.sort(np.asarray(reference["marginals"]))
     difference = float(np.abs(np.sort(ours.marginals) - theirs).max())
     return Comparison(**common, reference_seconds=round(reference["seconds"], 2),
+                      reference_cpu_seconds=round(reference["cpu_seconds"], 2),
                       reference_lowest=round(float(theirs[0]), 6),
                       profile_difference=float(f"{difference:.3g}"), reference_outcome="ok")  # fmt: skip
 
 
 COMPARISON_HEADER = (
     f"{'instance':<28} {'n':>5} {'k':>4} {'feat':>4} {'ours s':>8} {'ref s':>8} "
-    f"{'our lowest':>10} {'ref lowest':>10} {'profiles':>17} {'ref/ours':>8}"
+    f"{'our lowest':>10} {'ref lowest':>10} {'profiles':>17} {'ref/ours':>8} {'cpu':>7}"
 )
 
 
@@ -231,7 +237,8 @@ def format_comparison(row: Comparison) -> str:
     return start + (
         f"{row.reference_seconds:>8.2f} {row.lowest:>10.6f} {row.reference_lowest:>10.6f} "
         f"{agree:>6} ({row.profile_difference:.1e}) "
-        f"{row.reference_seconds / max(row.seconds, 1e-3):>8.1f}"
+        f"{row.reference_seconds / max(row.seconds, 1e-2):>8.1f} "
+        f"{row.reference_cpu_seconds / max(row.cpu_seconds, 1e-2):>7.1f}"
     )
 
 
@@ -279,7 +286,7 @@ def main() -> None:
             rows += measured
             if python is not None:
                 reference = run_reference(python, instance, args.reference_timeout)
-                comparisons.append(compare(instance, ours, reference))
+                comparisons.append(compare(instance, measured[0], ours, reference))
                 print(f"{'  reference':<28} {format_comparison(comparisons[-1])[28:]}", flush=True)
     if comparisons:
         print()
