@@ -206,7 +206,8 @@ class Model:
             self.highs.setOptionValue("run_crossover", "off")
             status = self.highs.getModelStatus()
             self.crossover_runs += 1
-        self.status = GRB.OPTIMAL if status == highspy.HighsModelStatus.kOptimal else GRB.NOT_OPTIMAL
+        optimal = status == highspy.HighsModelStatus.kOptimal
+        self.status = GRB.OPTIMAL if optimal else GRB.NOT_OPTIMAL
         self.values = np.asarray(self.highs.getSolution().col_value)
         self.objVal = self.highs.getInfo().objective_function_value
 

@@ -111,11 +111,12 @@ def shared_instances() -> list[Instance]:
 def synthetic_instance(n: int, k: int, features: int, seed: int, folder: Path) -> Instance:
     name = f"synthetic_{n}_{k}_f{features}_s{seed}"
     pool, quotas = synthetic(n, k, features, seed=seed)
-    respondents, categories = to_csv(pool, quotas)
-    (folder / f"{name}_respondents.csv").write_text(respondents, encoding="utf-8")
-    (folder / f"{name}_categories.csv").write_text(categories, encoding="utf-8")
-    return Instance(name, prepare(pool, quotas, k), features,
-                    folder / f"{name}_categories.csv", folder / f"{name}_respondents.csv")  # fmt: skip
+    respondents_csv, categories_csv = to_csv(pool, quotas)
+    respondents = folder / f"{name}_respondents.csv"
+    categories = folder / f"{name}_categories.csv"
+    respondents.write_text(respondents_csv, encoding="utf-8")
+    categories.write_text(categories_csv, encoding="utf-8")
+    return Instance(name, prepare(pool, quotas, k), features, categories, respondents)
 
 
 def timed(solve, *args, **kwargs):
@@ -134,11 +135,11 @@ def measure(instance: Instance, legacy_runs: int, leximin_only: bool) -> tuple[l
     if not leximin_only:
         greedy, greedy_wall, greedy_cpu = timed(legacy, problem, runs=legacy_runs, seed=1)
     rows = []
-    fair = None
-    solvers = (("leximin", leximin),) if leximin_only else (("leximin", leximin), ("maximin", maximin))
-    for algorithm, solve in solvers:
+    results = {}
+    solvers = {"leximin": leximin} if leximin_only else {"leximin": leximin, "maximin": maximin}
+    for algorithm, solve in solvers.items():
         distribution, wall, cpu = timed(solve, problem, seed=1)
-        fair = fair or distribution
+        results[algorithm] = distribution
         rows.append(
             Row(name, problem.n, problem.k, problem.group_count, algorithm, round(wall, 2),
                 round(cpu, 2), round(distribution.lowest, 6), distribution.support_size,
@@ -152,7 +153,7 @@ def measure(instance: Instance, legacy_runs: int, leximin_only: bool) -> tuple[l
                 greedy.support_size, None)
         )  # fmt: skip
         print(format_row(rows[-1]), flush=True)
-    return rows, fair
+    return rows, results["leximin"]
 
 
 HEADER = (
@@ -218,7 +219,8 @@ def compare(instance: Instance, row: Row, ours, reference: dict) -> Comparison:
     return Comparison(**common, reference_seconds=round(reference["seconds"], 2),
                       reference_cpu_seconds=round(reference["cpu_seconds"], 2),
                       reference_lowest=round(float(theirs[0]), 6),
-                      profile_difference=float(f"{difference:.3g}"), reference_outcome="ok")  # fmt: skip
+                      profile_difference=float(f"{difference:.3g}"),
+                      reference_outcome="ok")  # fmt: skip
 
 
 COMPARISON_HEADER = (
