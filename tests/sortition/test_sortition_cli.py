@@ -95,3 +95,22 @@ def test_missing_file_is_a_clear_error(tmp_path, capsys):
         main(args)
     assert exit_info.value.code == 2
     assert "cannot read" in capsys.readouterr().err
+
+
+def test_command_line_starts_without_loading_the_web_app(tmp_path):
+    # The web app (Flask, SQLAlchemy and every blueprint) took about 3 s to import before the
+    # command line could start; the sortition package needs none of it.
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "convention.sortition",
+         *_select(tmp_path, "--algorithm", "maximin")],
+        capture_output=True,
+        text=True,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    imported = {
+        line.rsplit("|", 1)[1].strip().split(".")[0]
+        for line in done.stderr.splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "convention" in imported and "highspy" in imported  # the listing is complete
+    assert not imported & {"flask", "flask_sqlalchemy", "sqlalchemy", "jinja2", "werkzeug"}
