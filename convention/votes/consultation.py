@@ -108,13 +108,15 @@ def open_consultation(actor: User, convention: Convention, closes_at: datetime, 
     return consultation
 
 
-# On PostgreSQL a judgment is this one statement. It checks that every recommendation is an
-# adopted one of the convention and takes a shared lock on the open consultation (judgments run
-# side by side; the close, which locks it exclusively, waits for them, and any judgment after
-# the close sees it closed); only then does it record the participant and upsert the grades in
-# recommendation order, a grade taken back becoming NULL. If a check fails, nothing is written.
-# The counters move in the same statement, by the triggers of migration 0007, in the order of
-# the rows: every judgment takes its counter rows in recommendation order, so two never deadlock.
+# On PostgreSQL a judgment is this one statement. It finds the consultation (the current one
+# when none is given), checks that every recommendation is an adopted one of its convention and
+# that the consultation is open; only then does it record the participant and upsert the
+# grades in recommendation order, a grade taken back becoming NULL. If a check fails, nothing is
+# written. The counters move in the same statement, by the triggers of migration 0007, in the
+# order of the rows: every judgment takes its counter rows in recommendation order, so two
+# never deadlock. Judgments take no lock on the consultation row (a shared row lock taken by
+# every judgment is a hot spot: each new holder rewrites the row's lock list); the close
+# locks the judgment table instead, see `close_consultation`.
 _JUDGE_POSTGRESQL = text("""
 WITH target AS (
     SELECT id, convention_id FROM consultation
@@ -132,7 +134,6 @@ WITH target AS (
     WHERE id = (SELECT id FROM target) AND closed_at IS NULL
       AND opened_at <= :now AND closes_at > :now
       AND (SELECT count(*) FROM valid) = cardinality(CAST(:recommendations AS integer[]))
-    FOR KEY SHARE
 ), joined AS (
     INSERT INTO consultation_participant (consultation_id, citizen_id)
     SELECT id, :citizen FROM open_consultation
@@ -287,6 +288,12 @@ def close_consultation(actor: User, consultation: Consultation, *,
     """Staff close the consultation: no judgment after it; results are sealed and shown."""
     if actor is None or not actor.is_manager:
         raise NotAllowed()
+    if db.session.get_bind().dialect.name == "postgresql":
+        # A judgment holds the judgment table in ROW EXCLUSIVE mode from its statement to its
+        # commit. This lock waits for the judgments in flight, which the seal then includes,
+        # and holds back the next ones until the close commits: their statement only takes its
+        # snapshot once it has the table, so it sees the consultation closed and is refused.
+        db.session.execute(text("LOCK TABLE judgment IN SHARE ROW EXCLUSIVE MODE"))
     if db.session.scalar(select(Consultation.closed_at).where(
             Consultation.id == consultation.id).with_for_update()) is not None:
         raise ConsultationClosed(_l("La consultation est déjà close."))

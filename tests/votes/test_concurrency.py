@@ -10,7 +10,7 @@ from convention.assembly import services as assembly
 from convention.auth.models import Role, User
 from convention.extensions import db
 from convention.proposals.models import Choice
-from convention.votes import adoption, consultation
+from convention.votes import adoption, consultation, verify_tally
 from convention.votes.models import (
     AdoptionBallot,
     Consultation,
@@ -129,3 +129,62 @@ def test_simultaneous_grade_changes_leave_one_judgment_each_and_exact_counters(c
             recounted[rec_id][grade] = n
         assert consultation.grade_counts(rec_ids) == {k: tuple(v) for k, v in recounted.items()}
         assert consultation.participants(found) == PEOPLE
+
+
+def test_a_close_during_simultaneous_judgments_seals_exactly_what_is_counted(committed_app):
+    """Staff close while 100 people grade: every judgment is either refused or in the seal,
+    and the sealed digest, the export and the counters agree."""
+    app = committed_app
+    with app.app_context():
+        world = build_vote_world(n_recs=3)
+        found = world.to_consultation(adopted_count=3)
+        people = [factories.user(Role.CITIZEN) for _ in range(PEOPLE)]
+        db.session.commit()
+        rec_ids = [r.id for r in world.recs]
+        consultation_id, staff_id = found.id, world.staff.id
+        person_ids = [p.id for p in people]
+    barrier = threading.Barrier(PEOPLE + 1)
+    errors, refused, accepted = [], [], []
+
+    def grade(person_id):
+        try:
+            barrier.wait(timeout=30)
+            with app.app_context():
+                person = db.session.get(User, person_id)
+                try:
+                    consultation.judge(person, db.session.get(Consultation, consultation_id),
+                                       {rec_id: person_id % 7 for rec_id in rec_ids})
+                    db.session.commit()
+                    accepted.append(person_id)
+                except consultation.ConsultationClosed:
+                    db.session.rollback()
+                    refused.append(person_id)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+
+    def close():
+        try:
+            barrier.wait(timeout=30)
+            with app.app_context():
+                consultation.close_consultation(db.session.get(User, staff_id),
+                                                db.session.get(Consultation, consultation_id))
+                db.session.commit()
+        except BaseException as error:
+            errors.append(error)
+
+    threads = [threading.Thread(target=grade, args=(p,)) for p in person_ids]
+    threads.insert(PEOPLE // 2, threading.Thread(target=close))
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(accepted + refused) == sorted(person_ids)
+    with app.app_context():
+        found = db.session.get(Consultation, consultation_id)
+        header, judgments = consultation.export_header(found), consultation.export_judgments(found)
+        assert verify_tally.digest(header, judgments) == found.digest
+        assert header["participants"] == len(accepted)
+        assert len(judgments) == len(accepted) * len(rec_ids)
+        counts = consultation.grade_counts(rec_ids)
+        assert sum(sum(c) for c in counts.values()) == len(judgments)
