@@ -120,6 +120,10 @@ def _text_blocks(report: dict):
     yield "p", f"{report['process']['members']['total']} membres tirés au sort."
     for commune in report["process"]["members"]["by_commune"]:
         yield "li", f"{commune['commune']} : {commune['count']}"
+    for profile in report["process"]["members"]["by_profile"]:
+        yield "p", f"Les membres tirés au sort par {profile['feature']} :"
+        for row in profile["values"]:
+            yield "li", f"{row['value']} : {row['count']}"
     for theme in report["themes"]:
         yield "h1", theme["name"]
         for rec in theme["recommendations"]:

@@ -28,6 +28,8 @@ from convention.proposals.models import (
     Status,
 )
 from convention.publication.models import Answer, FollowUpUpdate
+from convention.recruitment.models import Invitation, InvitationStatus
+from convention.recruitment.services import last_drawn, pool_people
 
 SCHEMA = "convention-report/1"
 LICENCE = "Licence Ouverte / Etalab 2.0"
@@ -130,6 +132,7 @@ def _process(convention: Convention) -> dict:
         .where(GroupMembership.convention_id == convention.id)
         .options(selectinload(User.commune))).all()
     by_commune = Counter(m.commune.name if m.commune else "—" for m in members)
+    by_profile = _members_by_profile(convention)
     hearings = db.session.scalars(select(Hearing).where(
         Hearing.convention_id == convention.id, Hearing.published_at.is_not(None))
         .order_by(Hearing.held_on)).all()
@@ -141,11 +144,32 @@ def _process(convention: Convention) -> dict:
         "members": {"total": len(members),
                     "by_commune": [{"commune": name, "count": count}
                                    for name, count in sorted(by_commune.items(),
-                                                             key=lambda kv: (-kv[1], kv[0]))]},
+                                                             key=lambda kv: (-kv[1], kv[0]))],
+                    "by_profile": by_profile},
         "hearings": [{"title": h.title, "expert": h.expert, "role": h.expert_role,
                       "held_on": _iso(h.held_on), "declared_interests": h.declared_interests}
                      for h in hearings],
     }
+
+
+def _members_by_profile(convention: Convention) -> list[dict]:
+    """The drawn members' profile as aggregates: for each feature of the last public draw (in
+    the pool file's order), how many of the volunteers who accepted have each value. Empty when
+    the members were not drawn on the platform."""
+    run = last_drawn(convention)
+    if run is None:
+        return []
+    accepted = db.session.scalars(select(Invitation.person_id).where(
+        Invitation.run_id == run.id, Invitation.status == InvitationStatus.ACCEPTED)).all()
+    if not accepted:
+        return []
+    people = pool_people(run)
+    features = list(people[accepted[0]])
+    return [{"feature": feature,
+             "values": [{"value": value, "count": count} for value, count in sorted(
+                 Counter(people[person][feature] for person in accepted).items(),
+                 key=lambda kv: (-kv[1], kv[0]))]}
+            for feature in features]
 
 
 def canonical_json(report: dict) -> bytes:

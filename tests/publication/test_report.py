@@ -144,3 +144,31 @@ def test_publishing_freezes_an_edition_and_republishing_adds_one(adopted, client
     page = client.get("/rapport").text
     assert "Édition 2" in page and "Édition 1" in page and edition.sha256 in page
     assert client.get("/rapport/editions/3.pdf").status_code == 404
+
+
+def test_the_report_gives_the_drawn_members_profile_as_aggregates(app, adopted):
+    from tests.recruitment.test_recruitment import QUOTAS, pool_csv
+    from convention.recruitment import services as recruitment
+
+    with app.test_request_context():
+        assert build_report(adopted.convention)["process"]["members"]["by_profile"] == []
+    run = recruitment.import_run(adopted.staff, adopted.convention, pool_file=pool_csv(),
+                                 quotas_file=QUOTAS, k=6, panels=100)
+    recruitment.compute(str(run.id))
+    invitations = recruitment.draw(adopted.staff, run, "42")
+    for index, invitation in enumerate(invitations[:5]):
+        recruitment.answer(adopted.staff, invitation, accepted=True,
+                           email=f"tire{index}@test.example", name=f"Tiré {index}",
+                           group=adopted.group)
+    recruitment.answer(adopted.staff, invitations[5], accepted=False)
+    with app.test_request_context():
+        report = build_report(adopted.convention)
+        profile = {p["feature"]: {v["value"]: v["count"] for v in p["values"]}
+                   for p in report["process"]["members"]["by_profile"]}
+        html = render(report, "html").decode()
+    assert list(profile) == ["gender", "age"]          # the pool file's order, no address
+    assert sum(profile["gender"].values()) == 5 and sum(profile["age"].values()) == 5
+    assert set(profile["age"]) <= {"18-34", "35-59", "60+"}
+    assert "Les membres tirés au sort par gender" in html
+    for value, count in profile["age"].items():
+        assert f'<th scope="row">{value}</th><td>{count}</td>' in html
