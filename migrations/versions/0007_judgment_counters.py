@@ -45,13 +45,20 @@ def _rebuild_counters() -> None:
                f"consultation_participant GROUP BY consultation_id, citizen_id % {SHARDS}")
 
 
-def _postgresql_triggers() -> None:
+def _counter_sql(table: str) -> tuple[str, str, str, str, str]:
+    """SQL fragments for the seven counters: the column list, the new row's counts, the
+    upsert's sum (`table` names the row being updated), minus the old row, and the move."""
     columns = ", ".join(f"grade_{g}" for g in GRADES)
     added = ", ".join(_is("NEW", g) for g in GRADES)
-    summed = ", ".join(f"grade_{g} = t.grade_{g} + excluded.grade_{g}" for g in GRADES)
+    summed = ", ".join(f"grade_{g} = {table}grade_{g} + excluded.grade_{g}" for g in GRADES)
     removed = ", ".join(f"grade_{g} = grade_{g} - {_is('OLD', g)}" for g in GRADES)
-    moved = ", ".join(f"grade_{g} = grade_{g} + {_is('NEW', g)} - "
-                      f"{_is('OLD', g)}" for g in GRADES)
+    moved = ", ".join(f"grade_{g} = grade_{g} + {_is('NEW', g)} - {_is('OLD', g)}"
+                      for g in GRADES)
+    return columns, added, summed, removed, moved
+
+
+def _postgresql_triggers() -> None:
+    columns, added, summed, removed, moved = _counter_sql("t.")
     op.execute(f"""
 CREATE FUNCTION judgment_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -91,12 +98,7 @@ END $$""")
 
 
 def _sqlite_triggers() -> None:
-    columns = ", ".join(f"grade_{g}" for g in GRADES)
-    added = ", ".join(_is("NEW", g) for g in GRADES)
-    summed = ", ".join(f"grade_{g} = grade_{g} + excluded.grade_{g}" for g in GRADES)
-    removed = ", ".join(f"grade_{g} = grade_{g} - {_is('OLD', g)}" for g in GRADES)
-    moved = ", ".join(f"grade_{g} = grade_{g} + {_is('NEW', g)} - {_is('OLD', g)}"
-                      for g in GRADES)
+    columns, added, summed, removed, moved = _counter_sql("")
     op.execute(f"""
 CREATE TRIGGER judgment_counts_insert AFTER INSERT ON judgment BEGIN
     INSERT INTO judgment_tally (recommendation_id, shard, {columns})
