@@ -18,7 +18,6 @@ this with the Python standard library alone.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,9 +26,10 @@ import numpy as np
 from .distribution import Distribution
 from .problems import LotteryError, Problem
 from .rounding import assign_people, copies_per_panel
+from . import standalone_verify
+from .standalone_verify import PSEUDONYM
 
 DEFAULT_PANELS = 1000
-PSEUDONYM = re.compile(r"[0-9a-z]{1,32}")
 
 
 @dataclass(frozen=True)
@@ -145,40 +145,11 @@ def canonical_bytes(panels: tuple[tuple[str, ...], ...] | list[tuple[str, ...]])
 
 
 def parse_list(data: bytes) -> tuple[tuple[str, ...], ...]:
-    """The panels of a published list; raises `LotteryError` unless it is exactly canonical."""
-
-    def bad(detail: str) -> LotteryError:
-        return LotteryError([Problem("bad_list", {"detail": detail})])
-
+    """The panels of a published list, checked against the published format."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise bad("not UTF-8 text") from None
-    if "\r" in text or not text.endswith("\n"):
-        raise bad("lines must end with a single line feed, including the last")
-    header, *lines = text[:-1].split("\n")
-    columns = header.split(",")
-    k = len(columns) - 1
-    if k < 1 or columns != ["panel"] + [f"member_{i}" for i in range(1, k + 1)]:
-        raise bad("the first line must be panel,member_1,...,member_k")
-    if not lines:
-        raise bad("the list has no panels")
-    panels = []
-    for index, line in enumerate(lines):
-        cells = line.split(",")
-        if cells[0] != str(index) or len(cells) != k + 1:
-            raise bad(f"line {index + 2} must be panel {index} with {k} members")
-        members = tuple(cells[1:])
-        if not all(PSEUDONYM.fullmatch(m) for m in members) or list(members) != sorted(
-            set(members)
-        ):
-            raise bad(
-                f"the members of panel {index} must be distinct valid pseudonyms in ascending order"
-            )
-        panels.append(members)
-    if panels != sorted(panels):
-        raise bad("the panels must be in ascending order of their member lists")
-    return tuple(panels)
+        return tuple(standalone_verify.read_panels(data))
+    except ValueError as error:
+        raise LotteryError([Problem("bad_list", {"detail": str(error)})]) from None
 
 
 def normalise_seed(seed: str) -> str:
@@ -189,8 +160,7 @@ def normalise_seed(seed: str) -> str:
 
 
 def chosen_index(list_bytes: bytes, seed: str, panels: int) -> int:
-    digest = hashlib.sha256(list_bytes + normalise_seed(seed).encode("utf-8")).digest()
-    return int.from_bytes(digest, "big") % panels
+    return standalone_verify.chosen_index(list_bytes, normalise_seed(seed), panels)
 
 
 def draw(list_bytes: bytes, seed: str) -> Draw:

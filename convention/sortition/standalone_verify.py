@@ -22,8 +22,12 @@ PSEUDONYM = re.compile(r"[0-9a-z]{1,32}")
 
 
 def read_panels(data):
-    """The list's panels, or raise ValueError saying what is wrong."""
-    text = data.decode("utf-8")
+    """The list's panels, or raise ValueError saying what is wrong. The application reads the
+    published list with this function too, so the two cannot disagree on the format."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
     if "\r" in text or not text.endswith("\n"):
         raise ValueError("lines must end with a single line feed, including the last")
     header, *lines = text[:-1].split("\n")
@@ -42,11 +46,19 @@ def read_panels(data):
         if not all(PSEUDONYM.fullmatch(m) for m in members) or list(members) != sorted(
             set(members)
         ):
-            raise ValueError(f"the members of panel {index} must be distinct, in ascending order")
+            raise ValueError(
+                f"the members of panel {index} must be distinct valid pseudonyms in ascending order"
+            )
         panels.append(members)
     if panels != sorted(panels):
         raise ValueError("the panels must be in ascending order of their member lists")
     return panels
+
+
+def chosen_index(data, seed, panels):
+    """The index of the chosen panel: SHA-256 of the list's bytes and the seed, modulo M."""
+    digest = hashlib.sha256(data + seed.encode("utf-8")).digest()
+    return int.from_bytes(digest, "big") % panels
 
 
 def main(argv):
@@ -61,11 +73,10 @@ def main(argv):
         with open(path, "rb") as handle:
             data = handle.read()
         panels = read_panels(data)
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except (OSError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    digest = hashlib.sha256(data + seed.encode("utf-8")).digest()
-    index = int.from_bytes(digest, "big") % len(panels)
+    index = chosen_index(data, seed, len(panels))
     print(f"list: {path} (SHA-256 {hashlib.sha256(data).hexdigest()}, {len(panels)} panels)")
     print(f"seed: {seed!r}")
     print(f"chosen panel: {index}")
