@@ -13,18 +13,16 @@ from __future__ import annotations
 import argparse
 import json
 import random
-import statistics
 import sys
-import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import create_engine, event, insert, text  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
 
-from bench.recommendations import fresh_database  # noqa: E402
+from bench.recommendations import fresh_database, measure  # noqa: E402
 from convention import create_app  # noqa: E402
 from convention.assembly import services as assembly  # noqa: E402
 from convention.assembly.models import PhaseKind  # noqa: E402
@@ -110,31 +108,6 @@ def seed(app, n_comments: int) -> dict:
     return result
 
 
-def measure(client, url: str, rounds: int, engine) -> dict:
-    queries: list[int] = []
-
-    def count(*_args):
-        if queries:
-            queries[-1] += 1
-
-    event.listen(engine, "before_cursor_execute", count)
-    times = []
-    try:
-        client.get(url)
-        for _ in range(rounds):
-            queries.append(0)
-            started = time.perf_counter()
-            response = client.get(url)
-            times.append((time.perf_counter() - started) * 1000)
-            assert response.status_code == 200, (url, response.status_code)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    times.sort()
-    return {"median_ms": round(statistics.median(times), 2),
-            "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
-            "queries": max(queries), "html_kb": round(len(response.data) / 1024, 1)}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true")
@@ -161,12 +134,13 @@ def main() -> None:
         "2,000 comments, for and against": f"{seeded['busy']}?vue=colonnes",
         "live update (20 new comments)": seeded["live"],
     }
-    results = {name: measure(client, address, rounds, engine) for name, address in cases.items()}
+    results = {name: measure(client, [address], rounds, engine)
+               for name, address in cases.items()}
     print(f"Discussion benchmark: one thread of {n_comments} comments "
           f"({seeded['roots']} conversations, {PER_PAGE} a page) in PostgreSQL")
     print(f"{'page':40} {'median ms':>10} {'p99 ms':>9} {'queries':>8} {'HTML kB':>8}")
     for name, r in results.items():
-        print(f"{name:40} {r['median_ms']:>10} {r['p99_ms']:>9} {r['queries']:>8} "
+        print(f"{name:40} {r['median_ms']:>10} {r['p99_ms']:>9} {r['queries_max']:>8} "
               f"{r['html_kb']:>8}")
     met = all(r["median_ms"] < 100 for n, r in results.items() if n.startswith("2,000"))
     print(f"Target (a 2,000-comment thread under 100 ms server time): {'met' if met else 'NOT met'}")

@@ -167,6 +167,8 @@ def seed(app: Flask, n_recs: int, versions_per_rec: int, n_amendments: int) -> d
 
 
 def measure(client, urls: list[str], rounds: int, engine) -> dict:
+    """Server time (median, p99) and SQL queries of GET requests cycling through `urls`, after
+    a warm-up; also the size of the last page. The other benchmarks use it too."""
     queries = []
 
     def count(*_args):
@@ -191,7 +193,8 @@ def measure(client, urls: list[str], rounds: int, engine) -> dict:
     times.sort()
     return {"median_ms": round(statistics.median(times), 2),
             "p99_ms": round(times[min(len(times) - 1, int(len(times) * 0.99))], 2),
-            "queries_min": min(queries), "queries_max": max(queries), "requests": len(times)}
+            "queries_min": min(queries), "queries_max": max(queries), "requests": len(times),
+            "html_kb": round(len(response.data) / 1024, 1)}
 
 
 def bare_app(url: str) -> Flask:
