@@ -27,7 +27,6 @@ import json
 import sys
 import time
 import types
-from pathlib import Path
 
 import highspy
 import numpy as np

@@ -27,7 +27,7 @@ from flask_migrate import upgrade  # noqa: E402
 from pypdf import PdfReader  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 
-from bench.recommendations import fresh_database, sentence  # noqa: E402
+from bench.recommendations import bench_convention, fresh_database, sentence  # noqa: E402
 from convention import create_app  # noqa: E402
 from convention.assembly import services as assembly  # noqa: E402
 from convention.assembly.models import PhaseKind  # noqa: E402
@@ -53,24 +53,10 @@ def seed(app, n_recs: int) -> int:
     rng = random.Random(5)
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
-        staff = create_account("staff@bench.example", "Staff", "bench password",
-                               role=Role.STAFF, confirmed=True)
-        convention = assembly.create_convention(staff, slug="p", title="Convention citoyenne",
-                                                question="Quelle IA ?", authority="Métropole")
-        themes = [assembly.add_theme(staff, convention, name) for name in (
-            "Santé", "Mobilités", "Transition écologique", "Justice sociale", "Services publics")]
-        facilitator = create_account("f@bench.example", "F", "bench password",
-                                     role=Role.FACILITATOR, confirmed=True)
-        groups = [assembly.add_group(staff, convention, f"Groupe {t.name}", t, facilitator)
-                  for t in themes]
-        members = []
-        for i in range(40):
-            member = create_account(f"m{i}@bench.example", f"Membre {i}", "bench password",
-                                    role=Role.MEMBER, first_name=f"M{i}", confirmed=True)
-            assembly.add_member(staff, groups[i % 5], member)
-            members.append(member)
-        while convention.current_phase != PhaseKind.MEMBERS_VOTE:
-            assembly.open_next_phase(staff, convention, expected=convention.current_phase)
+        staff, convention, themes, groups, members = bench_convention(
+            ["Santé", "Mobilités", "Transition écologique", "Justice sociale",
+             "Services publics"], PhaseKind.MEMBERS_VOTE, slug="p",
+            title="Convention citoyenne", question="Quelle IA ?", authority="Métropole")
         now = datetime.now(timezone.utc)
         recs, versions, amendments = [], [], []
         for n in range(1, n_recs + 1):

@@ -82,28 +82,37 @@ def sentence(rng: random.Random, n: int) -> str:
     return " ".join(words).capitalize() + "."
 
 
+def bench_convention(theme_names: list[str], until: PhaseKind, **fields):
+    """Staff, a convention with one theme and working group per name, a facilitator and 40
+    members spread over the groups, its phases opened up to `until`. The other benchmarks use
+    it too; call it in an app context with the schema migrated."""
+    staff = create_account("staff@bench.example", "Staff", "bench password", role=Role.STAFF,
+                           confirmed=True)
+    convention = assembly.create_convention(staff, **fields)
+    themes = [assembly.add_theme(staff, convention, name) for name in theme_names]
+    facilitator = create_account("f@bench.example", "F", "bench password",
+                                 role=Role.FACILITATOR, confirmed=True)
+    groups = [assembly.add_group(staff, convention, f"Groupe {t.name}", t, facilitator)
+              for t in themes]
+    members = []
+    for i in range(40):
+        member = create_account(f"m{i}@bench.example", f"Membre {i}", "bench password",
+                                role=Role.MEMBER, first_name=f"M{i}", confirmed=True)
+        assembly.add_member(staff, groups[i % len(groups)], member)
+        members.append(member)
+    while convention.current_phase != until:
+        assembly.open_next_phase(staff, convention, expected=convention.current_phase)
+    return staff, convention, themes, groups, members
+
+
 def seed(app: Flask, n_recs: int, versions_per_rec: int, n_amendments: int) -> dict:
     rng = random.Random(42)
     started = time.perf_counter()
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
-        staff = create_account("staff@bench.example", "Staff", "bench password", role=Role.STAFF,
-                               confirmed=True)
-        convention = assembly.create_convention(staff, slug="bench", title="Bench",
-                                                question="Question ?")
-        themes = [assembly.add_theme(staff, convention, f"Thème {i}") for i in range(5)]
-        facilitator = create_account("f@bench.example", "F", "bench password",
-                                     role=Role.FACILITATOR, confirmed=True)
-        groups = [assembly.add_group(staff, convention, f"Groupe {i}", themes[i], facilitator)
-                  for i in range(5)]
-        members = []
-        for i in range(40):
-            member = create_account(f"m{i}@bench.example", f"Membre {i}", "bench password",
-                                    role=Role.MEMBER, first_name=f"M{i}", confirmed=True)
-            assembly.add_member(staff, groups[i % 5], member)
-            members.append(member)
-        while convention.current_phase != PhaseKind.DELIBERATION:
-            assembly.open_next_phase(staff, convention, expected=convention.current_phase)
+        staff, convention, themes, groups, members = bench_convention(
+            [f"Thème {i}" for i in range(5)], PhaseKind.DELIBERATION, slug="bench",
+            title="Bench", question="Question ?")
         db.session.commit()
 
         statuses = [Status.PUBLISHED] * 6 + [Status.DRAFT, Status.SUBMITTED, Status.ADOPTED,
