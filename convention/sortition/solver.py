@@ -112,13 +112,9 @@ class PanelSearch:
         highs = self.highs
         highs.setOptionValue("mip_abs_gap", gap)
         highs.changeColsCost(len(self._all), self._all, np.asarray(weights, dtype=np.float64))
-        highs.run()
-        status = highs.getModelStatus()
-        if status == highspy.HighsModelStatus.kInfeasible:
+        x = _integer_solution(highs, "panel search")
+        if x is None:
             return None
-        if status != highspy.HighsModelStatus.kOptimal:
-            raise solver_failed(f"panel search ended with {highs.modelStatusToString(status)}")
-        x = np.rint(np.asarray(highs.getSolution().col_value)).astype(np.int64)
         faults = self.problem.composition_faults(x)
         if faults:
             raise solver_failed("panel search returned an invalid panel: " + "; ".join(faults))
@@ -244,11 +240,19 @@ def nearest_relaxation(problem: SelectionProblem) -> tuple[np.ndarray, np.ndarra
         row_upper=np.concatenate((upper, np.full(quotas, INF), problem.maxs)),
         integer=np.ones(groups + 2 * quotas, dtype=bool),
     )
+    values = _integer_solution(highs, "quota relaxation")
+    if values is None:
+        return None
+    return values[groups : groups + quotas], values[groups + quotas :]
+
+
+def _integer_solution(highs: highspy.Highs, what: str) -> np.ndarray | None:
+    """Solve the integer program loaded in `highs`: its rounded solution, None if infeasible;
+    any other outcome is an error naming `what` was being solved."""
     highs.run()
     status = highs.getModelStatus()
     if status == highspy.HighsModelStatus.kInfeasible:
         return None
     if status != highspy.HighsModelStatus.kOptimal:
-        raise solver_failed(f"quota relaxation ended with {highs.modelStatusToString(status)}")
-    values = np.rint(np.asarray(highs.getSolution().col_value)).astype(np.int64)
-    return values[groups : groups + quotas], values[groups + quotas :]
+        raise solver_failed(f"{what} ended with {highs.modelStatusToString(status)}")
+    return np.rint(np.asarray(highs.getSolution().col_value)).astype(np.int64)
