@@ -23,7 +23,7 @@ from convention.db_types import UTCDateTime
 from convention.errors import ConventionError, InvalidInput, NotAllowed, WrongPhase
 from convention.extensions import db
 from convention.proposals.models import Recommendation, Status
-from convention.votes import majority_judgment, verify_tally
+from convention.votes import verify_tally
 from convention.votes.models import (
     GRADE_COUNT,
     Consultation,
@@ -257,22 +257,18 @@ def grade_counts(recommendation_ids: list[int]) -> dict[int, tuple[int, ...]]:
     return counts
 
 
-def results(consultation: Consultation, recommendations: list[Recommendation]) -> list[Result]:
-    """Each recommendation's distribution and majority grade, ranked by majority judgment."""
+def results(consultation: Consultation, recommendations: list[Recommendation], *,
+            voters: int | None = None) -> list[Result]:
+    """Each recommendation's distribution and majority grade, ranked by majority judgment,
+    from the counters (`voters`: the turnout, when the caller already has it)."""
     counts = grade_counts([r.id for r in recommendations])
-    voters = participants(consultation)
-    effective, ungraded = {}, {}
-    for rec_id, values in counts.items():
-        missing = max(voters - sum(values), 0)
-        ungraded[rec_id] = missing
-        if consultation.ungraded_as_reject:
-            values = values[:-1] + (values[-1] + missing,)
-        effective[rec_id] = values
-    order = majority_judgment.rank(effective)
+    if voters is None:
+        voters = participants(consultation)
     by_id = {r.id: r for r in recommendations}
-    return [Result(by_id[rec_id], effective[rec_id], ungraded[rec_id],
-                   majority_judgment.majority_grade(effective[rec_id]), position)
-            for position, rec_id in enumerate(order, start=1)]
+    return [Result(by_id[row["recommendation_id"]], tuple(row["counts"]), row["ungraded"],
+                   row["majority_grade"], row["rank"])
+            for row in verify_tally.ranked_results(counts, voters,
+                                                   consultation.ungraded_as_reject)]
 
 
 def results_visible(consultation: Consultation | None, viewer: User | None) -> bool:

@@ -27,6 +27,7 @@ def _page_values(convention, found, errors=None, submitted=None):
     me = viewer()
     recommendations = consultation.adopted_in(convention.id)
     visible = consultation.results_visible(found, me)
+    voters = consultation.participants(found) if found else 0
     mine = consultation.my_grades(me, found) if found else {}
     if submitted is not None:
         mine = {k: v for k, v in submitted.items() if v is not None}
@@ -35,8 +36,9 @@ def _page_values(convention, found, errors=None, submitted=None):
         "grades": consultation.GRADE_LABELS, "my_grades": mine, "errors": errors or {},
         "can_judge": bool(found and consultation.is_open(found) and me and me.is_confirmed),
         "needs_confirmation": bool(me and not me.is_confirmed),
-        "results": consultation.results(found, recommendations) if visible else None,
-        "participants": consultation.participants(found) if found else 0,
+        "results": consultation.results(found, recommendations, voters=voters)
+        if visible else None,
+        "participants": voters,
         "is_manager": bool(me and me.is_manager), "form": EmptyForm(),
     }
 

@@ -95,21 +95,16 @@ def verify(export: dict) -> list[str]:
     return problems
 
 
-def consultation_results(header: dict, judgments: list[dict],
-                         recommendation_ids: list[int]) -> list[dict]:
-    """Each recommendation's counts (best grade first), ungraded count and majority grade,
-    ranked by majority judgment, recomputed from the anonymous judgments."""
-    counts = {rec_id: [0] * majority_judgment.GRADES for rec_id in recommendation_ids}
-    for judgment in judgments:
-        grade = judgment["grade"]
-        if judgment["recommendation_id"] not in counts or grade not in range(len(counts[
-                judgment["recommendation_id"]])):
-            raise ValueError(f"judgment outside the consultation: {judgment!r}")
-        counts[judgment["recommendation_id"]][grade] += 1
+def ranked_results(counts: dict[int, list[int] | tuple[int, ...]], participants: int,
+                   ungraded_as_reject: bool) -> list[dict]:
+    """Each recommendation's counts (best grade first; a participant who left it ungraded
+    added to "À rejeter" when the rules say so), ungraded count and majority grade, ranked by
+    majority judgment. The application publishes its results with this function."""
     effective, ungraded = {}, {}
     for rec_id, values in counts.items():
-        ungraded[rec_id] = max(header["participants"] - sum(values), 0)
-        if header["ungraded_as_reject"]:
+        ungraded[rec_id] = max(participants - sum(values), 0)
+        values = list(values)
+        if ungraded_as_reject:
             values[-1] += ungraded[rec_id]
         effective[rec_id] = tuple(values)
     return [{"recommendation_id": rec_id, "counts": list(effective[rec_id]),
@@ -117,6 +112,19 @@ def consultation_results(header: dict, judgments: list[dict],
              "majority_grade": majority_judgment.majority_grade(effective[rec_id]),
              "rank": position}
             for position, rec_id in enumerate(majority_judgment.rank(effective), start=1)]
+
+
+def consultation_results(header: dict, judgments: list[dict],
+                         recommendation_ids: list[int]) -> list[dict]:
+    """`ranked_results` recomputed from the anonymous judgments of an export."""
+    counts = {rec_id: [0] * majority_judgment.GRADES for rec_id in recommendation_ids}
+    for judgment in judgments:
+        grade = judgment["grade"]
+        if judgment["recommendation_id"] not in counts or grade not in range(len(counts[
+                judgment["recommendation_id"]])):
+            raise ValueError(f"judgment outside the consultation: {judgment!r}")
+        counts[judgment["recommendation_id"]][grade] += 1
+    return ranked_results(counts, header["participants"], header["ungraded_as_reject"])
 
 
 def verify_consultation(export: dict) -> list[str]:
