@@ -187,8 +187,11 @@ def main() -> None:
     pdf_total = results["pdf"]["seconds"] + results["build the data (database reads)"]["seconds"]
     data_total = max(results["csv"]["seconds"], results["json"]["seconds"]) + \
         results["build the data (database reads)"]["seconds"]
-    met = pdf_total < 10 and data_total < 1 and peak_mb < 500
-    print(f"Targets (PDF < 10 s, CSV/JSON < 1 s, memory < 500 MB): {'met' if met else 'NOT met'}")
+    # The targets are for the full report of 150 recommendations; a quick run does not judge.
+    met = (pdf_total < 10 and data_total < 1 and peak_mb < 500) if not args.quick else None
+    verdict = {True: "met", False: "NOT met", None: "not judged (quick run, 40 recommendations)"}
+    print(f"Targets for 150 recommendations (PDF < 10 s, CSV/JSON < 1 s, memory < 500 MB): "
+          f"{verdict[met]}")
     print(json.dumps({"benchmark": "publication", "recommendations": recs,
                       "pdf_seconds_with_data": round(pdf_total, 3),
                       "csv_json_seconds_with_data": round(data_total, 3),
