@@ -169,9 +169,11 @@ def sessions(app: Flask, first_citizen: int, count: int) -> list[tuple[str, str]
     out = []
     serializer = app.session_interface.get_signing_serializer(app)
     for i in range(count):
-        with app.test_request_context():
+        # The load generator's address, no User-Agent: the identifier login_user() records.
+        with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
             session["_user_id"] = str(first_citizen + i)
             session["_fresh"] = True
+            session["_id"] = app.login_manager._session_identifier_generator()
             token = generate_csrf()
             out.append((serializer.dumps(dict(session)), token))
     return out

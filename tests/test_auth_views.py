@@ -152,3 +152,28 @@ def test_an_unconfirmed_resident_can_ask_for_a_new_link(client, mailbox):
 def test_a_broken_confirmation_link_explains_what_to_do(client):
     page = client.get("/confirmer/not-a-token", follow_redirects=True)
     assert "Ce lien n'est pas valide. Demandez-en un nouveau." in page.text
+
+
+def test_the_signed_in_id_is_read_from_the_session_only_as_flask_login_accepts_it(app):
+    from flask import session
+    from flask_login import login_user
+
+    from convention.auth.access import signed_in_id
+
+    person = factories.user()
+    browser = {"environ_base": {"REMOTE_ADDR": "10.1.2.3"}, "headers": {"User-Agent": "Firefox"}}
+    with app.test_request_context(**browser):
+        assert signed_in_id() is None                      # a visitor
+        login_user(person)
+        assert signed_in_id() == person.id
+        signed = dict(session)
+    with app.test_request_context(**browser):
+        session.update(signed)
+        assert signed_in_id() == person.id                 # the same browser, next request
+    with app.test_request_context(environ_base={"REMOTE_ADDR": "10.1.2.3"},
+                                  headers={"User-Agent": "Another browser"}):
+        session.update(signed)
+        assert signed_in_id() is None                      # session protection decides
+    with app.test_request_context(**browser):
+        session.update({**signed, "_user_id": "1 OR 1=1"})
+        assert signed_in_id() is None

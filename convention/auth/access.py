@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, current_app, session
 from flask_login import current_user, login_required
 
 from convention.auth.models import MANAGING_ROLES, User
@@ -11,6 +11,24 @@ from convention.auth.models import MANAGING_ROLES, User
 
 def is_manager(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role in MANAGING_ROLES
+
+
+def signed_in_id() -> int | None:
+    """The id of the person the session cookie signs in, read as Flask-Login reads it, without
+    loading the person: for a write whose SQL checks the person itself (the consultation form,
+    the busiest write). None whenever Flask-Login would do more than read that id: no id in the
+    session (a visitor, or a sign-in kept by the remember-me cookie only), or a session whose
+    identifier (address and browser) is not the one recorded at sign-in, which session
+    protection handles. The caller then goes through `current_user`."""
+    user_id = session.get("_user_id")
+    if not isinstance(user_id, str) or not user_id.isdigit():
+        return None
+    manager = current_app.login_manager
+    mode = current_app.config.get("SESSION_PROTECTION", manager.session_protection)
+    # The identifier login_user() records in the session, computed the same way.
+    if mode in ("basic", "strong") and session.get("_id") != manager._session_identifier_generator():
+        return None
+    return int(user_id)
 
 
 def staff_required(view):

@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.engine import Engine
 
 from convention.assembly.models import Convention, PhaseKind
 from convention.audit.services import record
@@ -109,8 +110,8 @@ def open_consultation(actor: User, convention: Convention, closes_at: datetime, 
 
 
 # On PostgreSQL a judgment is this one statement. It finds the consultation (the current one
-# when none is given), checks that every recommendation is an adopted one of its convention and
-# that the consultation is open; only then does it record the participant and upsert the
+# when none is given), checks that the citizen exists with a confirmed email, that every
+# recommendation is an adopted one of its convention and that the consultation is open; only then does it record the participant and upsert the
 # grades in recommendation order, a grade taken back becoming NULL. If a check fails, nothing is
 # written. The counters move in the same statement, by the triggers of migration 0007, in the
 # order of the rows: every judgment takes its counter rows in recommendation order, so two
@@ -118,7 +119,9 @@ def open_consultation(actor: User, convention: Convention, closes_at: datetime, 
 # every judgment is a hot spot: each new holder rewrites the row's lock list); the close
 # locks the judgment table instead, see `close_consultation`.
 _JUDGE_POSTGRESQL = text("""
-WITH target AS (
+WITH citizen AS (
+    SELECT id FROM user_account WHERE id = :citizen AND email_confirmed_at IS NOT NULL
+), target AS (
     SELECT id, convention_id FROM consultation
     WHERE id = COALESCE(CAST(:consultation AS integer), (SELECT id FROM consultation
         WHERE convention_id = (SELECT min(id) FROM convention)))
@@ -134,6 +137,7 @@ WITH target AS (
     WHERE id = (SELECT id FROM target) AND closed_at IS NULL
       AND opened_at <= :now AND closes_at > :now
       AND (SELECT count(*) FROM valid) = cardinality(CAST(:recommendations AS integer[]))
+      AND EXISTS (SELECT FROM citizen)
 ), joined AS (
     INSERT INTO consultation_participant (consultation_id, citizen_id)
     SELECT id, :citizen FROM open_consultation
@@ -179,6 +183,30 @@ def judge_current(citizen: User, grades: dict[int, int | None]) -> None:
     """`judge` in the consultation of the convention this site serves, found by the statement
     itself: the page's form needs no query before it."""
     _judge(citizen, None, grades, utcnow())
+
+
+def judge_signed_in(citizen_id: int, grades: dict[int, int | None]) -> bool:
+    """The consultation form's fast path on PostgreSQL: `judge_current` for the person signed in
+    as `citizen_id`, without loading them (the statement checks they exist and are confirmed),
+    as one statement committed on its own, one round trip to the database. True when it was
+    written; False when it was not attempted (SQLite) or wrote nothing, and then the caller
+    goes through `judge_current`, which says why."""
+    bind = db.session.get_bind()
+    if bind.dialect.name != "postgresql" or any(
+            grade is not None and not 0 <= grade < GRADE_COUNT for grade in grades.values()):
+        return False
+    ids = sorted(grades)
+    parameters = {"recommendations": ids, "grades": [grades[i] for i in ids],
+                  "citizen": citizen_id, "consultation": None, "now": utcnow()}
+    if isinstance(bind, Engine):
+        # A statement is atomic on its own: autocommit spares the BEGIN and COMMIT round trips.
+        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            written = connection.execute(_JUDGE_POSTGRESQL, parameters).one().written
+    else:
+        # The session is bound to a connection inside a transaction of the caller's (as the
+        # tests bind it): the statement joins that transaction.
+        written = db.session.execute(_JUDGE_POSTGRESQL, parameters).one().written
+    return bool(written)
 
 
 def _judge(citizen: User, consultation: Consultation | None, grades: dict[int, int | None],

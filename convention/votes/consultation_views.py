@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from convention.assembly import services as assembly
-from convention.auth.access import staff_required
+from convention.auth.access import signed_in_id, staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
 from convention.forms import EmptyForm
@@ -40,7 +40,15 @@ def _page_values(convention, found, errors=None, submitted=None):
         if visible else None,
         "participants": voters,
         "is_manager": bool(me and me.is_manager), "form": EmptyForm(),
+        # Shown after a save (see _saved), to someone who has grades to show for it.
+        "saved": bool(request.args.get("enregistre") == "1" and mine and submitted is None),
     }
+
+
+def _saved():
+    """Back to the page, which confirms the grades are saved. The confirmation travels in the
+    address rather than as a flashed message: no session cookie to rewrite on every grade."""
+    return redirect(url_for("consultation.page", enregistre=1))
 
 
 @bp.route("/consultation", methods=["GET", "POST"])
@@ -49,13 +57,19 @@ def page():
         convention = assembly.current_convention()
         return render_template("votes/consultation.html",
                                **_page_values(convention, consultation.consultation_for(convention)))
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=url_for("consultation.page")))
     # The CSRF token was checked before the view (CSRFProtect checks every POST). Only the
     # recommendations the form sent (the service checks they are adopted ones): a partial form
     # leaves the other grades as they are.
     ids = sorted(int(k[4:]) for k in request.form if k.startswith("rec_") and k[4:].isdigit())
     grades, errors = grades_from(request.form, ids)
+    # The busiest write of a convention: the person signed in is not loaded, one statement
+    # checks them and writes. Anything it cannot write goes the full way below, which says why.
+    citizen_id = signed_in_id()
+    if citizen_id is not None and not errors and consultation.judge_signed_in(citizen_id, grades):
+        db.session.commit()
+        return _saved()
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=url_for("consultation.page")))
     if not errors:
         try:
             consultation.judge_current(current_user, grades)
@@ -68,9 +82,7 @@ def page():
                 return redirect(url_for("consultation.page"))
         else:
             db.session.commit()
-            flash(_("Vos mentions sont enregistrées. Vous pouvez les changer jusqu'à la "
-                    "clôture."), "success")
-            return redirect(url_for("consultation.page"))
+            return _saved()
     convention = assembly.current_convention()
     return render_template("votes/consultation.html",
                            **_page_values(convention, consultation.consultation_for(convention),
