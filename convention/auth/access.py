@@ -26,7 +26,8 @@ def signed_in_id() -> int | None:
     manager = current_app.login_manager
     mode = current_app.config.get("SESSION_PROTECTION", manager.session_protection)
     # The identifier login_user() records in the session, computed the same way.
-    if mode in ("basic", "strong") and session.get("_id") != manager._session_identifier_generator():
+    if mode in ("basic", "strong") and (
+            session.get("_id") != manager._session_identifier_generator()):
         return None
     return int(user_id)
 

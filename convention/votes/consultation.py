@@ -111,8 +111,9 @@ def open_consultation(actor: User, convention: Convention, closes_at: datetime, 
 
 # On PostgreSQL a judgment is this one statement. It finds the consultation (the current one
 # when none is given), checks that the citizen exists with a confirmed email, that every
-# recommendation is an adopted one of its convention and that the consultation is open; only then does it record the participant and upsert the
-# grades in recommendation order, a grade taken back becoming NULL. If a check fails, nothing is
+# recommendation is an adopted one of its convention and that the consultation is open; only
+# then does it record the participant and upsert the grades in recommendation order, a grade
+# taken back becoming NULL. If a check fails, nothing is
 # written. The counters move in the same statement, by the triggers of migration 0007, in the
 # order of the rows: every judgment takes its counter rows in recommendation order, so two
 # never deadlock. Judgments take no lock on the consultation row (a shared row lock taken by
@@ -188,9 +189,9 @@ def judge_current(citizen: User, grades: dict[int, int | None]) -> None:
 def judge_signed_in(citizen_id: int, grades: dict[int, int | None]) -> bool:
     """The consultation form's fast path on PostgreSQL: `judge_current` for the person signed in
     as `citizen_id`, without loading them (the statement checks they exist and are confirmed),
-    as one statement committed on its own, one round trip to the database. True when it was
-    written; False when it was not attempted (SQLite) or wrote nothing, and then the caller
-    goes through `judge_current`, which says why."""
+    as one statement, committed when this returns: one round trip to the database. True when
+    it was written; False when it was not attempted (SQLite) or wrote nothing, and then the
+    caller goes through `judge_current`, which says why."""
     bind = db.session.get_bind()
     if bind.dialect.name != "postgresql" or any(
             grade is not None and not 0 <= grade < GRADE_COUNT for grade in grades.values()):
@@ -204,8 +205,9 @@ def judge_signed_in(citizen_id: int, grades: dict[int, int | None]) -> bool:
             written = connection.execute(_JUDGE_POSTGRESQL, parameters).one().written
     else:
         # The session is bound to a connection inside a transaction of the caller's (as the
-        # tests bind it): the statement joins that transaction.
+        # tests bind it): the statement joins that transaction and is committed with it.
         written = db.session.execute(_JUDGE_POSTGRESQL, parameters).one().written
+        db.session.commit()
     return bool(written)
 
 

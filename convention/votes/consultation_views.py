@@ -66,7 +66,6 @@ def page():
     # checks them and writes. Anything it cannot write goes the full way below, which says why.
     citizen_id = signed_in_id()
     if citizen_id is not None and not errors and consultation.judge_signed_in(citizen_id, grades):
-        db.session.commit()
         return _saved()
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=url_for("consultation.page")))
