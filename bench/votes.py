@@ -4,7 +4,8 @@
    (counters built from the judgments); the server-side time of `consultation.results` (SQL on
    the counters plus the ranking) must stay under 50 ms and not grow with the judgments.
 2. Load: gunicorn (gthread) on PostgreSQL, 100 concurrent keep-alive clients on 127.0.0.1
-   (an asyncio generator in this file) POST real grading forms (session cookie, CSRF token);
+   (an asyncio generator in this file) POST real grading forms (session cookie, CSRF token;
+   the session is the one a sign-in from that address gives, so the form takes its usual path);
    the baseline, in the same run, is a bare Flask endpoint doing one INSERT.
    - Throughput, closed loop (each client sends its next request when the answer comes):
      alternating rounds, bare then judgments, so that a drifting machine load hits both.
