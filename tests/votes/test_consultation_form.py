@@ -1,6 +1,7 @@
-"""The consultation form on PostgreSQL with real commits: a judgment is one statement that
-checks the signed-in person itself, and whatever it cannot write goes the full way, which says
-why. One convention for the module: the form grades the consultation of the site's convention."""
+"""The consultation form with real commits. On PostgreSQL a judgment is one statement that
+checks the signed-in person itself; whatever it cannot write goes the full way, which says why
+(on SQLite every judgment goes that way). One convention for the module: the form grades the
+consultation of the site's convention."""
 import itertools
 import os
 import threading
@@ -15,9 +16,10 @@ from convention.votes.models import Consultation, Judgment
 from tests import factories
 from tests.votes.conftest import build_vote_world
 
-pytestmark = [pytest.mark.no_db, pytest.mark.skipif(
+pytestmark = pytest.mark.no_db
+postgresql_only = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the one-statement judgment is PostgreSQL's (SQLite runs the steps one by one)")]
+    reason="the one-statement judgment is PostgreSQL's (SQLite runs the steps one by one)")
 
 SAVED = "Vos mentions sont enregistrées"
 
@@ -73,6 +75,7 @@ def grades_of(app, citizen_id):
             Judgment.citizen_id == citizen_id, Judgment.grade.is_not(None))).all())
 
 
+@postgresql_only
 def test_a_judgment_is_one_statement_and_the_page_confirms_it(committed_app, site):
     app = committed_app
     first, second, _ = site["recs"]
@@ -139,6 +142,7 @@ def test_a_session_from_another_browser_goes_the_full_way_and_is_saved(committed
     assert grades_of(committed_app, citizen_id) == {site["recs"][2]: 3}
 
 
+@postgresql_only
 def test_simultaneous_double_submissions_through_the_form_leave_one_judgment_each(
         committed_app, site):
     """Fifty people each send the form twice at the same moment (a double click), with
