@@ -13,19 +13,15 @@ from convention.sortition.__main__ import main
 FOLDER = DATA / "opendlp_monitoring_100_30"
 
 
+def _command(name: str, out, *extra: str) -> list[str]:
+    """`name` on the published instance, for a panel of 30, writing `out`."""
+    return [name, "--categories", str(FOLDER / "categories.csv"),
+            "--respondents", str(FOLDER / "respondents.csv"), "--k", "30", "--out", str(out),
+            *extra]
+
+
 def _select(tmp_path, *extra: str) -> list[str]:
-    return [
-        "select",
-        "--categories",
-        str(FOLDER / "categories.csv"),
-        "--respondents",
-        str(FOLDER / "respondents.csv"),
-        "--k",
-        "30",
-        "--out",
-        str(tmp_path / "marginals.csv"),
-        *extra,
-    ]
+    return _command("select", tmp_path / "marginals.csv", *extra)
 
 
 def test_select_writes_marginals_and_prints_a_summary(tmp_path, capsys):
@@ -58,24 +54,9 @@ def test_infeasible_quotas_exit_non_zero_with_the_reason(tmp_path, capsys):
 def test_module_entry_point_runs_lottery_and_verify(tmp_path):
     run = [sys.executable, "-m", "convention.sortition"]
     lottery = subprocess.run(
-        [
-            *run,
-            "lottery",
-            "--categories",
-            str(FOLDER / "categories.csv"),
-            "--respondents",
-            str(FOLDER / "respondents.csv"),
-            "--k",
-            "30",
-            "--out",
-            str(tmp_path / "panels.csv"),
-            "--pseudonyms",
-            str(tmp_path / "pseudonyms.csv"),
-            "--panels",
-            "50",
-            "--algorithm",
-            "maximin",
-        ],
+        [*run, *_command("lottery", tmp_path / "panels.csv", "--pseudonyms",
+                         str(tmp_path / "pseudonyms.csv"), "--panels", "50",
+                         "--algorithm", "maximin")],
         capture_output=True,
         text=True,
     )
