@@ -159,6 +159,14 @@ SELECT (SELECT count(*) FROM target) AS found, (SELECT count(*) FROM open_consul
 """).bindparams(bindparam("now", type_=UTCDateTime()))
 
 
+def _statement_parameters(citizen_id: int, consultation_id: int | None,
+                          grades: dict[int, int | None], now: datetime) -> dict:
+    """`_JUDGE_POSTGRESQL`'s parameters: the grades as two arrays in recommendation order."""
+    ids = sorted(grades)
+    return {"recommendations": ids, "grades": [grades[i] for i in ids], "citizen": citizen_id,
+            "consultation": consultation_id, "now": now}
+
+
 def _check_grades(grades: dict[int, int | None]) -> None:
     for rec_id, grade in grades.items():
         if grade is not None and (not isinstance(grade, int) or not 0 <= grade < GRADE_COUNT):
@@ -191,14 +199,13 @@ def judge_signed_in(citizen_id: int, grades: dict[int, int | None]) -> bool:
     as `citizen_id`, without loading them (the statement checks they exist and are confirmed),
     as one statement, committed when this returns: one round trip to the database. True when
     it was written; False when it was not attempted (SQLite) or wrote nothing, and then the
-    caller goes through `judge_current`, which says why."""
+    caller goes through `judge_current`, which says why. A grade out of range is refused as
+    by `judge`."""
+    _check_grades(grades)
     bind = db.session.get_bind()
-    if bind.dialect.name != "postgresql" or any(
-            grade is not None and not 0 <= grade < GRADE_COUNT for grade in grades.values()):
+    if bind.dialect.name != "postgresql":
         return False
-    ids = sorted(grades)
-    parameters = {"recommendations": ids, "grades": [grades[i] for i in ids],
-                  "citizen": citizen_id, "consultation": None, "now": utcnow()}
+    parameters = _statement_parameters(citizen_id, None, grades, utcnow())
     if isinstance(bind, Engine):
         # A statement is atomic on its own: autocommit spares the BEGIN and COMMIT round trips.
         with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
@@ -224,11 +231,8 @@ def _judge(citizen: User, consultation: Consultation | None, grades: dict[int, i
             raise ConsultationClosed()
         _judge_step_by_step(citizen, consultation, grades, now)
         return
-    ids = sorted(grades)
-    found, written, valid = db.session.execute(_JUDGE_POSTGRESQL, {
-        "recommendations": ids, "grades": [grades[i] for i in ids], "citizen": citizen.id,
-        "consultation": consultation.id if consultation else None, "now": now,
-    }).one()
+    found, written, valid = db.session.execute(_JUDGE_POSTGRESQL, _statement_parameters(
+        citizen.id, consultation.id if consultation else None, grades, now)).one()
     if not written:
         if found:
             _refuse_unknown(grades, valid)
