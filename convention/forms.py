@@ -1,11 +1,15 @@
 """Form pieces shared by every feature."""
 from __future__ import annotations
 
+from contextlib import contextmanager
+from types import SimpleNamespace
+
 from flask import flash
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 
 from convention.errors import ConventionError
+from convention.extensions import db
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
@@ -23,3 +27,25 @@ def show_error(form: FlaskForm, error: ConventionError, default: str | None = No
         flash(error.message, "error")
     else:
         field.errors = list(field.errors) + [error.message]
+
+
+@contextmanager
+def committed_or_flashed():
+    """Around a service call from a view: commit what it wrote, or, if the service refuses
+    (ConventionError), roll back, flash the reason and carry on after the block.
+    `outcome.ok` says which:
+
+        with committed_or_flashed() as outcome:
+            invitations = services.draw(...)
+        if outcome.ok:
+            flash(...)
+    """
+    outcome = SimpleNamespace(ok=False)
+    try:
+        yield outcome
+    except ConventionError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        outcome.ok = True

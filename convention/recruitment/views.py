@@ -13,6 +13,7 @@ from convention.assembly.models import WorkingGroup
 from convention.auth.access import staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
+from convention.forms import committed_or_flashed
 from convention.recruitment import services
 from convention.recruitment.forms import AnswerForm, ImportForm, SeedForm
 from convention.recruitment.messages import describe
@@ -86,13 +87,9 @@ def draw(run_id: int):
     found = _run_or_404(run_id)
     form = SeedForm()
     if form.validate_on_submit() and request.form.get("confirme") == "1":
-        try:
+        with committed_or_flashed() as outcome:
             invitations = services.draw(current_user, found, form.seed.data)
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Le panel n° %(n)d est tiré : %(count)d personnes à inviter.",
                     n=found.drawn_index + 1, count=len(invitations)), "success")
         return redirect(url_for("recruitment_staff.run", run_id=found.id))
@@ -114,15 +111,11 @@ def answer(run_id: int, invitation_id: int):
         WorkingGroup.convention_id == found.convention_id))]
     if form.validate_on_submit():
         accepted = request.form.get("decision") == "accepte"
-        try:
+        with committed_or_flashed() as outcome:
             services.answer(current_user, invitation, accepted=accepted,
                             email=form.email.data or "", name=form.name.data or "",
                             group=db.session.get(WorkingGroup, form.group.data))
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Réponse enregistrée : %(status)s.", status=_("accepté") if accepted
                     else _("refusé")), "success")
     else:
@@ -139,13 +132,9 @@ def replace(run_id: int):
     if not form.validate_on_submit():
         flash(_("Indiquez la graine tirée en public."), "error")
         return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
-    try:
+    with committed_or_flashed() as outcome:
         invitations = services.replace(current_user, found, form.seed.data)
-    except ConventionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("%(n)d remplaçant(s) tiré(s).", n=len(invitations)), "success")
     return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
 
