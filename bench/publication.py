@@ -5,6 +5,8 @@ a closed members' ballot with 40 votes, the public's grades from 30 residents in
 consultation, an official answer and follow-up updates), then times
 building the report's data and rendering each format, and reports the process's peak memory.
 The baseline, in the same run, is rendering the report with a single recommendation.
+Then it publishes an edition (every format rendered once and kept, as the worker does) and
+times a public download of its PDF, which reads the kept file instead of rendering.
 
     .venv/bin/python bench/publication.py [--quick] [--database-url URL]
 """
@@ -43,6 +45,8 @@ from convention.proposals.models import (  # noqa: E402
     RecommendationVersion,
     Status,
 )
+from convention.auth.models import User  # noqa: E402
+from convention.publication import jobs, services  # noqa: E402
 from convention.publication.models import Answer, AnswerKind, FollowUpUpdate  # noqa: E402
 from convention.publication.renderers import RENDERERS, render  # noqa: E402
 from convention.publication.report import build_report  # noqa: E402
@@ -171,6 +175,22 @@ def main() -> None:
                             "baseline_one_rec_seconds": base_seconds, "bytes": len(output)}
             if fmt == "pdf":
                 pdf = output
+        # Publication renders every format once and keeps the files (in the worker when
+        # Redis is configured); a public download then only reads the kept file.
+        staff = db.session.scalar(select(User).where(User.role == Role.STAFF))
+        edition = services.publish_report(staff, convention)
+        db.session.commit()
+        number = edition.number
+        files_seconds, files_cpu, _ = timed(lambda: jobs.render_edition(str(edition.id)))
+        results["publication: all six files, once"] = {
+            "seconds": files_seconds, "cpu_seconds": files_cpu, "bytes": None}
+    client = app.test_client()
+    downloads = [timed(lambda: client.get(f"/rapport/editions/{number}.pdf"))
+                 for _ in range(5)]
+    download = sorted(downloads)[len(downloads) // 2]
+    assert download[2].status_code == 200 and download[2].data.startswith(b"%PDF")
+    results["public PDF download (kept file)"] = {
+        "seconds": download[0], "cpu_seconds": download[1], "bytes": len(download[2].data)}
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     load = os.getloadavg()[0]  # other work on the machine slows the wall clock, not the CPU
     results["pdf"]["pages"] = len(PdfReader(io.BytesIO(pdf)).pages)  # after the measures

@@ -114,6 +114,7 @@ def register_blueprints(app: Flask) -> None:
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["paris_datetime"] = i18n.paris_datetime
     app.jinja_env.filters["paris_date"] = i18n.paris_date
+    app.jinja_env.filters["file_size"] = i18n.file_size
     app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime
+from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import gettext as _
 
 bp = Blueprint("i18n", __name__)
 
@@ -35,3 +36,11 @@ def paris_datetime(value: datetime | None, fmt: str = "medium") -> str:
 def paris_date(value: datetime | None, fmt: str = "long") -> str:
     # format_date on a datetime converts it to the configured time zone first.
     return format_date(value, fmt) if value else ""
+
+
+def file_size(size: int) -> str:
+    """A download's size as people read it: "1,2 Mo" in French, "1.2 MB" in English."""
+    for unit, factor in ((_("Mo"), 1024 ** 2), (_("ko"), 1024)):
+        if size >= factor:
+            return f"{format_decimal(round(size / factor, 1))} {unit}"
+    return _("%(n)d octets", n=size)

@@ -14,7 +14,8 @@ from convention.assembly.models import Convention
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.extensions import db
-from convention.publication.models import ExportJob, JobStatus
+from convention.publication import services
+from convention.publication.models import ExportJob, JobStatus, ReportEdition
 from convention.publication.renderers import RENDERERS, render
 from convention.publication.report import build_report
 
@@ -57,6 +58,17 @@ def _run(job_id: str) -> None:
         job.finished_at = utcnow()
         _set(job, 100, "échec", JobStatus.FAILED)
         raise
+
+
+def render_edition(edition_id: str) -> None:
+    """Render a newly published edition in every format and keep the files, so that its
+    downloads only read them. Each format is committed as soon as it is ready; the cheap
+    formats come first and the PDF last."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        edition = db.session.get(ReportEdition, int(edition_id))
+        for fmt in sorted(RENDERERS, key=lambda fmt: fmt == "pdf"):
+            services.edition_file(edition, fmt)
+            db.session.commit()
 
 
 def enqueue(job: ExportJob) -> None:

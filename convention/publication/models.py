@@ -42,6 +42,23 @@ class ReportEdition(db.Model):
                                                                    ondelete="SET NULL"))
 
 
+class ReportEditionFile(db.Model):
+    """A published edition in one format, rendered once and kept: every download of the
+    edition serves these bytes, so a public download never renders the report (the PDF of a
+    large convention takes tens of seconds of processor time)."""
+
+    __tablename__ = "report_edition_file"
+    __table_args__ = (UniqueConstraint("edition_id", "format"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("report_edition.id", ondelete="CASCADE"))
+    format: Mapped[str] = mapped_column(String(10))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    rendered_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
 class AnswerKind(enum.Enum):
     ADOPTED = "adopted"
     ADAPTED = "adapted"

@@ -1,6 +1,7 @@
 """Rules for publishing the report, answering recommendations and following them up."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -24,7 +25,9 @@ from convention.publication.models import (
     AnswerKind,
     FollowUpUpdate,
     ReportEdition,
+    ReportEditionFile,
 )
+from convention.publication.renderers import RENDERERS, render
 from convention.publication.report import build_report, digest
 
 ANSWER_PHASES = frozenset({PhaseKind.PUBLICATION, PhaseKind.FOLLOW_UP})
@@ -54,6 +57,47 @@ def publish_report(actor: User, convention: Convention) -> ReportEdition:
 def editions(convention: Convention) -> list[ReportEdition]:
     return list(db.session.scalars(select(ReportEdition).where(
         ReportEdition.convention_id == convention.id).order_by(ReportEdition.number.desc())))
+
+
+def _stored_file(edition: ReportEdition, fmt: str) -> ReportEditionFile | None:
+    return db.session.scalar(select(ReportEditionFile).where(
+        ReportEditionFile.edition_id == edition.id, ReportEditionFile.format == fmt))
+
+
+def edition_file(edition: ReportEdition, fmt: str) -> ReportEditionFile:
+    """The edition in `fmt`: the kept file, or rendered from the frozen data and kept (the
+    caller commits). Rendered once: at publication (see `jobs.render_edition`), or at the
+    first download of an edition published before the files were kept or whose rendering
+    failed. On PostgreSQL a lock per edition and format makes whoever comes while the file is
+    being rendered wait for it rather than render it again."""
+    if fmt not in RENDERERS:
+        raise ValueError(fmt)
+    found = _stored_file(edition, fmt)
+    if found is not None:
+        return found
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Held until the caller's commit; the two-key form is used nowhere else.
+        db.session.execute(select(func.pg_advisory_xact_lock(edition.id,
+                                                             list(RENDERERS).index(fmt))))
+        found = _stored_file(edition, fmt)  # kept by whoever held the lock
+        if found is not None:
+            return found
+    content = render(edition.data, fmt, edition=edition.number)
+    rendered = ReportEditionFile(edition_id=edition.id, format=fmt, content=content,
+                                 size=len(content), sha256=hashlib.sha256(content).hexdigest())
+    try:
+        with db.session.begin_nested():
+            db.session.add(rendered)
+    except IntegrityError:
+        # Kept meanwhile by another download (SQLite, which has no such lock): the same file.
+        return _stored_file(edition, fmt)
+    return rendered
+
+
+def edition_files(editions: list[ReportEdition]) -> dict[tuple[int, str], ReportEditionFile]:
+    """The files already kept, by (edition id, format), without their content."""
+    return {(f.edition_id, f.format): f for f in db.session.scalars(select(
+        ReportEditionFile).where(ReportEditionFile.edition_id.in_([e.id for e in editions])))}
 
 
 def _require_adopted(recommendation: Recommendation) -> None:

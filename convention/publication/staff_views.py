@@ -1,11 +1,22 @@
 """Staff pages: draft exports with progress, publishing editions, answers and follow-up."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from convention import background
 from convention.assembly import services as assembly
 from convention.auth.access import staff_required
 from convention.errors import ConventionError
@@ -15,7 +26,7 @@ from convention.mail import send_email
 from convention.proposals.models import Recommendation
 from convention.publication import jobs, services
 from convention.publication.forms import AnswerForm, FollowUpForm
-from convention.publication.models import AnswerKind, ExportJob, JobStatus
+from convention.publication.models import AnswerKind, ExportJob, JobStatus, ReportEdition
 from convention.publication.renderers import RENDERERS
 from convention.publication.report import adopted_recommendations
 
@@ -92,6 +103,7 @@ def publish():
         else:
             db.session.commit()
             flash(_("L'édition %(n)d du rapport est publiée.", n=edition.number), "success")
+            _render_files(edition)
         return redirect(url_for("publication_staff.dashboard"))
     count = len(services.editions(convention))
     return render_template(
@@ -102,6 +114,18 @@ def publish():
         (" " + _("Éditions déjà publiées : %(n)d.", n=count) if count else ""),
         confirm_label=_("Publier l'édition %(n)d", n=count + 1),
         cancel_url=url_for("publication_staff.dashboard"))
+
+
+def _render_files(edition: ReportEdition) -> None:
+    """The edition's files, in the worker when Redis is configured, otherwise now. The
+    edition is published either way: a file that could not be rendered now is rendered at
+    its first download."""
+    try:
+        background.submit(jobs.render_edition, str(edition.id))
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("edition %s: files not rendered at publication",
+                                     edition.number)
 
 
 def _adopted_or_404(number: int) -> Recommendation:

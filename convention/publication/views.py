@@ -1,7 +1,7 @@
 """Public pages: report editions, the authority's answers, follow-up, Atom feeds."""
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -15,7 +15,7 @@ from convention.proposals.models import PUBLIC_STATUSES, Recommendation
 from convention.publication import services, trace_sources  # noqa: F401  (registers the trace sources)
 from convention.publication.forms import AssessmentForm
 from convention.publication.models import Answer, FollowUpUpdate, ReportEdition
-from convention.publication.renderers import RENDERERS, render
+from convention.publication.renderers import RENDERERS
 from convention.publication.report import adopted_recommendations
 
 bp = Blueprint("publication", __name__)
@@ -25,8 +25,9 @@ DOWNLOAD_NAMES = {"pdf": "pdf", "csv": "csv", "json": "json", "odt": "odt", "doc
 @bp.route("/rapport")
 def report_index():
     convention = assembly.current_convention()
-    return render_template("publication/index.html", editions=services.editions(convention),
-                           formats=list(RENDERERS))
+    editions = services.editions(convention)
+    return render_template("publication/index.html", editions=editions,
+                           files=services.edition_files(editions))
 
 
 @bp.route("/rapport/editions/<int:number>.<fmt>")
@@ -39,12 +40,17 @@ def edition(number: int, fmt: str):
         ReportEdition.convention_id == convention.id, ReportEdition.number == number))
     if found is None:
         abort(404)
-    body = render(found.data, fmt, edition=number)
-    response = Response(body, mimetype=RENDERERS[fmt][1])
+    kept = services.edition_file(found, fmt)
+    db.session.commit()
+    response = Response(kept.content, mimetype=RENDERERS[fmt][1])
     if fmt != "html":
         response.headers["Content-Disposition"] = (
             f'attachment; filename="rapport-convention-edition-{number}.{fmt}"')
-    return response
+    # An edition never changes: caches may keep it, and a browser that has it gets a 304.
+    response.set_etag(kept.sha256)
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    # Ranges too: a PDF reader or an interrupted download asks for part of the file.
+    return response.make_conditional(request, accept_ranges=True, complete_length=kept.size)
 
 
 @bp.route("/reponses")

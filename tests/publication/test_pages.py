@@ -1,4 +1,5 @@
 """Publication pages: draft exports, answers, follow-up emails, assessments, feeds."""
+import hashlib
 import re
 import uuid
 import xml.etree.ElementTree as ET
@@ -13,7 +14,14 @@ from convention.discussion.models import TargetKind
 from convention.extensions import db
 from convention import background
 from convention.publication import services
-from convention.publication.models import Answer, AnswerKind, ExportJob, JobStatus
+from convention.publication.models import (
+    Answer,
+    AnswerKind,
+    ExportJob,
+    JobStatus,
+    ReportEdition,
+    ReportEditionFile,
+)
 from tests import factories
 from tests.conftest import make_test_app
 
@@ -134,3 +142,80 @@ def test_atom_feeds_list_recommendations_answers_and_updates(client, adopted):
     assert len(one.findall(f"{ATOM}entry")) == 2
     page = client.get(f"/recommandations/1-{adopted.adopted[0].slug}").text
     assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]+/recommandations/1/flux.atom', page)
+
+
+def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
+        client, adopted, pdf_renderer):
+    db.session.commit()
+    login(client, adopted.staff)
+    assert "Publier l&#39;édition 1" in client.get("/gestion/publication/publier").text
+    page = client.post("/gestion/publication/publier", follow_redirects=True).text
+    assert "L&#39;édition 1 du rapport est publiée." in page
+    # No Redis configured: every format was rendered with the publication and kept.
+    kept = {f.format: f for f in db.session.scalars(select(ReportEditionFile))}
+    assert sorted(kept) == ["csv", "docx", "html", "json", "odt", "pdf"]
+    client.post("/deconnexion")
+
+    first = client.get("/rapport/editions/1.pdf")
+    assert first.status_code == 200 and first.data.startswith(b"%PDF")
+    assert first.headers["Content-Disposition"] == (
+        'attachment; filename="rapport-convention-edition-1.pdf"')
+    assert first.headers["ETag"] == f'"{kept["pdf"].sha256}"'
+    assert hashlib.sha256(first.data).hexdigest() == kept["pdf"].sha256
+    assert "public" in first.headers["Cache-Control"]
+    # The frozen data is no longer read for this file: a download is the kept bytes.
+    edition = db.session.scalar(select(ReportEdition))
+    edition.data = {**edition.data, "recommendation_count": 999}
+    db.session.commit()
+    again = client.get("/rapport/editions/1.pdf")
+    assert again.data == first.data
+    # A browser that has the file already is told so; a reader may ask for part of it.
+    assert client.get("/rapport/editions/1.pdf",
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    part = client.get("/rapport/editions/1.pdf", headers={"Range": "bytes=0-4"})
+    assert part.status_code == 206 and part.data == b"%PDF-"
+    index = client.get("/rapport").text
+    assert re.search(r'href="/rapport/editions/1\.pdf">PDF</a> <span class="meta">\(\d+(,\d)? ko\)',
+                     index), index
+
+
+def test_an_edition_without_kept_files_is_rendered_at_its_first_download(client, adopted):
+    # Published by the service alone, as editions were before their files were kept.
+    services.publish_report(adopted.staff, adopted.convention)
+    db.session.commit()
+    assert db.session.scalars(select(ReportEditionFile)).all() == []
+    assert 'href="/rapport/editions/1.csv">Données CSV</a></li>' in client.get("/rapport").text
+    first = client.get("/rapport/editions/1.csv")
+    assert first.status_code == 200 and b"reference,number,theme" in first.data
+    (kept,) = db.session.scalars(select(ReportEditionFile)).all()
+    assert (kept.format, kept.size) == ("csv", len(first.data))
+    assert client.get("/rapport/editions/1.csv").data == first.data
+    assert len(db.session.scalars(select(ReportEditionFile)).all()) == 1
+    client.get("/langue/en")
+    assert re.search(r'CSV data</a> <span class="meta">\(\d+ bytes\)', client.get("/rapport").text)
+    assert client.get("/rapport/editions/1.exe").status_code == 404
+    assert client.get("/rapport/editions/2.csv").status_code == 404
+
+
+def test_with_redis_the_worker_renders_a_new_edition_s_files(app, smtp_server, adopted,
+                                                              pdf_renderer):
+    url = "redis://127.0.0.1:6379/14"
+    try:
+        redis.Redis.from_url(url).ping()
+    except redis.RedisError:
+        pytest.skip("no Redis server on 127.0.0.1:6379")
+    queued_app = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
+                               REDIS_URL=url)
+    background.QUEUE = f"test-jobs-{uuid.uuid4().hex}"  # isolated from other runs
+    db.session.commit()
+    client = queued_app.test_client()
+    login(client, adopted.staff)
+    page = client.post("/gestion/publication/publier", follow_redirects=True).text
+    assert "L&#39;édition 1 du rapport est publiée." in page  # at once: the files come later
+    assert db.session.scalars(select(ReportEditionFile)).all() == []
+    with queued_app.app_context():
+        background.work(url, burst=True)
+    kept = db.session.scalars(select(ReportEditionFile).order_by(ReportEditionFile.id)).all()
+    assert [f.format for f in kept][-1] == "pdf"  # the long one last
+    assert sorted(f.format for f in kept) == ["csv", "docx", "html", "json", "odt", "pdf"]
+    assert client.get("/rapport/editions/1.pdf").data.startswith(b"%PDF")
