@@ -55,16 +55,22 @@ def test_a_draft_export_is_for_its_requester_only(client, adopted):
     assert client.get(job_url + "/fichier").status_code == 403
 
 
-def test_with_redis_exports_run_in_the_worker_with_progress(app, smtp_server, adopted,
-                                                           pdf_renderer):
-    url = "redis://127.0.0.1:6379/14"
+REDIS_FOR_TESTS = "redis://127.0.0.1:6379/14"
+
+
+@pytest.fixture
+def queued_app(app, smtp_server):
+    """The app with Redis configured: jobs wait in a queue of their own for the worker."""
     try:
-        redis.Redis.from_url(url).ping()
+        redis.Redis.from_url(REDIS_FOR_TESTS).ping()
     except redis.RedisError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
-    queued_app = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
-                               REDIS_URL=url)
     background.QUEUE = f"test-jobs-{uuid.uuid4().hex}"  # isolated from other runs
+    return make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
+                         REDIS_URL=REDIS_FOR_TESTS)
+
+
+def test_with_redis_exports_run_in_the_worker_with_progress(queued_app, adopted, pdf_renderer):
     db.session.commit()
     client = queued_app.test_client()
     login(client, adopted.staff)
@@ -74,7 +80,7 @@ def test_with_redis_exports_run_in_the_worker_with_progress(app, smtp_server, ad
     assert 'http-equiv="refresh"' in page and "en attente" in page
     job_id = job_url.rsplit("/", 1)[1]
     with queued_app.app_context():
-        background.work(url, burst=True)
+        background.work(REDIS_FOR_TESTS, burst=True)
     job = db.session.get(ExportJob, job_id)
     db.session.refresh(job)
     assert job.status == JobStatus.DONE, job.error
@@ -197,16 +203,8 @@ def test_an_edition_without_kept_files_is_rendered_at_its_first_download(client,
     assert client.get("/rapport/editions/2.csv").status_code == 404
 
 
-def test_with_redis_the_worker_renders_a_new_edition_s_files(app, smtp_server, adopted,
+def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted,
                                                               pdf_renderer):
-    url = "redis://127.0.0.1:6379/14"
-    try:
-        redis.Redis.from_url(url).ping()
-    except redis.RedisError:
-        pytest.skip("no Redis server on 127.0.0.1:6379")
-    queued_app = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
-                               REDIS_URL=url)
-    background.QUEUE = f"test-jobs-{uuid.uuid4().hex}"  # isolated from other runs
     db.session.commit()
     client = queued_app.test_client()
     login(client, adopted.staff)
@@ -214,7 +212,7 @@ def test_with_redis_the_worker_renders_a_new_edition_s_files(app, smtp_server, a
     assert "L&#39;édition 1 du rapport est publiée." in page  # at once: the files come later
     assert db.session.scalars(select(ReportEditionFile)).all() == []
     with queued_app.app_context():
-        background.work(url, burst=True)
+        background.work(REDIS_FOR_TESTS, burst=True)
     kept = db.session.scalars(select(ReportEditionFile).order_by(ReportEditionFile.id)).all()
     assert [f.format for f in kept][-1] == "pdf"  # the long one last
     assert sorted(f.format for f in kept) == ["csv", "docx", "html", "json", "odt", "pdf"]
