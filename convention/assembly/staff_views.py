@@ -25,7 +25,7 @@ from convention.auth.access import staff_required
 from convention.auth.models import User
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm, show_error
+from convention.forms import EmptyForm, committed_or_flashed, show_error
 
 bp = Blueprint("staff", __name__, url_prefix="/gestion")
 PARIS = ZoneInfo("Europe/Paris")
@@ -90,16 +90,12 @@ def edit_calendar():
     csrf_form = EmptyForm()
     if request.method == "POST" and csrf_form.validate_on_submit():
         if all(form.validate() for form in forms.values()):
-            try:
+            with committed_or_flashed() as outcome:
                 for kind, form in forms.items():
                     services.set_phase_dates(current_user, convention, kind,
                                              _paris_day(form.starts_on.data),
                                              _paris_day(form.ends_on.data))
-            except ConventionError as error:
-                db.session.rollback()
-                flash(error.message, "error")
-            else:
-                db.session.commit()
+            if outcome.ok:
                 flash(_("Le calendrier est enregistré."), "success")
                 return redirect(url_for("staff.edit_calendar"))
         else:

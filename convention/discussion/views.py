@@ -27,7 +27,7 @@ from convention.discussion.models import (
 )
 from convention.errors import ConventionError
 from convention.extensions import db, limiter
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, committed_or_flashed
 from convention.mail import send_email
 
 bp = Blueprint("discussion", __name__)
@@ -126,13 +126,9 @@ def delete(comment_id: int):
     comment = _comment_or_404(comment_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             services.delete_comment(current_user, comment)
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Votre commentaire est supprimé."), "success")
         return _back_to(comment, f"commentaire-{comment.id}")
     return render_template("confirm.html", form=form, title=_("Supprimer votre commentaire ?"),
@@ -173,16 +169,11 @@ def report(comment_id: int):
 def upvote(comment_id: int):
     comment = _comment_or_404(comment_id)
     if EmptyForm().validate_on_submit():
-        try:
+        with committed_or_flashed():
             if request.form.get("retirer"):
                 services.remove_upvote(current_user, comment)
             else:
                 services.upvote(current_user, comment)
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
     return _back_to(comment, f"commentaire-{comment.id}")
 
 

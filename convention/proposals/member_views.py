@@ -15,7 +15,7 @@ from convention.assembly.models import WorkingGroup
 from convention.auth.models import User
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm, show_error
+from convention.forms import EmptyForm, committed_or_flashed, show_error
 from convention.proposals import amendments, services
 from convention.proposals.forms import (
     AmendmentForm,
@@ -132,16 +132,12 @@ def change_status(number: int, step: str):
     action, title, warning, label = CONFIRMATIONS[step]
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             if action == "publish":
                 services.publish(current_user, rec, convention)
             else:
                 services.submit_to_vote(current_user, rec, convention)
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("La recommandation %(ref)s est maintenant « %(status)s ».",
                     ref=rec.reference, status=rec.status.label), "success")
         return _show(rec)
@@ -155,13 +151,9 @@ def withdraw(number: int):
     convention, rec = load_visible(number)
     form = WithdrawForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             services.withdraw(current_user, rec, convention, form.reason.data or "")
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("La recommandation %(ref)s est retirée.", ref=rec.reference), "success")
         return _show(rec)
     return render_template("proposals/withdraw.html", form=form, rec=rec)
@@ -222,14 +214,10 @@ def invite(number: int):
     form = InviteForm()
     form.user.choices = [(m.user_id, "") for m in rec.group.memberships]
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             services.invite_coauthor(current_user, rec, convention,
                                      db.session.get(User, form.user.data))
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("L'invitation est envoyée."), "success")
     else:
         flash(_("Choisissez un membre du groupe."), "error")
@@ -303,7 +291,7 @@ def amendment_step(number: int, amendment_number: int, step: str):
     amendment = _amendment_or_404(rec, amendment_number)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with committed_or_flashed() as outcome:
         if step == "ouvrir":
             amendments.open_vote(current_user, amendment, convention)
             message = _("Le vote sur l'amendement n° %(n)d est ouvert.", n=amendment.number)
@@ -314,11 +302,7 @@ def amendment_step(number: int, amendment_number: int, step: str):
         else:
             amendments.withdraw_amendment(current_user, amendment)
             message = _("L'amendement n° %(n)d est retiré.", n=amendment.number)
-    except ConventionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(message, "success")
     return _amendment_page(rec, amendment)
 
@@ -331,13 +315,9 @@ def vote(number: int, amendment_number: int):
     if not form.validate_on_submit():
         flash(_("Choisissez pour, contre ou abstention."), "error")
         return _amendment_page(rec, amendment)
-    try:
+    with committed_or_flashed() as outcome:
         amendments.cast_vote(current_user, amendment, convention, Choice(form.choice.data))
-    except ConventionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("Votre vote « %(choice)s » est enregistré. Vous pouvez le changer jusqu'à la "
                 "clôture.", choice=Choice(form.choice.data).label), "success")
     return _amendment_page(rec, amendment)

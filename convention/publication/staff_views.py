@@ -21,7 +21,7 @@ from convention.assembly import services as assembly
 from convention.auth.access import staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, committed_or_flashed
 from convention.mail import send_email
 from convention.proposals.models import Recommendation
 from convention.publication import jobs, services
@@ -95,13 +95,9 @@ def publish():
     convention = assembly.current_convention()
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             edition = services.publish_report(current_user, convention)
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("L'édition %(n)d du rapport est publiée.", n=edition.number), "success")
             _render_files(edition)
         return redirect(url_for("publication_staff.dashboard"))
@@ -174,13 +170,9 @@ def publish_answers(number: int | None = None):
         abort(400)
     recs = [_adopted_or_404(number)] if number else adopted_recommendations(convention)
     answers = list(services.answers_by_recommendation(recs).values())
-    try:
+    with committed_or_flashed() as outcome:
         count = services.publish_answers(current_user, answers)
-    except ConventionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("%(n)d réponse(s) publiée(s).", n=count), "success")
     return redirect(url_for("publication_staff.answer", number=number) if number
                     else url_for("publication_staff.dashboard"))

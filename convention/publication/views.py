@@ -9,8 +9,8 @@ from sqlalchemy.orm import selectinload
 
 from convention.assembly import services as assembly
 from convention.clock import utcnow
-from convention.errors import ConventionError
 from convention.extensions import db
+from convention.forms import committed_or_flashed
 from convention.proposals.models import PUBLIC_STATUSES, Recommendation
 from convention.publication import services, trace_sources  # noqa: F401  (registers the trace sources)
 from convention.publication.forms import AssessmentForm
@@ -98,13 +98,9 @@ def assess(number: int):
         for message in form.grade.errors:
             flash(message, "error")
         return redirect(url_for("publication.answers") + f"#reponse-{number}")
-    try:
+    with committed_or_flashed() as outcome:
         services.assess_answer(current_user, answer, convention, form.grade.data)
-    except ConventionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("Votre note de %(grade)d/10 est enregistrée. Vous pouvez la changer.",
                 grade=form.grade.data), "success")
     return redirect(url_for("publication.answers") + f"#reponse-{number}")

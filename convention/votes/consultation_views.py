@@ -11,7 +11,7 @@ from convention.assembly import services as assembly
 from convention.auth.access import signed_in_id, staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, committed_or_flashed
 from convention.proposals.models import Idea
 from convention.votes import consultation, supports, verify_tally
 from convention.votes.forms import OpenConsultationForm, grades_from, paris_to_utc
@@ -116,13 +116,9 @@ def close_page():
         abort(404)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             consultation.close_consultation(current_user, found)
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("La consultation est close ; ses résultats sont publiés et scellés."),
                   "success")
         return redirect(url_for("consultation.page"))
@@ -173,16 +169,12 @@ def support(idea_id: int, step: str):
     idea = db.get_or_404(Idea, idea_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
+    with committed_or_flashed() as outcome:
         if step == "soutenir":
             supports.support(current_user, idea, convention)
         else:
             supports.withdraw_support(current_user, idea, convention)
-    except ConventionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
+    if outcome.ok:
         flash(_("Votre soutien est enregistré.") if step == "soutenir"
               else _("Votre soutien est retiré."), "success")
     return redirect(url_for("consultation.ideas") + f"#idee-{idea.id}")

@@ -27,7 +27,7 @@ from convention.assembly import services as assembly
 from convention.auth.access import staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm, show_error
+from convention.forms import EmptyForm, committed_or_flashed, show_error
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice
 from convention.votes import adoption, report_contributions, rules, trace_sources  # noqa: F401
@@ -213,13 +213,9 @@ def close(ballot_id: int):
     found = _ballot(ballot_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             adoption.close_ballot(current_user, found, convention)
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Le vote est clos et scellé."), "success")
         return _to_ballot(found)
     if not lifecycle.allowed("adopt", current_user, found.recommendation, convention):
