@@ -30,10 +30,11 @@ def show_error(form: FlaskForm, error: ConventionError, default: str | None = No
 
 
 @contextmanager
-def committed_or_flashed():
+def committed_or_flashed(form: FlaskForm | None = None, default: str | None = None):
     """Around a service call from a view: commit what it wrote, or, if the service refuses
-    (ConventionError), roll back, flash the reason and carry on after the block.
-    `outcome.ok` says which:
+    (ConventionError), roll back and show the reason, then carry on after the block: next to
+    the form's field it concerns (see `show_error`) when a form is given, at the top of the
+    page otherwise. `outcome.ok` says which:
 
         with committed_or_flashed() as outcome:
             invitations = services.draw(...)
@@ -45,7 +46,10 @@ def committed_or_flashed():
         yield outcome
     except ConventionError as error:
         db.session.rollback()
-        flash(error.message, "error")
+        if form is None:
+            flash(error.message, "error")
+        else:
+            show_error(form, error, default)
     else:
         db.session.commit()
         outcome.ok = True

@@ -23,9 +23,8 @@ from convention.assembly.models import Hearing, PhaseKind, Theme, WorkingGroup
 from convention.audit.models import AuditEntry
 from convention.auth.access import staff_required
 from convention.auth.models import User
-from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm, committed_or_flashed, show_error
+from convention.forms import EmptyForm, committed_or_flashed
 
 bp = Blueprint("staff", __name__, url_prefix="/gestion")
 PARIS = ZoneInfo("Europe/Paris")
@@ -61,15 +60,12 @@ def edit_convention():
     convention = services.current_convention()
     form = ConventionForm(obj=convention)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "question") as outcome:
             services.update_convention(current_user, convention, title=form.title.data,
                                        question=form.question.data,
                                        description=form.description.data or "",
                                        authority=form.authority.data or "")
-        except ConventionError as error:
-            show_error(form, error, "question")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("La présentation de la convention est enregistrée."), "success")
             return redirect(url_for("staff.dashboard"))
     return render_template("staff/convention.html", form=form)
@@ -116,12 +112,9 @@ def open_next_phase():
             expected = PhaseKind(request.form.get("expected", ""))
         except ValueError:
             abort(400)
-        try:
+        with committed_or_flashed() as outcome:
             phase = services.open_next_phase(current_user, convention, expected=expected)
-        except ConventionError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("La phase « %(phase)s » est ouverte.", phase=phase.kind.label), "success")
         return redirect(url_for("staff.dashboard"))
     return render_template("staff/open_phase.html", convention=convention, upcoming=upcoming,
@@ -135,12 +128,9 @@ def themes():
     convention = services.current_convention()
     form = ThemeForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "name") as outcome:
             services.add_theme(current_user, convention, form.name.data, form.description.data or "")
-        except ConventionError as error:
-            show_error(form, error, "name")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Le thème « %(name)s » est ajouté.", name=form.name.data.strip()), "success")
             return redirect(url_for("staff.themes"))
     return render_template("staff/themes.html", convention=convention, form=form,
@@ -152,12 +142,9 @@ def edit_theme(theme_id: int):
     theme = db.get_or_404(Theme, theme_id)
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "name") as outcome:
             services.update_theme(current_user, theme, form.name.data, form.description.data or "")
-        except ConventionError as error:
-            show_error(form, error, "name")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Le thème est enregistré."), "success")
             return redirect(url_for("staff.themes"))
     return render_template("staff/theme_edit.html", theme=theme, form=form)
@@ -169,12 +156,9 @@ def delete_theme(theme_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         name = theme.name
-        try:
+        with committed_or_flashed() as outcome:
             services.delete_theme(current_user, theme)
-        except ConventionError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Le thème « %(name)s » est supprimé.", name=name), "success")
         return redirect(url_for("staff.themes"))
     return render_template("confirm.html", form=form,
@@ -205,12 +189,9 @@ def groups():
     form = GroupForm()
     _group_choices(form, convention)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "name") as outcome:
             services.add_group(current_user, convention, *_group_form_values(form))
-        except ConventionError as error:
-            show_error(form, error, "name")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Le groupe « %(name)s » est créé.", name=form.name.data.strip()), "success")
             return redirect(url_for("staff.groups"))
     return render_template("staff/groups.html", groups=services.groups_with_members(convention),
@@ -233,13 +214,9 @@ def edit_group(group_id: int):
                            "facilitator": group.facilitator_id or 0})
     _group_choices(form, group.convention)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "name") as outcome:
             services.update_group(current_user, group, *_group_form_values(form))
-        except ConventionError as error:
-            db.session.rollback()
-            show_error(form, error, "name")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Le groupe est enregistré."), "success")
             return redirect(url_for("staff.edit_group", group_id=group.id))
     return render_template("staff/group_edit.html", group=group, form=form,
@@ -252,12 +229,9 @@ def add_member(group_id: int):
     form = _add_member_form(group.convention)
     if form.validate_on_submit():
         user = db.session.get(User, form.user.data)
-        try:
+        with committed_or_flashed() as outcome:
             services.add_member(current_user, group, user)
-        except ConventionError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("%(name)s rejoint le groupe.", name=user.display_name), "success")
     else:
         for message in form.user.errors:
@@ -271,12 +245,9 @@ def remove_member(group_id: int, user_id: int):
     user = db.get_or_404(User, user_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             services.remove_member(current_user, group, user)
-        except ConventionError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("%(name)s a quitté le groupe.", name=user.display_name), "success")
     return redirect(url_for("staff.edit_group", group_id=group.id))
 
@@ -300,17 +271,13 @@ def edit_hearing(hearing_id: int | None = None):
     if request.method == "GET" and hearing:
         form.held_on.data = _paris_date(hearing.held_on)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "title") as outcome:
             if hearing:
                 hearings.update_hearing(current_user, hearing, **_hearing_values(form))
             else:
                 hearing = hearings.publish_hearing(current_user, convention,
                                                    **_hearing_values(form))
-        except ConventionError as error:
-            db.session.rollback()
-            show_error(form, error, "title")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("L'audition « %(title)s » est publiée.", title=hearing.title), "success")
             return redirect(url_for("staff.edit_hearing"))
     return render_template("staff/hearings.html", form=form, hearing=hearing,

@@ -13,9 +13,8 @@ from convention.assembly import hearings as hearing_services
 from convention.assembly import services as assembly
 from convention.assembly.models import WorkingGroup
 from convention.auth.models import User
-from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm, committed_or_flashed, show_error
+from convention.forms import EmptyForm, committed_or_flashed
 from convention.proposals import amendments, services
 from convention.proposals.forms import (
     AmendmentForm,
@@ -68,15 +67,11 @@ def draft(group_id: int):
     if form.validate_on_submit():
         preview = _preview(form)
         if preview is None:
-            try:
+            with committed_or_flashed(form, "title") as outcome:
                 rec = services.draft_recommendation(
                     current_user, convention, group, form.text_values(),
                     hearing_ids=form.hearings.data, ideas=ideas, note=form.note.data or "")
-            except ConventionError as error:
-                db.session.rollback()
-                show_error(form, error, "title")
-            else:
-                db.session.commit()
+            if outcome.ok:
                 flash(_("Le brouillon %(ref)s est enregistré. Il n'est visible que par votre "
                         "groupe jusqu'à sa publication.", ref=rec.reference), "success")
                 return _show(rec)
@@ -96,15 +91,11 @@ def revise(number: int):
     if form.validate_on_submit():
         preview = _preview(form)
         if preview is None:
-            try:
+            with committed_or_flashed(form, "title") as outcome:
                 services.revise(current_user, rec, convention,
                                 {**form.text_values(), "minority_opinion": rec.minority_opinion},
                                 hearing_ids=form.hearings.data, note=form.note.data or "")
-            except ConventionError as error:
-                db.session.rollback()
-                show_error(form, error, "title")
-            else:
-                db.session.commit()
+            if outcome.ok:
                 flash(_("Version %(n)d enregistrée.", n=rec.version_count), "success")
                 return _show(rec)
     return render_template("proposals/edit.html", form=form, group=rec.group, rec=rec,
@@ -168,14 +159,10 @@ def merge(number: int):
         if r.id != source.id]
     if form.validate_on_submit():
         target = db.session.get(Recommendation, form.target.data)
-        try:
+        with committed_or_flashed(form, "target") as outcome:
             services.merge(current_user, source, target, convention, form.text_values(),
                            form.note.data or "")
-        except ConventionError as error:
-            db.session.rollback()
-            show_error(form, error, "target")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("%(source)s est fusionnée dans %(target)s.", source=source.reference,
                     target=target.reference), "success")
             return _show(target)
@@ -193,14 +180,10 @@ def minority_opinion(number: int):
     convention, rec = load_visible(number)
     form = MinorityOpinionForm(obj=rec if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "minority_opinion") as outcome:
             services.set_minority_opinion(current_user, rec, convention,
                                           form.minority_opinion.data or "")
-        except ConventionError as error:
-            db.session.rollback()
-            show_error(form, error, "minority_opinion")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("L'avis minoritaire est enregistré."), "success")
             return _show(rec)
     return render_template("proposals/minority.html", form=form, rec=rec)
@@ -228,12 +211,9 @@ def invite(number: int):
 def accept(number: int):
     _, rec = load_visible(number)
     if EmptyForm().validate_on_submit():
-        try:
+        with committed_or_flashed() as outcome:
             services.accept_coauthorship(current_user, rec)
-        except ConventionError as error:
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Vous êtes co-autrice ou co-auteur de %(ref)s.", ref=rec.reference),
                   "success")
     return _show(rec)
@@ -265,7 +245,7 @@ def amend(number: int, amendment_number: int | None = None):
             getattr(form, name).data = value
         form.justification.data = existing.justification
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "justification") as outcome:
             if existing:
                 amendment = amendments.rebase_amendment(current_user, existing, convention,
                                                         form.text_values(),
@@ -274,11 +254,7 @@ def amend(number: int, amendment_number: int | None = None):
                 amendment = amendments.propose_amendment(current_user, rec, convention,
                                                          form.text_values(),
                                                          form.justification.data)
-        except ConventionError as error:
-            db.session.rollback()
-            show_error(form, error, "justification")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("L'amendement n° %(n)d est déposé.", n=amendment.number), "success")
             return _amendment_page(rec, amendment)
     return render_template("proposals/amend.html", form=form, rec=rec, existing=existing)

@@ -27,7 +27,7 @@ from convention.assembly import services as assembly
 from convention.auth.access import staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm, committed_or_flashed, show_error
+from convention.forms import EmptyForm, committed_or_flashed
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice
 from convention.votes import adoption, report_contributions, rules, trace_sources  # noqa: F401
@@ -85,18 +85,14 @@ def edit_rules():
     if request.method == "GET":
         form.threshold.data = "%d/%d" % _threshold(current)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "quorum_percent") as outcome:
             rules.update_rules(current_user, convention, quorum_percent=form.quorum_percent.data,
                                threshold=form.threshold.data,
                                abstentions_count=form.abstentions_count.data,
                                secret=form.secret.data,
                                ungraded_as_reject=form.ungraded_as_reject.data,
                                results_hidden_until_close=form.results_hidden_until_close.data)
-        except ConventionError as error:
-            db.session.rollback()
-            show_error(form, error, "quorum_percent")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Les règles de vote sont enregistrées. Elles s'appliquent aux votes ouverts "
                     "à partir de maintenant."), "success")
             return redirect(url_for("votes.index"))
@@ -116,14 +112,10 @@ def open_ballots():
                                     for r in waiting]
     if form.validate_on_submit():
         chosen = [r for r in waiting if r.id in form.recommendations.data]
-        try:
+        with committed_or_flashed(form, "recommendations") as outcome:
             opened = adoption.open_ballots(current_user, convention, chosen,
                                            paris_to_utc(form.closes_at.data))
-        except ConventionError as error:
-            db.session.rollback()
-            show_error(form, error, "recommendations")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("%(n)d vote(s) ouvert(s).", n=len(opened)), "success")
             return redirect(url_for("votes.index"))
     return render_template("votes/open.html", form=form, waiting=waiting)
@@ -191,15 +183,11 @@ def paper(ballot_id: int):
                            "votes_abstain": found.paper_abstain}
                      if request.method == "GET" else None)
     if form.validate_on_submit():
-        try:
+        with committed_or_flashed(form, "votes_for") as outcome:
             adoption.record_paper(current_user, found, votes_for=form.votes_for.data,
                                   votes_against=form.votes_against.data,
                                   votes_abstain=form.votes_abstain.data)
-        except ConventionError as error:
-            db.session.rollback()
-            show_error(form, error, "votes_for")
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Les totaux du vote papier sont enregistrés et inscrits au journal."),
                   "success")
             return _to_ballot(found)
