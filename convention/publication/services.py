@@ -64,12 +64,18 @@ def _stored_file(edition: ReportEdition, fmt: str) -> ReportEditionFile | None:
         ReportEditionFile.edition_id == edition.id, ReportEditionFile.format == fmt))
 
 
-def edition_file(edition: ReportEdition, fmt: str) -> ReportEditionFile:
+class FileBeingPrepared(ConventionError):
+    message = _l("Ce fichier est en cours de préparation. Réessayez dans un instant.")
+
+
+def edition_file(edition: ReportEdition, fmt: str, *, wait: bool = True) -> ReportEditionFile:
     """The edition in `fmt`: the kept file, or rendered from the frozen data and kept (the
     caller commits). Rendered once: at publication (see `jobs.render_edition`), or at the
     first download of an edition published before the files were kept or whose rendering
-    failed. On PostgreSQL a lock per edition and format makes whoever comes while the file is
-    being rendered wait for it rather than render it again."""
+    failed. On PostgreSQL a lock per edition and format keeps two renderings of one file from
+    running at once: whoever comes meanwhile waits for the file, or with `wait=False` (a
+    download, which must not hold a web worker for the length of a PDF) is refused with
+    FileBeingPrepared."""
     if fmt not in RENDERERS:
         raise ValueError(fmt)
     found = _stored_file(edition, fmt)
@@ -77,8 +83,11 @@ def edition_file(edition: ReportEdition, fmt: str) -> ReportEditionFile:
         return found
     if db.session.get_bind().dialect.name == "postgresql":
         # Held until the caller's commit; the two-key form is used nowhere else.
-        db.session.execute(select(func.pg_advisory_xact_lock(edition.id,
-                                                             list(RENDERERS).index(fmt))))
+        key = (edition.id, list(RENDERERS).index(fmt))
+        if wait:
+            db.session.execute(select(func.pg_advisory_xact_lock(*key)))
+        elif not db.session.scalar(select(func.pg_try_advisory_xact_lock(*key))):
+            raise FileBeingPrepared()
         found = _stored_file(edition, fmt)  # kept by whoever held the lock
         if found is not None:
             return found

@@ -19,7 +19,7 @@ from convention.publication.renderers import RENDERERS
 from convention.publication.report import adopted_recommendations
 
 bp = Blueprint("publication", __name__)
-DOWNLOAD_NAMES = {"pdf": "pdf", "csv": "csv", "json": "json", "odt": "odt", "docx": "docx"}
+RETRY_AFTER = 10  # seconds before a download of a file being prepared is asked for again
 
 
 @bp.route("/rapport")
@@ -40,7 +40,15 @@ def edition(number: int, fmt: str):
         ReportEdition.convention_id == convention.id, ReportEdition.number == number))
     if found is None:
         abort(404)
-    kept = services.edition_file(found, fmt)
+    try:
+        kept = services.edition_file(found, fmt, wait=False)
+    except services.FileBeingPrepared as error:
+        db.session.rollback()
+        # Being rendered (just published, in the worker): the page retries by itself.
+        response = Response(render_template("publication/preparing.html", message=error.message,
+                                            retry_after=RETRY_AFTER), 503)
+        response.headers["Retry-After"] = str(RETRY_AFTER)
+        return response
     db.session.commit()
     response = Response(kept.content, mimetype=RENDERERS[fmt][1])
     if fmt != "html":

@@ -1,12 +1,13 @@
 """Publication pages: draft exports, answers, follow-up emails, assessments, feeds."""
 import hashlib
+import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
 
 import pytest
 import redis
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from convention.auth.models import Role
 from convention.discussion import services as discussion
@@ -22,6 +23,7 @@ from convention.publication.models import (
     ReportEdition,
     ReportEditionFile,
 )
+from convention.publication.renderers import RENDERERS
 from tests import factories
 from tests.conftest import make_test_app
 
@@ -217,3 +219,21 @@ def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted
     assert [f.format for f in kept][-1] == "pdf"  # the long one last
     assert sorted(f.format for f in kept) == ["csv", "docx", "html", "json", "odt", "pdf"]
     assert client.get("/rapport/editions/1.pdf").data.startswith(b"%PDF")
+
+
+@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+                    reason="the lock that keeps two renderings of one file apart is PostgreSQL's")
+def test_a_download_while_the_file_is_being_rendered_is_asked_to_come_back(client, adopted):
+    edition = services.publish_report(adopted.staff, adopted.convention)
+    db.session.commit()
+    key = (edition.id, list(RENDERERS).index("csv"))
+    with db.engine.connect() as worker:  # as the worker rendering the new edition holds it
+        worker.execute(select(func.pg_advisory_lock(*key)))
+        response = client.get("/rapport/editions/1.csv")
+        assert response.status_code == 503 and response.headers["Retry-After"] == "10"
+        assert "Ce fichier est en cours de préparation." in response.text
+        assert '<meta http-equiv="refresh" content="10">' in response.text
+        assert db.session.scalars(select(ReportEditionFile)).all() == []
+        worker.execute(select(func.pg_advisory_unlock(*key)))
+    response = client.get("/rapport/editions/1.csv")
+    assert response.status_code == 200 and b"reference,number,theme" in response.data
