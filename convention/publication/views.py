@@ -32,7 +32,7 @@ def report_index():
 
 @bp.route("/rapport/editions/<int:number>.<fmt>")
 def edition(number: int, fmt: str):
-    """A published edition, rendered from its frozen data: the same file every time."""
+    """A published edition in one format: the file kept at its publication, every time."""
     if fmt not in RENDERERS:
         abort(404)
     convention = assembly.current_convention()
