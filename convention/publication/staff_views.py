@@ -44,9 +44,14 @@ def dashboard():
     convention = assembly.current_convention()
     recs = adopted_recommendations(convention)
     answers = services.answers_by_recommendation(recs)
-    return render_template("publication/staff_dashboard.html", editions=services.editions(
-        convention), formats=list(RENDERERS), button=EmptyForm(), recs=recs, answers=answers,
-        unpublished=[a for a in answers.values() if a.published_at is None])
+    editions = services.editions(convention)
+    kept = services.edition_files(editions)
+    # The files still being rendered (in the worker) or never rendered, by edition.
+    missing = {e.id: [fmt for fmt in RENDERERS if (e.id, fmt) not in kept] for e in editions}
+    return render_template("publication/staff_dashboard.html", editions=editions,
+                           missing=missing, formats=list(RENDERERS), button=EmptyForm(),
+                           recs=recs, answers=answers,
+                           unpublished=[a for a in answers.values() if a.published_at is None])
 
 
 @bp.post("/exports")

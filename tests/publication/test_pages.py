@@ -162,6 +162,7 @@ def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
     # No Redis configured: every format was rendered with the publication and kept.
     kept = {f.format: f for f in db.session.scalars(select(ReportEditionFile))}
     assert sorted(kept) == ["csv", "docx", "html", "json", "odt", "pdf"]
+    assert "Tous les fichiers sont prêts." in page
     client.post("/deconnexion")
 
     first = client.get("/rapport/editions/1.pdf")
@@ -213,8 +214,10 @@ def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted
     page = client.post("/gestion/publication/publier", follow_redirects=True).text
     assert "L&#39;édition 1 du rapport est publiée." in page  # at once: the files come later
     assert db.session.scalars(select(ReportEditionFile)).all() == []
+    assert "Fichiers en préparation : PDF, HTML, CSV, JSON, ODT, DOCX" in page
     with queued_app.app_context():
         background.work(REDIS_FOR_TESTS, burst=True)
+    assert "Tous les fichiers sont prêts." in client.get("/gestion/publication/").text
     kept = db.session.scalars(select(ReportEditionFile).order_by(ReportEditionFile.id)).all()
     assert [f.format for f in kept][-1] == "pdf"  # the long one last
     assert sorted(f.format for f in kept) == ["csv", "docx", "html", "json", "odt", "pdf"]
