@@ -1,10 +1,12 @@
 """Language choice: French by default, English on request; dates in Europe/Paris."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 
 from flask import Blueprint, current_app, has_request_context, redirect, request, session, url_for
-from flask_babel import format_date, format_datetime, format_decimal
+from flask_babel import force_locale, format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 
 bp = Blueprint("i18n", __name__)
@@ -16,6 +18,15 @@ def select_locale() -> str:
     if chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def site_language() -> Iterator[None]:
+    """For what one person writes for others (the report, emails and notifications to other
+    people): the site's language, French, rather than the language the author reads the site
+    in. People have no stored language, so what reaches them is in the site's."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
 
 
 @bp.route("/langue/<code>")

@@ -8,7 +8,6 @@ from collections import defaultdict
 from datetime import datetime
 
 from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import and_, select, update
 from sqlalchemy.orm import selectinload
@@ -17,6 +16,7 @@ from convention.auth.models import User
 from convention.discussion.models import Comment, Follow, Notification, Thread
 from convention.discussion.queries import target_of
 from convention.extensions import db
+from convention.i18n import site_language
 
 
 def pending_digests(now: datetime) -> dict[int, dict]:
@@ -45,7 +45,7 @@ def compose(user: User, digest: dict, base_url: str) -> tuple[str, str]:
     """The subject and text of one person's digest."""
     sections = [(target_of(db.session.get(Thread, thread_id)), comments)
                 for thread_id, comments in digest["threads"].items()]
-    with force_locale("fr"):
+    with site_language():
         body = render_template("discussion/email/digest.txt", user=user, sections=sections,
                                notifications=digest["notifications"], base_url=base_url)
         return _("Les nouveautés des discussions que vous suivez"), body

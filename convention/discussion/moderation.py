@@ -74,8 +74,8 @@ def hide(actor: User, comment: Comment, reason: str) -> Notification:
     comment.pending_review = False
     _resolve_reports(comment)
     record(actor, "comment.hide", comment, reason=reason)
-    return notify(comment.author, "moderation", str(_l(
-        "Votre commentaire a été masqué par la modération : %(reason)s", reason=reason)),
+    return notify(comment.author, "moderation", _l(
+        "Votre commentaire a été masqué par la modération : %(reason)s", reason=reason),
         link=f"/commentaires/{comment.id}")
 
 
@@ -87,8 +87,8 @@ def restore(actor: User, comment: Comment) -> Notification:
     _resolve_reports(comment)
     record(actor, "comment.restore", comment)
     return notify(comment.author, "moderation",
-           str(_l("Votre commentaire est de nouveau visible après vérification.")),
-           link=f"/commentaires/{comment.id}")
+                  _l("Votre commentaire est de nouveau visible après vérification."),
+                  link=f"/commentaires/{comment.id}")
 
 
 def dismiss_reports(actor: User, comment: Comment) -> None:
@@ -115,9 +115,9 @@ def suspend(actor: User, user: User, days: int, reason: str) -> Suspension:
     db.session.add(suspension)
     db.session.flush()
     record(actor, "user.suspend", user, days=days, reason=reason)
-    notify(user, "moderation", str(_l(
+    notify(user, "moderation", _l(
         "Votre participation aux discussions est suspendue pour %(days)d jours : %(reason)s",
-        days=days, reason=reason)))
+        days=days, reason=reason))
     return suspension
 
 

@@ -30,6 +30,7 @@ from convention.discussion.models import (
 )
 from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed, WrongPhase
 from convention.extensions import db
+from convention.i18n import site_language
 from convention.markdown import render_markdown
 from convention.proposals.models import Idea, Recommendation
 
@@ -239,7 +240,11 @@ def mention_handle(user: User) -> str:
     return slugify(user.display_name)
 
 
-def notify(user: User, kind: str, text: str, link: str = "") -> Notification:
+def notify(user: User, kind: str, text, link: str = "") -> Notification:
+    """A notification for `user`, its text (a lazy string) in the site's language: the person
+    acting may read the site in another."""
+    with site_language():
+        text = str(text)
     notification = Notification(user_id=user.id, kind=kind, text=text[:500], link=link[:300])
     db.session.add(notification)
     return notification
@@ -253,8 +258,8 @@ def notify_mentions(comment: Comment, thread: Thread) -> list[User]:
     members = db.session.scalars(select(User).where(User.role == Role.MEMBER)).all()
     mentioned = [m for m in members if mention_handle(m) in handles and m.id != comment.author_id]
     for member in mentioned:
-        notify(member, "mention", str(_l("%(name)s vous a mentionné·e dans une discussion.",
-                                         name=comment.author.public_name)),
+        notify(member, "mention", _l("%(name)s vous a mentionné·e dans une discussion.",
+                                     name=comment.author.public_name),
                link=f"/commentaires/{comment.id}")
     return mentioned
 

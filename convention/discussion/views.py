@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -28,6 +29,7 @@ from convention.discussion.models import (
 from convention.errors import ConventionError
 from convention.extensions import db, limiter
 from convention.forms import EmptyForm, committed_or_flashed
+from convention.i18n import site_language
 from convention.mail import send_email
 
 bp = Blueprint("discussion", __name__)
@@ -55,9 +57,11 @@ def _back_to(comment_or_thread, anchor: str | None = None):
     return redirect(address + (f"#{anchor}" if anchor else "#discussion"))
 
 
-def _notify_by_email(user: User, text: str) -> None:
-    """Moderation decisions are worth an email at once, not only in the daily digest."""
-    send_email(user.email, _("Modération de la convention citoyenne"), text)
+def _notify_by_email(user: User, text) -> None:
+    """Moderation decisions are worth an email at once, not only in the daily digest; in the
+    site's language, whatever language the moderator reads (`text` may be a lazy string)."""
+    with site_language():
+        send_email(user.email, _("Modération de la convention citoyenne"), str(text))
 
 
 @bp.post("/discussions/<kind>/<int:target_id>/commentaires")
@@ -301,10 +305,10 @@ def suspend(user_id: int):
             target.errors = list(target.errors) + [error.message]
         else:
             db.session.commit()
-            _notify_by_email(user, _("Votre participation aux discussions est suspendue "
-                                     "jusqu'au %(date)s : %(reason)s",
-                                     date=suspension.ends_at.date().isoformat(),
-                                     reason=suspension.reason))
+            _notify_by_email(user, _l("Votre participation aux discussions est suspendue "
+                                      "jusqu'au %(date)s : %(reason)s",
+                                      date=suspension.ends_at.date().isoformat(),
+                                      reason=suspension.reason))
             flash(_("%(name)s est suspendu·e pour %(days)d jours.", name=user.display_name,
                     days=form.days.data), "success")
             return redirect(url_for("discussion.queue"))

@@ -21,6 +21,7 @@ from convention.assembly.services import calendar
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.extensions import db
+from convention.i18n import site_language
 from convention.proposals.models import (
     TEXT_FIELDS,
     Amendment,
@@ -76,7 +77,15 @@ def adopted_recommendations(convention: Convention) -> list[Recommendation]:
 
 def build_report(convention: Convention, *, include_unpublished_answers: bool = False,
                  generated_at: datetime | None = None) -> dict:
-    """Everything the final report shows, as plain data."""
+    """Everything the final report shows, as plain data, in the convention's language: the
+    labels in it (phases, answers, amendments) are French even when the staff member who
+    publishes or exports reads the site in English."""
+    with site_language():
+        return _report_data(convention, include_unpublished_answers, generated_at)
+
+
+def _report_data(convention: Convention, include_unpublished_answers: bool,
+                 generated_at: datetime | None) -> dict:
     recs = adopted_recommendations(convention)
     ids = [r.id for r in recs]
     answers = {a.recommendation_id: a for a in db.session.scalars(

@@ -22,6 +22,7 @@ from convention.auth.access import staff_required
 from convention.errors import ConventionError
 from convention.extensions import db
 from convention.forms import EmptyForm, committed_or_flashed
+from convention.i18n import site_language
 from convention.mail import send_email
 from convention.proposals.models import Recommendation
 from convention.publication import jobs, services
@@ -202,11 +203,12 @@ def follow_up(number: int):
         return redirect(url_for("publication_staff.answer", number=number) + "#suivi")
     db.session.commit()
     link = url_for("proposals.show", number=rec.number, slug=rec.slug, _external=True)
-    for follower in followers:
-        send_email(follower.email, _("Suivi de %(ref)s : %(progress)d %%", ref=rec.reference,
-                                     progress=update.progress),
-                   render_template("publication/email/follow_up.txt", rec=rec, update=update,
-                                   link=link, user=follower))
+    with site_language():  # whatever language the staff member reads
+        for follower in followers:
+            send_email(follower.email, _("Suivi de %(ref)s : %(progress)d %%",
+                                         ref=rec.reference, progress=update.progress),
+                       render_template("publication/email/follow_up.txt", rec=rec,
+                                       update=update, link=link, user=follower))
     flash(_("Le point de suivi est publié ; %(n)d personne(s) prévenue(s).",
             n=len(followers)), "success")
     return redirect(url_for("publication_staff.answer", number=number))

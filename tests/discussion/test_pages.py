@@ -129,12 +129,15 @@ def test_report_page_and_moderation_queue_hide_and_email_the_author(client, worl
     login(client, world.facilitator)
     queue = client.get("/moderation").text
     assert "Texte douteux" in queue and "insulte ou propos injurieux" in queue
+    client.get("/langue/en")  # the moderator reads English; the author is told in French
     page = client.post(f"/moderation/commentaires/{comment.id}/masquer",
                        data={"reason": "Propos injurieux"}, follow_redirects=True)
-    assert "Le commentaire est masqué." in page.text
+    assert "The comment is hidden." in page.text
     email = mailbox.last_to(world.citizen.email)
-    assert "Propos injurieux" in email.get_body(("plain",)).get_content()
-    assert "Aucun commentaire à vérifier." in client.get("/moderation").text
+    assert email["Subject"] == "Modération de la convention citoyenne"
+    assert ("Votre commentaire a été masqué par la modération : Propos injurieux"
+            in email.get_body(("plain",)).get_content())
+    assert "No comment to check." in client.get("/moderation").text
 
 
 def test_suspend_page_refuses_bad_durations(client, world, mailbox):

@@ -240,3 +240,27 @@ def test_a_download_while_the_file_is_being_rendered_is_asked_to_come_back(clien
         worker.execute(select(func.pg_advisory_unlock(*key)))
     response = client.get("/rapport/editions/1.csv")
     assert response.status_code == 200 and b"reference,number,theme" in response.data
+
+
+def test_report_and_emails_are_in_french_whatever_language_the_staff_member_reads(
+        client, adopted, mailbox):
+    rec = adopted.adopted[0]
+    discussion.follow(adopted.citizen, discussion.thread_for(
+        adopted.convention, TargetKind.RECOMMENDATION, rec.id))
+    db.session.commit()
+    login(client, adopted.staff)
+    client.get("/langue/en")
+    assert "The report will be frozen" in client.get("/gestion/publication/publier").text
+    client.post("/gestion/publication/publier")
+    phases = {p["kind"]: p["label"] for p in
+              client.get("/rapport/editions/1.json").get_json()["process"]["phases"]}
+    assert phases["deliberation"] == "Délibération"
+    assert phases["members_vote"] == "Vote des membres"
+
+    page = client.post(f"/gestion/publication/reponses/{rec.number}/suivi",
+                       data={"suivi-happened_on": "2027-05-01", "suivi-progress": "30",
+                             "suivi-text": "Premier lot en ligne."}, follow_redirects=True)
+    assert "1 person(s) notified" in page.text
+    email = mailbox.last_to(adopted.citizen.email)
+    assert email["Subject"] == f"Suivi de {rec.reference} : 30 %"
+    assert "30 % réalisé" in email.get_body(("plain",)).get_content()
