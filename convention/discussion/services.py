@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -240,7 +241,7 @@ def mention_handle(user: User) -> str:
     return slugify(user.display_name)
 
 
-def notify(user: User, kind: str, text, link: str = "") -> Notification:
+def notify(user: User, kind: str, text: str | LazyString, link: str = "") -> Notification:
     """A notification for `user`, its text (a lazy string) in the site's language: the person
     acting may read the site in another."""
     with site_language():

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
@@ -57,9 +58,9 @@ def _back_to(comment_or_thread, anchor: str | None = None):
     return redirect(address + (f"#{anchor}" if anchor else "#discussion"))
 
 
-def _notify_by_email(user: User, text) -> None:
+def _notify_by_email(user: User, text: str | LazyString) -> None:
     """Moderation decisions are worth an email at once, not only in the daily digest; in the
-    site's language, whatever language the moderator reads (`text` may be a lazy string)."""
+    site's language, whatever language the moderator reads."""
     with site_language():
         send_email(user.email, _("Modération de la convention citoyenne"), str(text))
 
