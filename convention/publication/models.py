@@ -35,7 +35,9 @@ class ReportEdition(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"))
     number: Mapped[int] = mapped_column(Integer)
-    data: Mapped[dict] = mapped_column(JSON)
+    # Read only to render a file the edition does not have yet: lists and downloads of
+    # editions leave it (a large convention's report is a megabyte of JSON) in the database.
+    data: Mapped[dict] = mapped_column(JSON, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",

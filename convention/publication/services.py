@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import undefer
 
 from convention.assembly.models import Convention, PhaseKind
 from convention.assembly.services import require_manager
@@ -60,8 +61,10 @@ def editions(convention: Convention) -> list[ReportEdition]:
 
 
 def _stored_file(edition: ReportEdition, fmt: str) -> ReportEditionFile | None:
+    """The kept file with its content (`edition_files` lists them without)."""
     return db.session.scalar(select(ReportEditionFile).where(
-        ReportEditionFile.edition_id == edition.id, ReportEditionFile.format == fmt))
+        ReportEditionFile.edition_id == edition.id, ReportEditionFile.format == fmt)
+        .options(undefer(ReportEditionFile.content)))
 
 
 class FileBeingPrepared(ConventionError):

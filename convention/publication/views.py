@@ -49,7 +49,6 @@ def edition(number: int, fmt: str):
                                             retry_after=RETRY_AFTER), 503)
         response.headers["Retry-After"] = str(RETRY_AFTER)
         return response
-    db.session.commit()
     response = Response(kept.content, mimetype=RENDERERS[fmt][1])
     if fmt != "html":
         response.headers["Content-Disposition"] = (
@@ -57,8 +56,10 @@ def edition(number: int, fmt: str):
     # An edition never changes: caches may keep it, and a browser that has it gets a 304.
     response.set_etag(kept.sha256)
     response.headers["Cache-Control"] = "public, max-age=86400"
+    size = kept.size
+    db.session.commit()  # a file rendered just now is kept; the lock, if taken, is released
     # Ranges too: a PDF reader or an interrupted download asks for part of the file.
-    return response.make_conditional(request, accept_ranges=True, complete_length=kept.size)
+    return response.make_conditional(request, accept_ranges=True, complete_length=size)
 
 
 @bp.route("/reponses")

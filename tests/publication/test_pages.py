@@ -188,7 +188,8 @@ def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
                      index), index
 
 
-def test_an_edition_without_kept_files_is_rendered_at_its_first_download(client, adopted):
+def test_an_edition_without_kept_files_is_rendered_at_its_first_download(client, adopted,
+                                                                         query_counter):
     # Published by the service alone, as editions were before their files were kept.
     services.publish_report(adopted.staff, adopted.convention)
     db.session.commit()
@@ -198,7 +199,11 @@ def test_an_edition_without_kept_files_is_rendered_at_its_first_download(client,
     assert first.status_code == 200 and b"reference,number,theme" in first.data
     (kept,) = db.session.scalars(select(ReportEditionFile)).all()
     assert (kept.format, kept.size) == ("csv", len(first.data))
+    query_counter.reset()
     assert client.get("/rapport/editions/1.csv").data == first.data
+    # The convention, the edition, its file: the report's data is not read again.
+    assert query_counter.count == 3
+    assert not any("report_edition.data" in s for s in query_counter.statements)
     assert len(db.session.scalars(select(ReportEditionFile)).all()) == 1
     client.get("/langue/en")
     assert re.search(r'CSV data</a> <span class="meta">\(\d+ bytes\)', client.get("/rapport").text)
