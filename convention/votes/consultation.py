@@ -343,8 +343,8 @@ def export_judgments(consultation: Consultation) -> list[dict]:
     """Judgments without any identity: recommendation and grade only (grades taken back are
     not judgments)."""
     rows = db.session.execute(select(Judgment.recommendation_id, Judgment.grade).where(
-        Judgment.consultation_id == consultation.id, Judgment.grade.is_not(None)).order_by(Judgment.recommendation_id,
-                                                              Judgment.grade))
+        Judgment.consultation_id == consultation.id, Judgment.grade.is_not(None))
+        .order_by(Judgment.recommendation_id, Judgment.grade))
     return [{"recommendation_id": rec_id, "grade": grade} for rec_id, grade in rows]
 
 

@@ -137,12 +137,12 @@ def export_json():
         abort(404)
     header = consultation.export_header(found)
     judgments = consultation.export_judgments(found)
-    recommendations = consultation.adopted_in(convention.id)
-    results = [{"recommendation_id": r.recommendation.id, "counts": list(r.counts),
-                "ungraded": r.ungraded, "majority_grade": r.majority_grade, "rank": r.rank}
-               for r in consultation.results(found, recommendations)]
+    recommendation_ids = consultation.adopted_ids(convention.id)
+    # From the counters, by the function the verifier recomputes them with from the judgments.
+    results = verify_tally.ranked_results(consultation.grade_counts(recommendation_ids),
+                                          header["participants"], header["ungraded_as_reject"])
     body = {"format": verify_tally.CONSULTATION_FORMAT, "header": header,
-            "recommendation_ids": [r.id for r in recommendations], "judgments": judgments,
+            "recommendation_ids": recommendation_ids, "judgments": judgments,
             "results": results, "digest": found.digest,
             "recomputed_digest": verify_tally.digest(header, judgments)}
     return Response(json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n",

@@ -119,11 +119,10 @@ def consultation_results(header: dict, judgments: list[dict],
     """`ranked_results` recomputed from the anonymous judgments of an export."""
     counts = {rec_id: [0] * majority_judgment.GRADES for rec_id in recommendation_ids}
     for judgment in judgments:
-        grade = judgment["grade"]
-        if judgment["recommendation_id"] not in counts or grade not in range(len(counts[
-                judgment["recommendation_id"]])):
+        rec_id, grade = judgment["recommendation_id"], judgment["grade"]
+        if rec_id not in counts or grade not in range(majority_judgment.GRADES):
             raise ValueError(f"judgment outside the consultation: {judgment!r}")
-        counts[judgment["recommendation_id"]][grade] += 1
+        counts[rec_id][grade] += 1
     return ranked_results(counts, header["participants"], header["ungraded_as_reject"])
 
 

@@ -95,6 +95,7 @@ def test_citizens_grade_on_the_consultation_page_and_see_results_after_the_close
     client.post("/votes/consultation", data={f"rec_{first.id}": "", f"rec_{second.id}": "5"})
     assert consultation.my_grades(person, found) == {second.id: 5}     # a grade taken back
     client.post("/votes/consultation", data={f"rec_{first.id}": "2", f"rec_{second.id}": ""})
+    assert consultation.my_grades(person, found) == {first.id: 2}      # and given again
     consultation.close_consultation(vw.staff, found)
     db.session.flush()
     results = client.get("/votes/consultation").get_data(as_text=True)
