@@ -42,6 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from flask import Flask, request, session  # noqa: E402
+from flask_login import login_user  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from flask_wtf.csrf import generate_csrf  # noqa: E402
 from sqlalchemy import create_engine, text  # noqa: E402
@@ -49,6 +50,7 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from bench.recommendations import fresh_database  # noqa: E402
 from convention import create_app  # noqa: E402
 from convention.config import PROJECT_ROOT  # noqa: E402
+from convention.auth.models import User  # noqa: E402
 from convention.extensions import db  # noqa: E402
 from convention.votes import consultation, majority_judgment  # noqa: E402
 from convention.votes.models import TALLY_SHARDS, Consultation  # noqa: E402
@@ -168,16 +170,14 @@ def make_bare_app() -> Flask:
 
 
 def sessions(app: Flask, first_citizen: int, count: int) -> list[tuple[str, str]]:
-    """Signed session cookies and CSRF tokens for `count` signed-in citizens, made the way
-    Flask-Login and Flask-WTF make them, so the load test needs no login round-trips."""
+    """Signed session cookies and CSRF tokens for `count` signed-in citizens, made by
+    Flask-Login's login_user and Flask-WTF, so the load test needs no login round-trips."""
     out = []
     serializer = app.session_interface.get_signing_serializer(app)
     for i in range(count):
-        # The load generator's address, no User-Agent: the identifier login_user() records.
+        # From the load generator's address with no User-Agent, as its requests come.
         with app.test_request_context(environ_base={"REMOTE_ADDR": "127.0.0.1"}):
-            session["_user_id"] = str(first_citizen + i)
-            session["_fresh"] = True
-            session["_id"] = app.login_manager._session_identifier_generator()
+            login_user(db.session.get(User, first_citizen + i))
             token = generate_csrf()
             out.append((serializer.dumps(dict(session)), token))
     return out
