@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.engine import Engine
 
+from convention.assembly import services as assembly
 from convention.assembly.models import Convention, PhaseKind
 from convention.audit.services import record
 from convention.auth.models import User
@@ -66,12 +67,6 @@ class Result:
 def consultation_for(convention: Convention) -> Consultation | None:
     return db.session.scalar(select(Consultation).where(
         Consultation.convention_id == convention.id))
-
-
-def current_consultation() -> Consultation | None:
-    """The consultation of the convention this site serves, in one query."""
-    first = select(Convention.id).order_by(Convention.id).limit(1).scalar_subquery()
-    return db.session.scalar(select(Consultation).where(Consultation.convention_id == first))
 
 
 def adopted_in(convention_id: int) -> list[Recommendation]:
@@ -226,7 +221,7 @@ def _judge(citizen: User, consultation: Consultation | None, grades: dict[int, i
         raise NotAllowed(_l("Confirmez d'abord votre adresse électronique."))
     _check_grades(grades)
     if db.session.get_bind().dialect.name != "postgresql":
-        consultation = consultation or current_consultation()
+        consultation = consultation or consultation_for(assembly.current_convention())
         if consultation is None:
             raise ConsultationClosed()
         _judge_step_by_step(citizen, consultation, grades, now)
