@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import require
 
@@ -34,19 +35,21 @@ def test_register_confirm_and_log_in(page, live_server, mailbox):
     page.get_by_label("Mot de passe", exact=True).fill("un mot de passe solide")
     page.get_by_label("Confirmez le mot de passe").fill("un mot de passe solide")
     page.get_by_role("button", name="Créer mon compte").click()
-    assert page.get_by_text("Un lien de confirmation a été envoyé à lucie@example.org").is_visible()
+    sent = page.get_by_text("Un lien de confirmation a été envoyé à lucie@example.org")
+    expect(sent).to_be_visible()
 
     link = mailbox.link_in(mailbox.last_to("lucie@example.org"))
     page.goto(link.replace("http://localhost", live_server.url))
-    assert page.get_by_text("Votre adresse électronique lucie@example.org est confirmée.").is_visible()
+    confirmed = page.get_by_text("Votre adresse électronique lucie@example.org est confirmée.")
+    expect(confirmed).to_be_visible()
 
     page.get_by_role("button", name="Se déconnecter").click()
     page.get_by_role("link", name="Se connecter").click()
     page.get_by_label("Adresse électronique").fill("lucie@example.org")
     page.get_by_label("Mot de passe").fill("un mot de passe solide")
     page.get_by_role("button", name="Se connecter").click()
-    assert page.get_by_text("Vous êtes connecté·e.").is_visible()
-    assert page.get_by_text("Lucie", exact=False).first.is_visible()
+    expect(page.get_by_text("Vous êtes connecté·e.")).to_be_visible()
+    expect(page.get_by_text("Lucie", exact=False).first).to_be_visible()
 
 
 @pytest.mark.parametrize("path", [
@@ -78,7 +81,7 @@ def test_home_page_reflows_at_320_pixels(page, live_server):
     page.set_viewport_size({"width": 320, "height": 640})
     page.goto(live_server.url + "/")
     assert page.evaluate("document.documentElement.scrollWidth") <= 320
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
 
 def test_skip_link_and_visible_focus_with_the_keyboard(page, live_server):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from convention.assembly import services as assembly
 from convention.assembly.models import PhaseKind, WorkingGroup
@@ -61,4 +62,4 @@ def test_new_comments_appear_without_reloading(page, live_server):
         db.session.commit()
     page.evaluate("document.dispatchEvent(new Event('discussion:poll'))")
     page.get_by_text("Arrivé pendant la lecture").wait_for(timeout=5000)
-    assert page.locator("#live-status").inner_text() == "1 nouveau commentaire"
+    expect(page.locator("#live-status")).to_have_text("1 nouveau commentaire")
