@@ -20,7 +20,7 @@ from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P
 
 from convention.config import PROJECT_ROOT
-from convention.publication.pdf_page_references import memoise_page_references
+from convention.publication.pdf_tuning import tuned_for_the_report
 
 # Open data: the columns of recommendations.csv, in this order, documented in README.md.
 CSV_COLUMNS = [
@@ -103,10 +103,10 @@ def render_pdf(report: dict, *, edition: int | None = None) -> bytes:
     from weasyprint import HTML
 
     html = render_html(report, edition=edition, inline_css=True)
-    memoise_page_references()
-    return HTML(string=html, base_url=str(PROJECT_ROOT / "static")).write_pdf(
-        pdf_variant="pdf/ua-1", pdf_identifier=b"convention-report",
-        uncompressed_pdf=False)
+    with tuned_for_the_report():
+        return HTML(string=html, base_url=str(PROJECT_ROOT / "static")).write_pdf(
+            pdf_variant="pdf/ua-1", pdf_identifier=b"convention-report",
+            uncompressed_pdf=False)
 
 
 def _text_blocks(report: dict):
