@@ -189,10 +189,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+WORKERS, THREADS = 4, 8
+
+
 def start_gunicorn(target: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "4",
-         "--worker-class", "gthread", "--threads", "8", "--keep-alive", "30",
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
+         str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
+         "--keep-alive", "30",
          "--log-level", "warning", target], cwd=cwd, env=env)
     deadline = time.time() + 30
     while time.time() < deadline:
@@ -298,8 +302,9 @@ def combine(runs: list[dict]) -> dict:
 def load_test(app: Flask, url: str, first_citizen: int, clients: int, seconds: float,
               rounds: int) -> dict:
     """Closed loop: `rounds` rounds of both endpoints, the order alternating (so drifting
-    machine load hits both alike); the median round is reported, and each round's ratio. Open loop: both endpoints at half the bare
-    endpoint's median throughput, for the latency that load gives."""
+    machine load hits both alike); the median round is reported, and each round's ratio.
+    Open loop: both endpoints at half the bare endpoint's median throughput, for the latency
+    that load gives."""
     with app.app_context():
         rec_ids = consultation.adopted_ids(1)
         db.session.execute(text("CREATE TABLE IF NOT EXISTS bench_bare (id serial PRIMARY KEY, "
@@ -388,7 +393,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
+    global WORKERS, THREADS
+    parser.add_argument("--workers", type=int, default=WORKERS)
+    parser.add_argument("--threads", type=int, default=THREADS)
     args = parser.parse_args()
+    WORKERS, THREADS = args.workers, args.threads
     # The quick run keeps under a minute with a smaller second size; the full run shows 2M.
     sizes = [100_000, 250_000] if args.quick else [100_000, 2_000_000]
     clients = 100
@@ -417,10 +426,11 @@ def main() -> int:
         print(f"{row['judgments']:>10} {row['median_ms']:>18} {row['max_ms']:>8} "
               f"{row['rank_only_ms']:>13}")
     closed, opened = load_figures["closed"], load_figures["open"]
-    print(f"\nLoad: {clients} concurrent keep-alive clients, gunicorn gthread 4x8, PostgreSQL, "
-          f"loopback. Closed loop: {rounds} rounds of {seconds / rounds:g} s per endpoint, "
-          f"the order alternating, median round. Open loop: {load_figures['open_rate']} req/s (half the "
-          f"bare throughput) for {seconds / 2:g} s, latency from when each request was due.")
+    print(f"\nLoad: {clients} concurrent keep-alive clients, gunicorn gthread "
+          f"{WORKERS}x{THREADS}, PostgreSQL, loopback. Closed loop: {rounds} rounds of "
+          f"{seconds / rounds:g} s per endpoint, the order alternating, median round. Open "
+          f"loop: {load_figures['open_rate']} req/s (half the bare throughput) for "
+          f"{seconds / 2:g} s, latency from when each request was due.")
     print(f"{'endpoint':16} {'loop':6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for loop, figures in (("closed", closed), ("open", opened)):
         for name in ("bare INSERT", "cast judgments"):
@@ -453,6 +463,7 @@ def main() -> int:
     print(json.dumps({"benchmark": "votes", "quick": args.quick, "results": rows,
                       "load": load_figures, "throughput_ratio": round(ratio, 2),
                       "throughput_ratio_of_medians": round(ratio_of_medians, 2),
+                      "gunicorn": {"workers": WORKERS, "threads": THREADS},
                       "targets_met": ok}))
     return 0
 

@@ -27,6 +27,17 @@ def database_url(raw: str | None) -> str:
     return raw
 
 
+def engine_options(url: str, pool_size: int) -> dict:
+    """SQLAlchemy engine options. On PostgreSQL each process keeps `pool_size` connections
+    open and opens up to as many more at a peak: a request thread that finds none free would
+    otherwise open (and close again) its own connection, which costs the database a new
+    process each time. Set it to at least gunicorn's --threads."""
+    options = {"pool_pre_ping": False}
+    if url.startswith("postgresql"):
+        options.update(pool_size=pool_size, max_overflow=pool_size)
+    return options
+
+
 def _flag(value: str | None, default: bool) -> bool:
     if value is None or value == "":
         return default
@@ -57,10 +68,13 @@ def settings_from_env(env: dict[str, str] | os._Environ = os.environ) -> dict:
             "(for example: python -c 'import secrets; print(secrets.token_urlsafe(48))')."
         )
     redis_url = env.get("REDIS_URL") or None
+    url = database_url(env.get("DATABASE_URL"))
     return {
         "CONVENTION_ENV": mode,
         "SECRET_KEY": secret or DEVELOPMENT_SECRET,
-        "SQLALCHEMY_DATABASE_URI": database_url(env.get("DATABASE_URL")),
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
+            url, _positive_int(env, "DATABASE_POOL_SIZE", 10)),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

@@ -56,3 +56,23 @@ def test_create_app_reads_the_environment(monkeypatch):
 def test_database_url_keeps_sqlite_and_other_drivers():
     assert database_url("sqlite:////tmp/x.db") == "sqlite:////tmp/x.db"
     assert database_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def test_a_postgresql_deployment_keeps_its_pool_of_connections_per_process(monkeypatch):
+    from convention.extensions import db
+
+    monkeypatch.setenv("CONVENTION_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "x" * 48)
+    monkeypatch.setenv("DATABASE_URL", "postgresql://app@db.invalid/convention")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "16")
+    with create_app().app_context():
+        assert db.engine.pool.size() == 16  # enough for gunicorn --threads 16
+        assert db.engine.pool._max_overflow == 16
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "none")
+    with pytest.raises(ConfigurationError, match="DATABASE_POOL_SIZE"):
+        create_app()
+
+
+def test_sqlite_takes_no_pool_setting():
+    settings = settings_from_env({"CONVENTION_ENV": "development", "DATABASE_POOL_SIZE": "16"})
+    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}

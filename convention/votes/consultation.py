@@ -14,6 +14,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import bindparam, func, select, text
+from sqlalchemy.dialects.postgresql import psycopg as postgresql_psycopg
 from sqlalchemy.engine import Engine
 
 from convention.assembly import services as assembly
@@ -152,6 +153,8 @@ WITH citizen AS (
 SELECT (SELECT count(*) FROM target) AS found, (SELECT count(*) FROM open_consultation) AS written,
        (SELECT array_agg(recommendation_id) FROM valid) AS valid
 """).bindparams(bindparam("now", type_=UTCDateTime()))
+# The same statement as psycopg takes it (%(name)s placeholders), for `judge_signed_in`.
+_JUDGE_FOR_PSYCOPG = str(_JUDGE_POSTGRESQL.compile(dialect=postgresql_psycopg.dialect()))
 
 
 def _statement_parameters(citizen_id: int, consultation_id: int | None,
@@ -202,15 +205,33 @@ def judge_signed_in(citizen_id: int, grades: dict[int, int | None]) -> bool:
         return False
     parameters = _statement_parameters(citizen_id, None, grades, utcnow())
     if isinstance(bind, Engine):
-        # A statement is atomic on its own: autocommit spares the BEGIN and COMMIT round trips.
-        with bind.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-            written = connection.execute(_JUDGE_POSTGRESQL, parameters).one().written
+        written = _judge_on_the_driver(bind, parameters)
     else:
         # The session is bound to a connection inside a transaction of the caller's (as the
         # tests bind it): the statement joins that transaction and is committed with it.
         written = db.session.execute(_JUDGE_POSTGRESQL, parameters).one().written
         db.session.commit()
     return bool(written)
+
+
+def _judge_on_the_driver(engine: Engine, parameters: dict) -> bool:
+    """The statement on a pooled connection, through the driver itself and in autocommit (a
+    statement is atomic on its own: no BEGIN and COMMIT round trips). SQLAlchemy's execution
+    layer (connection wrapper, isolation level set and reset, result wrapping) cost the web
+    worker as much as the statement: 320 µs of processor per judgment against 160 µs here,
+    and 150 µs less waiting (2,000 judgments in one process; under load in bench/votes.py).
+    The connection goes back to the pool as it came: not in autocommit."""
+    proxied = engine.raw_connection()
+    try:
+        driver = proxied.driver_connection
+        driver.autocommit = True
+        try:
+            _found, written, _valid = driver.execute(_JUDGE_FOR_PSYCOPG, parameters).fetchone()
+            return bool(written)
+        finally:
+            driver.autocommit = False
+    finally:
+        proxied.close()
 
 
 def _judge(citizen: User, consultation: Consultation | None, grades: dict[int, int | None],
