@@ -27,12 +27,14 @@ HEADERS = {
 
 
 def register_security_headers(app: Flask) -> None:
+    hsts = [("Strict-Transport-Security", "max-age=31536000; includeSubDomains")] \
+        if app.config.get("SESSION_COOKIE_SECURE") else []
+    # One pass over the response's headers: a header a view set itself is kept.
+    added = [(name.lower(), name, value) for name, value in [*HEADERS.items(), *hsts]]
+
     @app.after_request
     def add_headers(response: Response) -> Response:
-        for name, value in HEADERS.items():
-            response.headers.setdefault(name, value)
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            response.headers.setdefault(
-                "Strict-Transport-Security", "max-age=31536000; includeSubDomains"
-            )
+        present = {name.lower() for name in response.headers.keys()}
+        response.headers.extend([(name, value) for lowered, name, value in added
+                                 if lowered not in present])
         return response

@@ -49,6 +49,19 @@ def test_every_page_has_the_security_headers(client):
     assert response.headers["Referrer-Policy"] == "same-origin"
 
 
+def test_each_security_header_comes_once_and_a_page_s_own_choice_is_kept(app, smtp_server):
+    site = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1])
+
+    @site.get("/integrable")
+    def embeddable():
+        return "", 204, {"X-Frame-Options": "SAMEORIGIN"}
+
+    response = site.test_client().get("/integrable")
+    assert response.headers.getlist("X-Frame-Options") == ["SAMEORIGIN"]
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "Referrer-Policy"):
+        assert len(response.headers.getlist(name)) == 1, name
+
+
 def test_session_cookie_is_http_only_and_same_site(client):
     factories.user(email="uma@example.org")
     db.session.commit()
