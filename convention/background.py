@@ -6,7 +6,8 @@ application's configuration and database pool like any request.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 from flask import current_app
 from redis import Redis
@@ -21,6 +22,20 @@ def queue(redis_url: str) -> Queue:
     return Queue(QUEUE, connection=Redis.from_url(redis_url))
 
 
+@contextmanager
+def at_public_address() -> Iterator[None]:
+    """Links built inside (in files and emails) are those of the public address, `BASE_URL`,
+    as in a request to it: for the worker and the commands, which have no request."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        yield
+
+
+def run(function: Callable[[str], None], job_id: str) -> None:
+    """One job, at the public address wherever it runs."""
+    with at_public_address():
+        function(job_id)
+
+
 def submit(function: Callable[[str], None], job_id: str) -> None:
     """Run `function(job_id)` in the worker when Redis is configured, otherwise now.
 
@@ -28,9 +43,9 @@ def submit(function: Callable[[str], None], job_id: str) -> None:
     db.session.commit()
     redis_url = current_app.config.get("REDIS_URL")
     if redis_url:
-        queue(redis_url).enqueue(function, job_id, job_timeout=3600)
+        queue(redis_url).enqueue(run, function, job_id, job_timeout=3600)
     else:
-        function(job_id)
+        run(function, job_id)
 
 
 def work(redis_url: str, *, burst: bool = False) -> None:

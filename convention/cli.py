@@ -63,8 +63,7 @@ def send_digests() -> None:
     now = utcnow()
     sent = 0
     base_url = current_app.config["BASE_URL"]
-    # Links in the emails are built as in a request to the public address.
-    with current_app.test_request_context(base_url=base_url):
+    with background.at_public_address():
         for user_id, content in digest.pending_digests(now).items():
             user = db.session.get(User, user_id)
             subject, body = digest.compose(user, content, base_url)

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import uuid
 
-from flask import current_app
-
 from convention import background
 from convention.assembly.models import Convention
 from convention.auth.models import User
@@ -35,13 +33,7 @@ def _set(job: ExportJob, progress: int, stage: str, status: JobStatus = JobStatu
 
 
 def run_job(job_id: str) -> None:
-    """Do the export; run in the worker (inside an app context) or in the request."""
-    # Rendering builds links; in the worker they are built as for the public address.
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        _run(job_id)
-
-
-def _run(job_id: str) -> None:
+    """Do the export; run by `background` in the worker or in the request."""
     job = db.session.get(ExportJob, job_id)
     convention = db.session.get(Convention, job.convention_id)
     try:
@@ -64,11 +56,10 @@ def render_edition(edition_id: str) -> None:
     """Render a newly published edition in every format and keep the files, so that its
     downloads only read them. Each format is committed as soon as it is ready; the cheap
     formats come first and the PDF last."""
-    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
-        edition = db.session.get(ReportEdition, int(edition_id))
-        for fmt in sorted(RENDERERS, key=lambda fmt: fmt == "pdf"):
-            services.edition_file(edition, fmt)
-            db.session.commit()
+    edition = db.session.get(ReportEdition, int(edition_id))
+    for fmt in sorted(RENDERERS, key=lambda fmt: fmt == "pdf"):
+        services.edition_file(edition, fmt)
+        db.session.commit()
 
 
 def enqueue(job: ExportJob) -> None:
