@@ -123,6 +123,8 @@ def test_the_table_of_contents_gives_the_page_of_each_recommendation(app, report
                         if re.search(rf"^{heading}", text, re.MULTILINE))
         assert int(listed.group(1)) == shown_on
         assert f"Page {shown_on} / {len(pages)}" in pages[shown_on - 1]
+        assert "Rapport final de la convention citoyenne" in pages[shown_on - 1]
+    assert "Page 1 /" not in pages[0]  # the cover has no footer
 
 
 def test_csv_has_the_documented_columns_and_neutralises_formulas(app, report):
