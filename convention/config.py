@@ -31,11 +31,11 @@ def engine_options(url: str, pool_size: int) -> dict:
     """SQLAlchemy engine options. On PostgreSQL each process keeps `pool_size` connections
     open and opens up to as many more at a peak: a request thread that finds none free would
     otherwise open (and close again) its own connection, which costs the database a new
-    process each time. Set it to at least gunicorn's --threads."""
-    options = {"pool_pre_ping": False}
+    process each time. Set it to at least gunicorn's --threads. SQLite keeps SQLAlchemy's
+    defaults."""
     if url.startswith("postgresql"):
-        options.update(pool_size=pool_size, max_overflow=pool_size)
-    return options
+        return {"pool_size": pool_size, "max_overflow": pool_size}
+    return {}
 
 
 def _flag(value: str | None, default: bool) -> bool:
@@ -96,7 +96,6 @@ def settings_from_env(env: dict[str, str] | os._Environ = os.environ) -> dict:
 class BaseConfig:
     """Defaults shared by every mode; environment settings are applied on top."""
 
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": False}
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_HTTPONLY = True

@@ -1,3 +1,5 @@
+import os
+
 import pytest
 
 from convention import create_app
@@ -67,7 +69,8 @@ def test_a_postgresql_deployment_keeps_its_pool_of_connections_per_process(monke
     monkeypatch.setenv("DATABASE_POOL_SIZE", "16")
     with create_app().app_context():
         assert db.engine.pool.size() == 16  # enough for gunicorn --threads 16
-        assert db.engine.pool._max_overflow == 16
+    options = settings_from_env(os.environ)["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options == {"pool_size": 16, "max_overflow": 16}
     monkeypatch.setenv("DATABASE_POOL_SIZE", "none")
     with pytest.raises(ConfigurationError, match="DATABASE_POOL_SIZE"):
         create_app()
@@ -75,4 +78,4 @@ def test_a_postgresql_deployment_keeps_its_pool_of_connections_per_process(monke
 
 def test_sqlite_takes_no_pool_setting():
     settings = settings_from_env({"CONVENTION_ENV": "development", "DATABASE_POOL_SIZE": "16"})
-    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {"pool_pre_ping": False}
+    assert settings["SQLALCHEMY_ENGINE_OPTIONS"] == {}
