@@ -189,13 +189,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-WORKERS, THREADS = 4, 8
-
-
-def start_gunicorn(target: str, port: int, env: dict, cwd: Path) -> subprocess.Popen:
+def start_gunicorn(target: str, port: int, env: dict, cwd: Path, workers: int,
+                   threads: int) -> subprocess.Popen:
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-         str(WORKERS), "--worker-class", "gthread", "--threads", str(THREADS),
+         str(workers), "--worker-class", "gthread", "--threads", str(threads),
          "--keep-alive", "30",
          "--log-level", "warning", target], cwd=cwd, env=env)
     deadline = time.time() + 30
@@ -300,7 +298,7 @@ def combine(runs: list[dict]) -> dict:
 
 
 def load_test(app: Flask, url: str, first_citizen: int, clients: int, seconds: float,
-              rounds: int) -> dict:
+              rounds: int, workers: int, threads: int) -> dict:
     """Closed loop: `rounds` rounds of both endpoints, the order alternating (so drifting
     machine load hits both alike); the median round is reported, and each round's ratio.
     Open loop: both endpoints at half the bare endpoint's median throughput, for the latency
@@ -337,7 +335,7 @@ def load_test(app: Flask, url: str, first_citizen: int, clients: int, seconds: f
     try:
         for name, (target, path, bodies, cookies) in endpoints.items():
             ports[name] = free_port()
-            servers.append(start_gunicorn(target, ports[name], env, ROOT))
+            servers.append(start_gunicorn(target, ports[name], env, ROOT, workers, threads))
         for name, (target, path, bodies, cookies) in endpoints.items():
             asyncio.run(load(ports[name], path, bodies, cookies, 1.5))     # warm-up
         closed = {name: [] for name in endpoints}
@@ -393,11 +391,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="a smaller run, under a minute")
     parser.add_argument("--database-url", default="postgresql://postgres@127.0.0.1:5432/postgres")
-    global WORKERS, THREADS
-    parser.add_argument("--workers", type=int, default=WORKERS)
-    parser.add_argument("--threads", type=int, default=THREADS)
+    parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (both endpoints)")
+    parser.add_argument("--threads", type=int, default=8, help="threads per gunicorn worker")
     args = parser.parse_args()
-    WORKERS, THREADS = args.workers, args.threads
     # The quick run keeps under a minute with a smaller second size; the full run shows 2M.
     sizes = [100_000, 250_000] if args.quick else [100_000, 2_000_000]
     clients = 100
@@ -416,7 +412,8 @@ def main() -> int:
         db.session.execute(text("TRUNCATE judgment, judgment_tally, consultation_participant, "
                                 "consultation_turnout"))
         db.session.commit()
-    load_figures = load_test(app, url, seeded["first_citizen"], clients, seconds, rounds)
+    load_figures = load_test(app, url, seeded["first_citizen"], clients, seconds, rounds,
+                             args.workers, args.threads)
     with app.app_context():
         db.engine.dispose()
 
@@ -427,7 +424,7 @@ def main() -> int:
               f"{row['rank_only_ms']:>13}")
     closed, opened = load_figures["closed"], load_figures["open"]
     print(f"\nLoad: {clients} concurrent keep-alive clients, gunicorn gthread "
-          f"{WORKERS}x{THREADS}, PostgreSQL, loopback. Closed loop: {rounds} rounds of "
+          f"{args.workers}x{args.threads}, PostgreSQL, loopback. Closed loop: {rounds} rounds of "
           f"{seconds / rounds:g} s per endpoint, the order alternating, median round. Open "
           f"loop: {load_figures['open_rate']} req/s (half the bare throughput) for "
           f"{seconds / 2:g} s, latency from when each request was due.")
@@ -463,7 +460,7 @@ def main() -> int:
     print(json.dumps({"benchmark": "votes", "quick": args.quick, "results": rows,
                       "load": load_figures, "throughput_ratio": round(ratio, 2),
                       "throughput_ratio_of_medians": round(ratio_of_medians, 2),
-                      "gunicorn": {"workers": WORKERS, "threads": THREADS},
+                      "gunicorn": {"workers": args.workers, "threads": args.threads},
                       "targets_met": ok}))
     return 0
 
