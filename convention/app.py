@@ -1,6 +1,9 @@
-"""The application factory: `create_app` and what it registers (extensions, blueprints,
-template helpers, error handlers, commands)."""
+"""The application factory: settings, extensions, the request's transaction, then each feature's
+`init_app`, which registers what the feature brings (blueprints, commands, navigation entries,
+trace sources, report contributions, page panels). A new feature is one more line in FEATURES."""
 from __future__ import annotations
+
+from types import ModuleType
 
 from flask import Flask, flash, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
@@ -8,27 +11,40 @@ from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from convention import cli, i18n
-from convention.assembly import staff_views
-from convention.assembly import views as assembly_views
-from convention.auth import views as auth_views
-from convention.auth.access import is_manager
-from convention.discussion.services import is_moderator
+from convention import (
+    assembly,
+    auth,
+    cli,
+    demo,
+    discussion,
+    i18n,
+    proposals,
+    publication,
+    recruitment,
+    registry,
+    transaction,
+    votes,
+)
+from convention.auth.access import current_viewer, is_manager
 from convention.auth.models import User
-from convention.discussion import views as discussion_views
-from convention.markdown import render_markdown
-from convention.proposals import idea_views, member_views
-from convention.proposals import views as proposals_views
-from convention.publication import staff_views as publication_staff_views
-from convention.publication import views as publication_views
-from convention.recruitment import views as recruitment_views
 from convention.config import INSTANCE_DIR, PROJECT_ROOT, BaseConfig, settings_from_env
 from convention.errors import register_error_handlers
 from convention.extensions import babel, csrf, db, limiter, login_manager, migrate
 from convention.forms import EmptyForm
+from convention.markdown import render_markdown
 from convention.security import register_security_headers
-from convention.votes import consultation_views
-from convention.votes import views as votes_views
+
+# In the layers' order, lowest first (see README, "Architecture").
+FEATURES: tuple[ModuleType, ...] = (
+    auth,
+    assembly,
+    proposals,
+    discussion,
+    votes,
+    recruitment,
+    publication,
+    demo,
+)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -45,11 +61,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     register_extensions(app)
-    register_blueprints(app)
-    register_template_helpers(app)
     register_error_handlers(app)
     register_security_headers(app)
-    cli.register_commands(app)
+    transaction.init_app(app)
+    registry.init_app(app)
+    app.register_blueprint(i18n.bp)
+    cli.init_app(app)
+    for feature in FEATURES:
+        feature.init_app(app)
+    register_template_helpers(app)
     return app
 
 
@@ -94,23 +114,6 @@ def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN")
 
 
-def register_blueprints(app: Flask) -> None:
-    app.register_blueprint(assembly_views.bp)
-    app.register_blueprint(auth_views.bp)
-    app.register_blueprint(staff_views.bp)
-    app.register_blueprint(proposals_views.bp)
-    app.register_blueprint(member_views.bp)
-    app.register_blueprint(idea_views.bp)
-    app.register_blueprint(discussion_views.bp)
-    app.register_blueprint(publication_views.bp)
-    app.register_blueprint(publication_staff_views.bp)
-    app.register_blueprint(recruitment_views.bp)
-    app.register_blueprint(recruitment_views.staff)
-    app.register_blueprint(votes_views.bp)
-    app.register_blueprint(consultation_views.bp)
-    app.register_blueprint(i18n.bp)
-
-
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["paris_datetime"] = i18n.paris_datetime
     app.jinja_env.filters["paris_date"] = i18n.paris_date
@@ -119,10 +122,14 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def layout_values():
+        viewer = current_viewer() if has_request_context() else None
+        found = registry.registry(app)
         return {
             "current_locale": i18n.select_locale(),
             "is_manager": is_manager(current_user),
-            "is_moderator": is_moderator(current_user),
+            # The navigations, built from what the features registered.
+            "public_navigation": found.links("public", viewer) if has_request_context() else [],
+            "staff_navigation": found.links("staff", viewer) if has_request_context() else [],
             # Only signed-in people see POST buttons in the layout; visitors get no session cookie.
             "post_form": EmptyForm() if has_request_context()
             and current_user.is_authenticated else None,

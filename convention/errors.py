@@ -1,10 +1,13 @@
 """Domain errors and the HTTP error pages.
 
-Services raise subclasses of `ConventionError`; views turn them into form errors or flashes.
+Services raise subclasses of `ConventionError`; views show them next to the form through
+`transaction.attempt`. One that no view expected is answered here with its message and its
+status, never a 500, after rolling back whatever the request had written.
 """
 from __future__ import annotations
 
 from flask import Flask, render_template
+from werkzeug.exceptions import HTTPException
 from flask_babel import lazy_gettext as _l
 
 from convention.extensions import db
@@ -18,6 +21,10 @@ class ConventionError(Exception):
     """A rule of the convention was broken; `message` is shown to the person who acted."""
 
     message = _l("Cette action n'est pas possible.")
+    #: The HTTP status when the refusal reaches the error handler (no view caught it).
+    status = 409
+    #: The page shown then; it receives `code` and `message`.
+    template = "errors/error.html"
 
     def __init__(self, message: str | None = None, *, field: str | None = None):
         super().__init__(message or self.message)
@@ -28,10 +35,12 @@ class ConventionError(Exception):
 
 class NotAllowed(ConventionError):
     message = _l("Vous n'avez pas les droits nécessaires pour cette action.")
+    status = 403
 
 
 class InvalidInput(ConventionError):
     message = _l("Les informations saisies ne sont pas valides.")
+    status = 400
 
 
 class AlreadyExists(ConventionError):
@@ -44,12 +53,17 @@ class WrongPhase(ConventionError):
 
 def register_error_handlers(app: Flask) -> None:
     def page(code: int):
-        def handler(error):
-            if code == 500:
-                db.session.rollback()
+        def handler(error: HTTPException | Exception):
+            db.session.rollback()
             return render_template("errors/error.html", code=code), code
 
         return handler
 
-    for code in (400, 403, 404, 405, 429, 500):
+    for code in (400, 403, 404, 405, 409, 429, 500):
         app.register_error_handler(code, page(code))
+
+    @app.errorhandler(ConventionError)
+    def refused(error: ConventionError):
+        db.session.rollback()
+        return render_template(error.template, code=error.status,
+                               message=error.message), error.status

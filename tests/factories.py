@@ -4,7 +4,7 @@ from __future__ import annotations
 from itertools import count
 
 from convention.assembly import services as assembly
-from convention.assembly.models import Commune
+from convention.auth.models import Commune
 from convention.auth.models import Role
 from convention.auth.services import create_account
 from convention.extensions import db

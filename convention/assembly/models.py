@@ -84,17 +84,6 @@ phase_kind_type = Enum(
 )
 
 
-class Commune(db.Model):
-    """A commune of the territory; residents and members say where they live."""
-
-    __tablename__ = "commune"
-    __table_args__ = (CheckConstraint("population >= 0", name="population_not_negative"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(String(80), unique=True)
-    population: Mapped[int] = mapped_column(Integer, default=0)
-
-
 class Convention(db.Model):
     __tablename__ = "convention"
 

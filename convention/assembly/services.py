@@ -15,7 +15,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from convention.assembly.models import (
-    Commune,
     Convention,
     GroupMembership,
     Phase,
@@ -31,7 +30,11 @@ from convention.extensions import db
 
 
 class NoConvention(ConventionError):
+    """The site has no convention yet: every page that shows one says what to do instead."""
+
     message = _l("Aucune convention n'est encore configurée.")
+    status = 404
+    template = "assembly/empty.html"
 
 
 class LastPhase(ConventionError):
@@ -56,14 +59,6 @@ def current_convention() -> Convention:
     if convention is None:
         raise NoConvention()
     return convention
-
-
-def list_communes() -> list[Commune]:
-    return list(db.session.scalars(select(Commune).order_by(Commune.name)))
-
-
-def get_commune(commune_id: int | None) -> Commune | None:
-    return db.session.get(Commune, commune_id) if commune_id else None
 
 
 def groups_with_members(convention: Convention) -> list[WorkingGroup]:

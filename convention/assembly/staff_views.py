@@ -24,7 +24,8 @@ from convention.audit.models import AuditEntry
 from convention.auth.access import staff_required
 from convention.auth.models import User
 from convention.extensions import db
-from convention.forms import EmptyForm, committed_or_flashed
+from convention.forms import EmptyForm
+from convention.transaction import attempt
 
 bp = Blueprint("staff", __name__, url_prefix="/gestion")
 PARIS = ZoneInfo("Europe/Paris")
@@ -60,7 +61,7 @@ def edit_convention():
     convention = services.current_convention()
     form = ConventionForm(obj=convention)
     if form.validate_on_submit():
-        with committed_or_flashed(form, "question") as outcome:
+        with attempt(form, "question") as outcome:
             services.update_convention(current_user, convention, title=form.title.data,
                                        question=form.question.data,
                                        description=form.description.data or "",
@@ -86,7 +87,7 @@ def edit_calendar():
     csrf_form = EmptyForm()
     if request.method == "POST" and csrf_form.validate_on_submit():
         if all(form.validate() for form in forms.values()):
-            with committed_or_flashed() as outcome:
+            with attempt() as outcome:
                 for kind, form in forms.items():
                     services.set_phase_dates(current_user, convention, kind,
                                              _paris_day(form.starts_on.data),
@@ -112,7 +113,7 @@ def open_next_phase():
             expected = PhaseKind(request.form.get("expected", ""))
         except ValueError:
             abort(400)
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             phase = services.open_next_phase(current_user, convention, expected=expected)
         if outcome.ok:
             flash(_("La phase « %(phase)s » est ouverte.", phase=phase.kind.label), "success")
@@ -128,7 +129,7 @@ def themes():
     convention = services.current_convention()
     form = ThemeForm()
     if form.validate_on_submit():
-        with committed_or_flashed(form, "name") as outcome:
+        with attempt(form, "name") as outcome:
             services.add_theme(current_user, convention, form.name.data, form.description.data or "")
         if outcome.ok:
             flash(_("Le thème « %(name)s » est ajouté.", name=form.name.data.strip()), "success")
@@ -142,7 +143,7 @@ def edit_theme(theme_id: int):
     theme = db.get_or_404(Theme, theme_id)
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
-        with committed_or_flashed(form, "name") as outcome:
+        with attempt(form, "name") as outcome:
             services.update_theme(current_user, theme, form.name.data, form.description.data or "")
         if outcome.ok:
             flash(_("Le thème est enregistré."), "success")
@@ -156,7 +157,7 @@ def delete_theme(theme_id: int):
     form = EmptyForm()
     if form.validate_on_submit():
         name = theme.name
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             services.delete_theme(current_user, theme)
         if outcome.ok:
             flash(_("Le thème « %(name)s » est supprimé.", name=name), "success")
@@ -189,7 +190,7 @@ def groups():
     form = GroupForm()
     _group_choices(form, convention)
     if form.validate_on_submit():
-        with committed_or_flashed(form, "name") as outcome:
+        with attempt(form, "name") as outcome:
             services.add_group(current_user, convention, *_group_form_values(form))
         if outcome.ok:
             flash(_("Le groupe « %(name)s » est créé.", name=form.name.data.strip()), "success")
@@ -214,7 +215,7 @@ def edit_group(group_id: int):
                            "facilitator": group.facilitator_id or 0})
     _group_choices(form, group.convention)
     if form.validate_on_submit():
-        with committed_or_flashed(form, "name") as outcome:
+        with attempt(form, "name") as outcome:
             services.update_group(current_user, group, *_group_form_values(form))
         if outcome.ok:
             flash(_("Le groupe est enregistré."), "success")
@@ -229,7 +230,7 @@ def add_member(group_id: int):
     form = _add_member_form(group.convention)
     if form.validate_on_submit():
         user = db.session.get(User, form.user.data)
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             services.add_member(current_user, group, user)
         if outcome.ok:
             flash(_("%(name)s rejoint le groupe.", name=user.display_name), "success")
@@ -245,7 +246,7 @@ def remove_member(group_id: int, user_id: int):
     user = db.get_or_404(User, user_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             services.remove_member(current_user, group, user)
         if outcome.ok:
             flash(_("%(name)s a quitté le groupe.", name=user.display_name), "success")
@@ -271,7 +272,7 @@ def edit_hearing(hearing_id: int | None = None):
     if request.method == "GET" and hearing:
         form.held_on.data = _paris_date(hearing.held_on)
     if form.validate_on_submit():
-        with committed_or_flashed(form, "title") as outcome:
+        with attempt(form, "title") as outcome:
             if hearing:
                 hearings.update_hearing(current_user, hearing, **_hearing_values(form))
             else:

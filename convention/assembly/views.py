@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from convention.assembly import hearings, services
 from convention.assembly.models import Hearing
-from convention.discussion.context import thread_context
-from convention.discussion.models import TargetKind
+from convention.auth.access import current_viewer
 from convention.extensions import db
+from convention.registry import registry
 
 bp = Blueprint("assembly", __name__)
 
@@ -47,6 +47,5 @@ def hearing(slug: str):
         Hearing.published_at.is_not(None)))
     if found is None:
         abort(404)
-    viewer = current_user if current_user.is_authenticated else None
-    return render_template("assembly/hearing.html", hearing=found,
-                           d=thread_context(convention, TargetKind.HEARING, found.id, viewer))
+    return render_template("assembly/hearing.html", hearing=found, **registry().panels_for(
+        "hearing", convention, found, current_viewer()))

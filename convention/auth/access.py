@@ -9,6 +9,11 @@ from flask_login import current_user, login_required
 from convention.auth.models import MANAGING_ROLES, User
 
 
+def current_viewer() -> User | None:
+    """The person signed in, or None for a visitor: what services take as their actor."""
+    return current_user if current_user.is_authenticated else None
+
+
 def is_manager(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role in MANAGING_ROLES
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, String
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convention.clock import utcnow
@@ -38,6 +38,17 @@ ROLE_LABELS = {
 }
 
 MANAGING_ROLES = frozenset({Role.STAFF, Role.ADMIN})
+
+
+class Commune(db.Model):
+    """A commune of the territory; residents and members say where they live."""
+
+    __tablename__ = "commune"
+    __table_args__ = (CheckConstraint("population >= 0", name="population_not_negative"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    population: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class User(UserMixin, db.Model):

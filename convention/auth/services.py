@@ -10,7 +10,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from convention.auth.models import Role, User
+from convention.auth.models import Commune, Role, User
 from convention.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -170,6 +170,14 @@ def _load(token: str, salt: str, max_age: int) -> dict:
     if not isinstance(data, dict):
         raise InvalidToken()
     return data
+
+
+def list_communes() -> list[Commune]:
+    return list(db.session.scalars(select(Commune).order_by(Commune.name)))
+
+
+def get_commune(commune_id: int | None) -> Commune | None:
+    return db.session.get(Commune, commune_id) if commune_id else None
 
 
 def count_accounts() -> int:

@@ -7,12 +7,11 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from convention.assembly.services import get_commune, list_communes
 from convention.auth import emails, services
 from convention.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
-from convention.errors import ConventionError
 from convention.extensions import db, limiter
 from convention.forms import EmptyForm
+from convention.transaction import after_commit, attempt
 
 bp = Blueprint("auth", __name__)
 
@@ -39,18 +38,16 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("assembly.home"))
     form = RegistrationForm()
-    form.commune.choices = [(0, _("— Choisissez —"))] + [(c.id, c.name) for c in list_communes()]
+    form.commune.choices = [(0, _("— Choisissez —"))] + [
+        (c.id, c.name) for c in services.list_communes()]
     if form.validate_on_submit():
-        try:
+        with attempt(form, "email") as outcome:
             user = services.register(
                 form.email.data, form.display_name.data,
-                get_commune(form.commune.data), form.password.data,
+                services.get_commune(form.commune.data), form.password.data,
             )
-        except ConventionError as error:
-            getattr(form, error.field or "email").errors.append(error.message)
-        else:
-            db.session.commit()
-            emails.send_confirmation(user)
+        if outcome.ok:
+            after_commit(lambda: emails.send_confirmation(user))
             login_user(user)
             flash(_("Votre compte est créé. Un lien de confirmation a été envoyé à %(email)s.",
                     email=user.email), "success")
@@ -60,12 +57,10 @@ def register():
 
 @bp.route("/confirmer/<token>")
 def confirm(token: str):
-    try:
+    with attempt() as outcome:
         user = services.confirm_email(token)
-    except services.InvalidToken as error:
-        flash(error.message, "error")
+    if not outcome.ok:
         return redirect(url_for("auth.login"))
-    db.session.commit()
     flash(_("Votre adresse électronique %(email)s est confirmée.", email=user.email), "success")
     return redirect(url_for("assembly.home"))
 
@@ -89,12 +84,9 @@ def login():
         return redirect(url_for("assembly.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, "password") as outcome:
             user = services.authenticate(form.email.data, form.password.data)
-        except services.InvalidCredentials as error:
-            form.password.errors.append(error.message)
-        else:
-            db.session.commit()
+        if outcome.ok:
             login_user(user, remember=form.remember.data)
             flash(_("Vous êtes connecté·e."), "success")
             return redirect(_safe_next(request.args.get("next")))
@@ -129,15 +121,13 @@ def forgot_password():
 def reset_password(token: str):
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
+        # A password that breaks the rules is refused on its field; an expired or used link
+        # (no field) is flashed, and the person is sent to ask for a new one.
+        with attempt(form) as outcome:
             services.reset_password(token, form.password.data)
-        except services.InvalidToken as error:
-            flash(error.message, "error")
+        if not outcome.ok and not form.password.errors:
             return redirect(url_for("auth.forgot_password"))
-        except ConventionError as error:
-            form.password.errors.append(error.message)
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("Votre mot de passe est changé. Vous pouvez vous connecter."), "success")
             return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)

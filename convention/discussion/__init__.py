@@ -1,1 +1,37 @@
 """Discussion threads on recommendations, ideas and hearings, and their moderation."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask_babel import lazy_gettext as _l
+
+from convention.discussion import views
+from convention.discussion.commands import send_digests
+from convention.discussion.context import thread_context
+from convention.discussion.models import TargetKind
+from convention.discussion.services import is_moderator
+from convention.registry import NavEntry, registry, signed_in
+
+
+def _thread_panel(kind: TargetKind):
+    """The thread shown at the bottom of a recommendation's, an idea's or a hearing's page."""
+
+    def panel(convention: Any, target: Any, viewer: Any) -> dict:
+        return {"d": thread_context(convention, kind, target.id, viewer)}
+
+    return panel
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(views.bp)
+    app.cli.add_command(send_digests)
+    found = registry(app)
+    found.add_page_panel("recommendation", _thread_panel(TargetKind.RECOMMENDATION))
+    found.add_page_panel("idea", _thread_panel(TargetKind.IDEA))
+    found.add_page_panel("hearing", _thread_panel(TargetKind.HEARING))
+    found.add_navigation(
+        NavEntry("public", "discussion.queue", _l("Modération"), 80, shown_to=is_moderator),
+        NavEntry("public", "discussion.notifications", _l("Notifications"), 90,
+                 shown_to=signed_in),
+    )

@@ -4,18 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from convention.assembly import services as assembly
-from convention.assembly.models import GroupMembership, PhaseKind, Theme
-from convention.discussion.context import thread_context
-from convention.discussion.models import TargetKind
-from convention.errors import ConventionError
+from convention.assembly.models import PhaseKind, Theme
+from convention.auth.access import current_viewer
 from convention.extensions import db, limiter
-from convention.proposals import services
+from convention.proposals import queries, services
 from convention.proposals.forms import IdeaForm
 from convention.proposals.models import Idea
+from convention.registry import registry
+from convention.transaction import attempt
 
 bp = Blueprint("ideas", __name__)
 
@@ -32,34 +30,18 @@ def index():
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=url_for("ideas.index")))
         if form.validate_on_submit():
-            try:
+            with attempt(form, "title") as outcome:
                 idea = services.post_idea(current_user, convention,
                                           db.session.get(Theme, form.theme.data),
                                           form.title.data, form.body.data)
-            except ConventionError as error:
-                db.session.rollback()
-                field = getattr(form, error.field or "", None) or form.title
-                field.errors = list(field.errors) + [error.message]
-            else:
-                db.session.commit()
+            if outcome.ok:
                 flash(_("Merci ! Votre idée « %(title)s » est publiée.", title=idea.title),
                       "success")
                 return redirect(url_for("ideas.index", theme=idea.theme_id))
-    statement = (select(Idea).where(Idea.convention_id == convention.id)
-                 .options(selectinload(Idea.author), selectinload(Idea.theme),
-                          selectinload(Idea.recommendations))
-                 .order_by(Idea.created_at.desc()))
-    if theme_id:
-        statement = statement.where(Idea.theme_id == theme_id)
-    page = db.paginate(statement, per_page=20, error_out=False)
-    my_group = None
-    if current_user.is_authenticated:
-        my_group = db.session.scalar(select(GroupMembership.group_id).where(
-            GroupMembership.user_id == current_user.id,
-            GroupMembership.convention_id == convention.id))
     return render_template(
-        "proposals/ideas.html", page=page, form=form, theme_id=theme_id,
-        themes=convention.themes, my_group=my_group,
+        "proposals/ideas.html", page=queries.ideas_page(convention, theme_id), form=form,
+        theme_id=theme_id, themes=convention.themes,
+        my_group=queries.group_of_member(current_viewer(), convention),
         open_for_ideas=convention.current_phase == PhaseKind.DELIBERATION)
 
 
@@ -69,6 +51,5 @@ def show(idea_id: int):
     idea = db.get_or_404(Idea, idea_id)
     if idea.convention_id != convention.id:
         abort(404)
-    viewer = current_user if current_user.is_authenticated else None
-    return render_template("proposals/idea.html", idea=idea,
-                           d=thread_context(convention, TargetKind.IDEA, idea.id, viewer))
+    return render_template("proposals/idea.html", idea=idea, **registry().panels_for(
+        "idea", convention, idea, current_viewer()))

@@ -14,8 +14,9 @@ from convention.assembly import services as assembly
 from convention.assembly.models import WorkingGroup
 from convention.auth.models import User
 from convention.extensions import db
-from convention.forms import EmptyForm, committed_or_flashed
-from convention.proposals import amendments, services
+from convention.forms import EmptyForm
+from convention.transaction import attempt
+from convention.proposals import amendments, queries, services
 from convention.proposals.forms import (
     AmendmentForm,
     InviteForm,
@@ -67,7 +68,7 @@ def draft(group_id: int):
     if form.validate_on_submit():
         preview = _preview(form)
         if preview is None:
-            with committed_or_flashed(form, "title") as outcome:
+            with attempt(form, "title") as outcome:
                 rec = services.draft_recommendation(
                     current_user, convention, group, form.text_values(),
                     hearing_ids=form.hearings.data, ideas=ideas, note=form.note.data or "")
@@ -91,7 +92,7 @@ def revise(number: int):
     if form.validate_on_submit():
         preview = _preview(form)
         if preview is None:
-            with committed_or_flashed(form, "title") as outcome:
+            with attempt(form, "title") as outcome:
                 services.revise(current_user, rec, convention,
                                 {**form.text_values(), "minority_opinion": rec.minority_opinion},
                                 hearing_ids=form.hearings.data, note=form.note.data or "")
@@ -123,7 +124,7 @@ def change_status(number: int, step: str):
     action, title, warning, label = CONFIRMATIONS[step]
     form = EmptyForm()
     if form.validate_on_submit():
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             if action == "publish":
                 services.publish(current_user, rec, convention)
             else:
@@ -142,7 +143,7 @@ def withdraw(number: int):
     convention, rec = load_visible(number)
     form = WithdrawForm()
     if form.validate_on_submit():
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             services.withdraw(current_user, rec, convention, form.reason.data or "")
         if outcome.ok:
             flash(_("La recommandation %(ref)s est retirée.", ref=rec.reference), "success")
@@ -155,11 +156,11 @@ def merge(number: int):
     convention, source = load_visible(number)
     form = MergeForm(obj=source if request.method == "GET" else None)
     form.target.choices = [(0, _("— Choisissez —"))] + [
-        (r.id, f"{r.reference} · {r.title}") for r in _published_in(convention)
+        (r.id, f"{r.reference} · {r.title}") for r in queries.published_in(convention)
         if r.id != source.id]
     if form.validate_on_submit():
         target = db.session.get(Recommendation, form.target.data)
-        with committed_or_flashed(form, "target") as outcome:
+        with attempt(form, "target") as outcome:
             services.merge(current_user, source, target, convention, form.text_values(),
                            form.note.data or "")
         if outcome.ok:
@@ -169,18 +170,12 @@ def merge(number: int):
     return render_template("proposals/merge.html", form=form, rec=source)
 
 
-def _published_in(convention) -> list[Recommendation]:
-    return list(db.session.scalars(db.select(Recommendation).where(
-        Recommendation.convention_id == convention.id,
-        Recommendation.status == Status.PUBLISHED).order_by(Recommendation.number)))
-
-
 @bp.route("/recommandations/<int:number>/avis-minoritaire", methods=["GET", "POST"])
 def minority_opinion(number: int):
     convention, rec = load_visible(number)
     form = MinorityOpinionForm(obj=rec if request.method == "GET" else None)
     if form.validate_on_submit():
-        with committed_or_flashed(form, "minority_opinion") as outcome:
+        with attempt(form, "minority_opinion") as outcome:
             services.set_minority_opinion(current_user, rec, convention,
                                           form.minority_opinion.data or "")
         if outcome.ok:
@@ -197,7 +192,7 @@ def invite(number: int):
     form = InviteForm()
     form.user.choices = [(m.user_id, "") for m in rec.group.memberships]
     if form.validate_on_submit():
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             services.invite_coauthor(current_user, rec, convention,
                                      db.session.get(User, form.user.data))
         if outcome.ok:
@@ -211,7 +206,7 @@ def invite(number: int):
 def accept(number: int):
     _, rec = load_visible(number)
     if EmptyForm().validate_on_submit():
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             services.accept_coauthorship(current_user, rec)
         if outcome.ok:
             flash(_("Vous êtes co-autrice ou co-auteur de %(ref)s.", ref=rec.reference),
@@ -245,7 +240,7 @@ def amend(number: int, amendment_number: int | None = None):
             getattr(form, name).data = value
         form.justification.data = existing.justification
     if form.validate_on_submit():
-        with committed_or_flashed(form, "justification") as outcome:
+        with attempt(form, "justification") as outcome:
             if existing:
                 amendment = amendments.rebase_amendment(current_user, existing, convention,
                                                         form.text_values(),
@@ -267,7 +262,7 @@ def amendment_step(number: int, amendment_number: int, step: str):
     amendment = _amendment_or_404(rec, amendment_number)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    with committed_or_flashed() as outcome:
+    with attempt() as outcome:
         if step == "ouvrir":
             amendments.open_vote(current_user, amendment, convention)
             message = _("Le vote sur l'amendement n° %(n)d est ouvert.", n=amendment.number)
@@ -291,7 +286,7 @@ def vote(number: int, amendment_number: int):
     if not form.validate_on_submit():
         flash(_("Choisissez pour, contre ou abstention."), "error")
         return _amendment_page(rec, amendment)
-    with committed_or_flashed() as outcome:
+    with attempt() as outcome:
         amendments.cast_vote(current_user, amendment, convention, Choice(form.choice.data))
     if outcome.ok:
         flash(_("Votre vote « %(choice)s » est enregistré. Vous pouvez le changer jusqu'à la "

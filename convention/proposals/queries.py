@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, cast, func, literal, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
-from convention.assembly.models import Convention, GroupMembership, WorkingGroup
+from convention.assembly.models import Convention, GroupMembership, Theme, WorkingGroup
 from convention.auth.models import MANAGING_ROLES, User
 from convention.extensions import db
 from convention.proposals import search
@@ -151,3 +151,39 @@ def by_number(convention: Convention, number: int) -> Recommendation | None:
             selectinload(Recommendation.ideas).selectinload(Idea.author),
         )
     )
+
+
+def groups_of(convention: Convention) -> list[WorkingGroup]:
+    return list(db.session.scalars(select(WorkingGroup).where(
+        WorkingGroup.convention_id == convention.id).order_by(WorkingGroup.name)))
+
+
+def theme_by_slug(convention: Convention, slug: str) -> Theme | None:
+    return db.session.scalar(select(Theme).where(Theme.convention_id == convention.id,
+                                                 Theme.slug == slug))
+
+
+def published_in(convention: Convention) -> list[Recommendation]:
+    """The published recommendations, which a merge can go into."""
+    return list(db.session.scalars(select(Recommendation).where(
+        Recommendation.convention_id == convention.id,
+        Recommendation.status == Status.PUBLISHED).order_by(Recommendation.number)))
+
+
+def ideas_page(convention: Convention, theme_id: int | None):
+    """The ideas, newest first, a page at a time (the page number from the request)."""
+    statement = (select(Idea).where(Idea.convention_id == convention.id)
+                 .options(selectinload(Idea.author), selectinload(Idea.theme),
+                          selectinload(Idea.recommendations))
+                 .order_by(Idea.created_at.desc()))
+    if theme_id:
+        statement = statement.where(Idea.theme_id == theme_id)
+    return db.paginate(statement, per_page=20, error_out=False)
+
+
+def group_of_member(user: User | None, convention: Convention) -> int | None:
+    """The id of the working group `user` is a member of in `convention`, if any."""
+    if user is None:
+        return None
+    return db.session.scalar(select(GroupMembership.group_id).where(
+        GroupMembership.user_id == user.id, GroupMembership.convention_id == convention.id))

@@ -1,7 +1,9 @@
 """The trace of a recommendation: everything that happened to it, in time order.
 
-Each source is a function returning `TraceEvent`s for a recommendation. Later features (the
-members' vote, the public judgment, the official answer) add theirs with `register_source`.
+Each source is a function returning `TraceEvent`s for a recommendation. This package's sources
+(ideas, hearings, versions, amendments, recorded events) and the features above it (the
+members' vote, the public judgment, the official answer) register theirs in the application's
+registry from their `init_app`; so do the titles of recorded events.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from convention.extensions import db
 from convention.proposals.models import Recommendation, RecommendationEvent
+from convention.registry import registry
 
 
 @dataclass(order=True)
@@ -28,22 +31,15 @@ class TraceEvent:
 
 
 TraceSource = Callable[[Recommendation], list[TraceEvent]]
-_sources: list[TraceSource] = []
-
-
-def register_source(source: TraceSource) -> TraceSource:
-    _sources.append(source)
-    return source
 
 
 def trace(recommendation: Recommendation) -> list[TraceEvent]:
     events: list[TraceEvent] = []
-    for source in _sources:
+    for source in registry().trace_sources:
         events.extend(source(recommendation))
     return sorted(events)
 
 
-@register_source
 def _ideas(recommendation: Recommendation) -> list[TraceEvent]:
     return [TraceEvent(idea.created_at, "idea", _("Idée d'un habitant : « %(title)s »",
                                                   title=idea.title),
@@ -51,21 +47,18 @@ def _ideas(recommendation: Recommendation) -> list[TraceEvent]:
             for idea in recommendation.ideas]
 
 
-@register_source
 def _hearings(recommendation: Recommendation) -> list[TraceEvent]:
     return [TraceEvent(h.held_on, "hearing", _("Audition citée : %(title)s (%(expert)s)",
                                                title=h.title, expert=h.expert))
             for h in recommendation.hearings]
 
 
-@register_source
 def _versions(recommendation: Recommendation) -> list[TraceEvent]:
     return [TraceEvent(v.created_at, "version", _("Version %(n)d", n=v.number), v.note,
                        actor=v.author.public_name if v.author else None)
             for v in recommendation.versions]
 
 
-@register_source
 def _amendments(recommendation: Recommendation) -> list[TraceEvent]:
     events = []
     for a in recommendation.amendments:
@@ -95,7 +88,6 @@ EVENT_TITLES = {
 }
 
 
-@register_source
 def _events(recommendation: Recommendation) -> list[TraceEvent]:
     rows = db.session.scalars(
         select(RecommendationEvent).where(RecommendationEvent.recommendation_id ==
@@ -106,5 +98,8 @@ def _events(recommendation: Recommendation) -> list[TraceEvent]:
 
 
 def _event_title(event: RecommendationEvent) -> str:
-    describe = EVENT_TITLES.get(event.kind)
+    describe = registry().event_titles.get(event.kind)
     return describe(event.details) if describe else event.kind
+
+
+SOURCES: tuple[TraceSource, ...] = (_ideas, _hearings, _versions, _amendments, _events)

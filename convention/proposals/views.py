@@ -4,25 +4,16 @@ from __future__ import annotations
 import secrets
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_login import current_user
-from sqlalchemy import select
 
 from convention.assembly import services as assembly
-from convention.assembly.models import Theme, WorkingGroup
-from convention.extensions import db
-from convention.discussion.context import thread_context
-from convention.discussion.models import TargetKind
+from convention.auth.access import current_viewer
 from convention.forms import EmptyForm
-from convention.votes import adoption
 from convention.proposals import diff, lifecycle, queries
 from convention.proposals.models import PENDING_AMENDMENT, Status
 from convention.proposals.trace import trace
+from convention.registry import registry
 
 bp = Blueprint("proposals", __name__)
-
-
-def viewer():
-    return current_user if current_user.is_authenticated else None
 
 
 def _int_arg(name: str) -> int | None:
@@ -34,7 +25,7 @@ def load_visible(number: int):
     """The recommendation numbered `number` if the viewer may see it, else 404."""
     convention = assembly.current_convention()
     recommendation = queries.by_number(convention, number)
-    if recommendation is None or not queries.can_see(viewer(), recommendation):
+    if recommendation is None or not queries.can_see(current_viewer(), recommendation):
         abort(404)
     return convention, recommendation
 
@@ -59,19 +50,15 @@ def index(theme: Theme | None = None):
         sort=sort,
         seed=seed or 0,
     )
-    page = queries.list_page(convention, viewer(), filters, _int_arg("page") or 1)
-    groups = db.session.scalars(select(WorkingGroup).where(
-        WorkingGroup.convention_id == convention.id).order_by(WorkingGroup.name)).all()
+    page = queries.list_page(convention, current_viewer(), filters, _int_arg("page") or 1)
     return render_template("proposals/index.html", page=page, filters=filters, theme=theme,
-                           themes=convention.themes, groups=groups, statuses=list(Status),
+                           themes=convention.themes, groups=queries.groups_of(convention), statuses=list(Status),
                            sorts=queries.SORTS, args=request.args)
 
 
 @bp.route("/themes/<slug>")
 def theme_index(slug: str):
-    convention = assembly.current_convention()
-    theme = db.session.scalar(select(Theme).where(Theme.convention_id == convention.id,
-                                                  Theme.slug == slug))
+    theme = queries.theme_by_slug(assembly.current_convention(), slug)
     if theme is None:
         abort(404)
     return index(theme=theme)
@@ -83,15 +70,14 @@ def show(number: int, slug: str | None = None):
     convention, rec = load_visible(number)
     if slug != rec.slug:
         return redirect(url_for("proposals.show", number=number, slug=rec.slug), 301)
-    me = viewer()
+    me = current_viewer()
     relations = lifecycle.relations(me, rec)
     can = {action: lifecycle.allowed(action, me, rec, convention) for action in lifecycle.RULES}
     invitation = next((c for c in rec.coauthors if me and c.user_id == me.id
                        and c.accepted_at is None), None)
     return render_template(
         "proposals/show.html", rec=rec, convention=convention, can=can, relations=relations,
-        d=thread_context(convention, TargetKind.RECOMMENDATION, rec.id, me),
-        **adoption.page_summary(rec),
+        **registry().panels_for("recommendation", convention, rec, me),
         pending=[a for a in rec.amendments if a.status in PENDING_AMENDMENT],
         decided=[a for a in rec.amendments if a.status not in PENDING_AMENDMENT],
         invitation=invitation, post_button=EmptyForm())
@@ -129,7 +115,7 @@ def amendment(number: int, amendment_number: int):
     found = next((a for a in rec.amendments if a.number == amendment_number), None)
     if found is None:
         abort(404)
-    me = viewer()
+    me = current_viewer()
     relations = lifecycle.relations(me, rec)
     my_vote = next((v.choice for v in found.votes if me and v.user_id == me.id), None)
     return render_template(

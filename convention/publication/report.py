@@ -2,15 +2,16 @@
 
 `build_report` reads the database once and returns dictionaries, lists, strings and numbers
 only, so the structure can be frozen as JSON in a report edition and rendered again identically
-later. Features outside this package add their figures to each recommendation with
-`register_contribution` (the votes feature adds the members' vote and the public judgment).
+later. Features outside this package add their figures to each recommendation through the
+application's registry (`report_contributions`: the votes feature adds the members' vote and
+the public judgment), and the recruitment feature the drawn members' profile (`report_process`,
+slot `MEMBERS_BY_PROFILE`).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 from collections import Counter
-from collections.abc import Callable
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -29,20 +30,11 @@ from convention.proposals.models import (
     Status,
 )
 from convention.publication.models import Answer, FollowUpUpdate
-from convention.recruitment.models import Invitation, InvitationStatus
-from convention.recruitment.services import last_drawn, pool_people
+from convention.registry import MEMBERS_BY_PROFILE, registry
 
 SCHEMA = "convention-report/1"
 LICENCE = "Licence Ouverte / Etalab 2.0"
 
-Contribution = Callable[[list[Recommendation]], dict[int, dict]]
-_contributions: dict[str, Contribution] = {}
-
-
-def register_contribution(name: str, contribution: Contribution) -> None:
-    """`contribution(recommendations)` returns, per recommendation id, a plain dict stored
-    under `name` in that recommendation's entry (or nothing for ids it has no data for)."""
-    _contributions[name] = contribution
 
 
 def _iso(value: datetime | date | None) -> str | None:
@@ -96,7 +88,10 @@ def _report_data(convention: Convention, include_unpublished_answers: bool,
             FollowUpUpdate.recommendation_id.in_(ids)).order_by(FollowUpUpdate.happened_on,
                                                                  FollowUpUpdate.id)):
         updates.setdefault(update.recommendation_id, []).append(update)
-    extra = {name: contribute(recs) for name, contribute in _contributions.items()}
+    # Each contribution returns, per recommendation id, a plain dict stored under its name in
+    # that recommendation's entry (nothing for ids it has no data for).
+    extra = {name: contribute(recs)
+             for name, contribute in registry().report_contributions.items()}
 
     entries_by_theme: dict[str, list[dict]] = {}
     for rec in recs:
@@ -141,7 +136,8 @@ def _process(convention: Convention) -> dict:
         .where(GroupMembership.convention_id == convention.id)
         .options(selectinload(User.commune))).all()
     by_commune = Counter(m.commune.name if m.commune else "—" for m in members)
-    by_profile = _members_by_profile(convention)
+    profile = registry().report_process.get(MEMBERS_BY_PROFILE)
+    by_profile = profile(convention) if profile else []
     hearings = db.session.scalars(select(Hearing).where(
         Hearing.convention_id == convention.id, Hearing.published_at.is_not(None))
         .order_by(Hearing.held_on)).all()
@@ -159,26 +155,6 @@ def _process(convention: Convention) -> dict:
                       "held_on": _iso(h.held_on), "declared_interests": h.declared_interests}
                      for h in hearings],
     }
-
-
-def _members_by_profile(convention: Convention) -> list[dict]:
-    """The drawn members' profile as aggregates: for each feature of the last public draw (in
-    the pool file's order), how many of the volunteers who accepted have each value. Empty when
-    the members were not drawn on the platform."""
-    run = last_drawn(convention)
-    if run is None:
-        return []
-    accepted = db.session.scalars(select(Invitation.person_id).where(
-        Invitation.run_id == run.id, Invitation.status == InvitationStatus.ACCEPTED)).all()
-    if not accepted:
-        return []
-    people = pool_people(run)
-    features = list(people[accepted[0]])
-    return [{"feature": feature,
-             "values": [{"value": value, "count": count} for value, count in sorted(
-                 Counter(people[person][feature] for person in accepted).items(),
-                 key=lambda kv: (-kv[1], kv[0]))]}
-            for feature in features]
 
 
 def canonical_json(report: dict) -> bytes:

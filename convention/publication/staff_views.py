@@ -19,9 +19,8 @@ from sqlalchemy import select
 from convention import background
 from convention.assembly import services as assembly
 from convention.auth.access import staff_required
-from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import EmptyForm, committed_or_flashed
+from convention.forms import EmptyForm
 from convention.i18n import site_language
 from convention.mail import send_email
 from convention.proposals.models import Recommendation
@@ -30,6 +29,7 @@ from convention.publication.forms import AnswerForm, FollowUpForm
 from convention.publication.models import AnswerKind, ExportJob, JobStatus, ReportEdition
 from convention.publication.renderers import RENDERERS
 from convention.publication.report import adopted_recommendations
+from convention.transaction import after_commit, attempt
 
 bp = Blueprint("publication_staff", __name__, url_prefix="/gestion/publication")
 
@@ -101,7 +101,7 @@ def publish():
     convention = assembly.current_convention()
     form = EmptyForm()
     if form.validate_on_submit():
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             edition = services.publish_report(current_user, convention)
         if outcome.ok:
             flash(_("L'édition %(n)d du rapport est publiée.", n=edition.number), "success")
@@ -148,19 +148,11 @@ def answer(number: int):
         form.kind.data = existing.kind.value
     follow_form = FollowUpForm(prefix="suivi")
     if form.validate_on_submit():
-        try:
+        with attempt(form) as outcome:
             services.record_answer(current_user, rec, kind=AnswerKind(form.kind.data),
                                    service=form.service.data, public_text=form.public_text.data,
                                    reasons=form.reasons.data or "", due_on=form.due_on.data)
-        except ConventionError as error:
-            db.session.rollback()
-            field = getattr(form, error.field or "", None)
-            if field is None:
-                flash(error.message, "error")
-            else:
-                field.errors = list(field.errors) + [error.message]
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("La réponse à %(ref)s est enregistrée.", ref=rec.reference), "success")
             return redirect(url_for("publication_staff.answer", number=number))
     return render_template("publication/answer_form.html", rec=rec, form=form,
@@ -176,7 +168,7 @@ def publish_answers(number: int | None = None):
         abort(400)
     recs = [_adopted_or_404(number)] if number else adopted_recommendations(convention)
     answers = list(services.answers_by_recommendation(recs).values())
-    with committed_or_flashed() as outcome:
+    with attempt() as outcome:
         count = services.publish_answers(current_user, answers)
     if outcome.ok:
         flash(_("%(n)d réponse(s) publiée(s).", n=count), "success")
@@ -193,22 +185,26 @@ def follow_up(number: int):
             for message in errors:
                 flash(message, "error")
         return redirect(url_for("publication_staff.answer", number=number) + "#suivi")
-    try:
+    with attempt() as outcome:
         update, followers = services.post_follow_up(
             current_user, rec, happened_on=form.happened_on.data, progress=form.progress.data,
             text=form.text.data, links=form.links.data or "")
-    except ConventionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not outcome.ok:
         return redirect(url_for("publication_staff.answer", number=number) + "#suivi")
-    db.session.commit()
     link = url_for("proposals.show", number=rec.number, slug=rec.slug, _external=True)
     with site_language():  # whatever language the staff member reads
-        for follower in followers:
-            send_email(follower.email, _("Suivi de %(ref)s : %(progress)d %%",
-                                         ref=rec.reference, progress=update.progress),
-                       render_template("publication/email/follow_up.txt", rec=rec,
-                                       update=update, link=link, user=follower))
+        emails = [(follower.email,
+                   _("Suivi de %(ref)s : %(progress)d %%", ref=rec.reference,
+                     progress=update.progress),
+                   render_template("publication/email/follow_up.txt", rec=rec, update=update,
+                                   link=link, user=follower))
+                  for follower in followers]
+
+    def send_all() -> None:
+        for email in emails:
+            send_email(*email)
+
+    after_commit(send_all)
     flash(_("Le point de suivi est publié ; %(n)d personne(s) prévenue(s).",
             n=len(followers)), "success")
     return redirect(url_for("publication_staff.answer", number=number))

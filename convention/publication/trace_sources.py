@@ -8,11 +8,10 @@ from sqlalchemy import select
 
 from convention.extensions import db
 from convention.proposals.models import Recommendation
-from convention.proposals.trace import TraceEvent, register_source
+from convention.proposals.trace import TraceEvent
 from convention.publication.models import Answer, FollowUpUpdate
 
 
-@register_source
 def official_answer(recommendation: Recommendation) -> list[TraceEvent]:
     answer = db.session.scalar(select(Answer).where(
         Answer.recommendation_id == recommendation.id, Answer.published_at.is_not(None)))
@@ -23,10 +22,12 @@ def official_answer(recommendation: Recommendation) -> list[TraceEvent]:
                        answer.public_text[:300])]
 
 
-@register_source
 def follow_up(recommendation: Recommendation) -> list[TraceEvent]:
     updates = db.session.scalars(select(FollowUpUpdate).where(
         FollowUpUpdate.recommendation_id == recommendation.id))
     return [TraceEvent(datetime.combine(u.happened_on, time(12), tzinfo=timezone.utc),
                        "follow_up", _("Suivi : %(progress)d %% réalisé", progress=u.progress),
                        u.text[:300]) for u in updates]
+
+
+SOURCES = (official_answer, follow_up)

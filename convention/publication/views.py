@@ -10,9 +10,9 @@ from sqlalchemy.orm import selectinload
 from convention.assembly import services as assembly
 from convention.clock import utcnow
 from convention.extensions import db
-from convention.forms import committed_or_flashed
+from convention.transaction import attempt
 from convention.proposals.models import PUBLIC_STATUSES, Recommendation
-from convention.publication import services, trace_sources  # noqa: F401  (registers the trace sources)
+from convention.publication import services
 from convention.publication.forms import AssessmentForm
 from convention.publication.models import Answer, FollowUpUpdate, ReportEdition
 from convention.publication.renderers import RENDERERS
@@ -43,7 +43,6 @@ def edition(number: int, fmt: str):
     try:
         kept = services.edition_file(found, fmt, wait=False)
     except services.FileBeingPrepared as error:
-        db.session.rollback()
         # Being rendered (just published, in the worker): the page retries by itself.
         response = Response(render_template("publication/preparing.html", message=error.message,
                                             retry_after=RETRY_AFTER), 503)
@@ -57,7 +56,6 @@ def edition(number: int, fmt: str):
     response.set_etag(kept.sha256)
     response.headers["Cache-Control"] = "public, max-age=86400"
     size = kept.size
-    db.session.commit()  # a file rendered just now is kept; the lock, if taken, is released
     # Ranges too: a PDF reader or an interrupted download asks for part of the file.
     return response.make_conditional(request, accept_ranges=True, complete_length=size)
 
@@ -107,7 +105,7 @@ def assess(number: int):
         for message in form.grade.errors:
             flash(message, "error")
         return redirect(url_for("publication.answers") + f"#reponse-{number}")
-    with committed_or_flashed() as outcome:
+    with attempt() as outcome:
         services.assess_answer(current_user, answer, convention, form.grade.data)
     if outcome.ok:
         flash(_("Votre note de %(grade)d/10 est enregistrée. Vous pouvez la changer.",

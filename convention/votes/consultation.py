@@ -208,9 +208,8 @@ def judge_signed_in(citizen_id: int, grades: dict[int, int | None]) -> bool:
         written = _judge_on_the_driver(bind, parameters)
     else:
         # The session is bound to a connection inside a transaction of the caller's (as the
-        # tests bind it): the statement joins that transaction and is committed with it.
+        # tests bind it): the statement joins that transaction, which the request commits.
         written = db.session.execute(_JUDGE_POSTGRESQL, parameters).one().written
-        db.session.commit()
     return bool(written)
 
 

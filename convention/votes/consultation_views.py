@@ -8,10 +8,10 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from convention.assembly import services as assembly
-from convention.auth.access import signed_in_id, staff_required
-from convention.errors import ConventionError
+from convention.auth.access import current_viewer, signed_in_id, staff_required
 from convention.extensions import db
-from convention.forms import EmptyForm, committed_or_flashed
+from convention.forms import EmptyForm
+from convention.transaction import attempt
 from convention.proposals.models import Idea
 from convention.votes import consultation, supports, verify_tally
 from convention.votes.forms import OpenConsultationForm, grades_from, paris_to_utc
@@ -19,12 +19,8 @@ from convention.votes.forms import OpenConsultationForm, grades_from, paris_to_u
 bp = Blueprint("consultation", __name__, url_prefix="/votes")
 
 
-def viewer():
-    return current_user if current_user.is_authenticated else None
-
-
 def _page_values(convention, found, errors=None, submitted=None):
-    me = viewer()
+    me = current_viewer()
     recommendations = consultation.adopted_in(convention.id)
     visible = consultation.results_visible(found, me)
     voters = consultation.participants(found) if found else 0
@@ -70,18 +66,15 @@ def page():
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=url_for("consultation.page")))
     if not errors:
-        try:
+        refusals: dict[str, str] = {}
+        with attempt(refusals) as outcome:
             consultation.judge_current(current_user, grades)
-        except ConventionError as error:
-            db.session.rollback()
-            if error.field and error.field.startswith("rec_"):
-                errors[int(error.field[4:])] = str(error.message)
-            else:
-                flash(error.message, "error")
-                return redirect(url_for("consultation.page"))
-        else:
-            db.session.commit()
+        if outcome.ok:
             return _saved()
+        if not refusals:  # flashed: it concerns the whole form
+            return redirect(url_for("consultation.page"))
+        errors.update({int(field[4:]): message for field, message in refusals.items()
+                       if field.startswith("rec_")})
     convention = assembly.current_convention()
     return render_template("votes/consultation.html",
                            **_page_values(convention, consultation.consultation_for(convention),
@@ -94,14 +87,10 @@ def open_page():
     convention = assembly.current_convention()
     form = OpenConsultationForm()
     if form.validate_on_submit():
-        try:
+        with attempt(form, "closes_at") as outcome:
             consultation.open_consultation(current_user, convention,
                                            paris_to_utc(form.closes_at.data))
-        except ConventionError as error:
-            db.session.rollback()
-            form.closes_at.errors = list(form.closes_at.errors) + [error.message]
-        else:
-            db.session.commit()
+        if outcome.ok:
             flash(_("La consultation est ouverte."), "success")
             return redirect(url_for("consultation.page"))
     return render_template("votes/open_consultation.html", form=form)
@@ -116,7 +105,7 @@ def close_page():
         abort(404)
     form = EmptyForm()
     if form.validate_on_submit():
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             consultation.close_consultation(current_user, found)
         if outcome.ok:
             flash(_("La consultation est close ; ses résultats sont publiés et scellés."),
@@ -154,7 +143,7 @@ def export_json():
 @bp.route("/idees")
 def ideas():
     convention = assembly.current_convention()
-    me = viewer()
+    me = current_viewer()
     return render_template("votes/ideas.html", convention=convention,
                            ideas=supports.ideas_with_supports(convention, me),
                            can_support=bool(me and me.is_confirmed
@@ -169,7 +158,7 @@ def support(idea_id: int, step: str):
     idea = db.get_or_404(Idea, idea_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    with committed_or_flashed() as outcome:
+    with attempt() as outcome:
         if step == "soutenir":
             supports.support(current_user, idea, convention)
         else:

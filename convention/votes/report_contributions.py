@@ -1,11 +1,11 @@
-"""The members' vote and the public judgment in the final report and its open data."""
+"""The members' vote and the public judgment in the final report and its open data
+(registered by the feature's `init_app` as report contributions)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from convention.extensions import db
 from convention.proposals.models import Recommendation
-from convention.publication.report import register_contribution
 from convention.votes import adoption, consultation
 from convention.votes.models import AdoptionBallot, Consultation
 
@@ -43,5 +43,4 @@ def public_judgment(recommendations: list[Recommendation]) -> dict[int, dict]:
         for r in ranked}
 
 
-register_contribution("members_vote", members_vote)
-register_contribution("public_judgment", public_judgment)
+CONTRIBUTIONS = {"members_vote": members_vote, "public_judgment": public_judgment}

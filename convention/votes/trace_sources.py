@@ -6,16 +6,17 @@ from sqlalchemy import select
 
 from convention.extensions import db
 from convention.proposals.models import Recommendation
-from convention.proposals.trace import EVENT_TITLES, TraceEvent, register_source
+from convention.proposals.trace import TraceEvent
 from convention.votes import adoption, consultation
 from convention.votes.models import AdoptionBallot, Consultation
 
-EVENT_TITLES["adoption_vote_opened"] = lambda d: (
-    _("Vote des membres ouvert (scrutin secret)") if d.get("secret")
-    else _("Vote des membres ouvert (scrutin nominatif)"))
+EVENT_TITLES = {
+    "adoption_vote_opened": lambda d: (
+        _("Vote des membres ouvert (scrutin secret)") if d.get("secret")
+        else _("Vote des membres ouvert (scrutin nominatif)")),
+}
 
 
-@register_source
 def _members_vote(recommendation: Recommendation) -> list[TraceEvent]:
     ballot = db.session.scalar(select(AdoptionBallot).where(
         AdoptionBallot.recommendation_id == recommendation.id))
@@ -27,7 +28,6 @@ def _members_vote(recommendation: Recommendation) -> list[TraceEvent]:
                        adoption.tally(ballot).sentence())]
 
 
-@register_source
 def _public_judgment(recommendation: Recommendation) -> list[TraceEvent]:
     found = db.session.scalar(select(Consultation).where(
         Consultation.convention_id == recommendation.convention_id,
@@ -41,3 +41,6 @@ def _public_judgment(recommendation: Recommendation) -> list[TraceEvent]:
     return [TraceEvent(found.closed_at, "public_judgment", _(
         "Jugement du public : mention majoritaire « %(grade)s », rang %(rank)d sur %(n)d",
         grade=consultation.GRADE_LABELS[mine.majority_grade], rank=mine.rank, n=len(ranked)))]
+
+
+SOURCES = (_members_vote, _public_judgment)

@@ -24,13 +24,13 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from convention.assembly import services as assembly
-from convention.auth.access import staff_required
-from convention.errors import ConventionError
+from convention.auth.access import current_viewer, staff_required
 from convention.extensions import db
-from convention.forms import EmptyForm, committed_or_flashed
+from convention.forms import EmptyForm
+from convention.transaction import attempt
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice
-from convention.votes import adoption, report_contributions, rules, trace_sources  # noqa: F401
+from convention.votes import adoption, rules
 from convention.votes.commands import verify_tally_command
 from convention.votes.forms import (
     OpenBallotsForm,
@@ -44,10 +44,6 @@ from convention.votes.models import AdoptionBallot
 # cli_group=None: `flask verify-tally` rather than `flask votes verify-tally`.
 bp = Blueprint("votes", __name__, url_prefix="/votes", cli_group=None)
 bp.cli.add_command(verify_tally_command)
-
-
-def viewer():
-    return current_user if current_user.is_authenticated else None
 
 
 def _ballot(ballot_id: int) -> AdoptionBallot:
@@ -66,8 +62,8 @@ def index():
     convention = assembly.current_convention()
     return render_template(
         "votes/index.html", convention=convention, ballots=adoption.ballots_for(convention),
-        can_open=adoption.can_open(viewer(), convention),
-        is_voter=adoption.is_voter(viewer(), convention.id),
+        can_open=adoption.can_open(current_viewer(), convention),
+        is_voter=adoption.is_voter(current_viewer(), convention.id),
         vote_rules=rules.rules_for(convention),
         threshold=rules.threshold_label(*_threshold(rules.rules_for(convention))))
 
@@ -85,7 +81,7 @@ def edit_rules():
     if request.method == "GET":
         form.threshold.data = "%d/%d" % _threshold(current)
     if form.validate_on_submit():
-        with committed_or_flashed(form, "quorum_percent") as outcome:
+        with attempt(form, "quorum_percent") as outcome:
             rules.update_rules(current_user, convention, quorum_percent=form.quorum_percent.data,
                                threshold=form.threshold.data,
                                abstentions_count=form.abstentions_count.data,
@@ -112,7 +108,7 @@ def open_ballots():
                                     for r in waiting]
     if form.validate_on_submit():
         chosen = [r for r in waiting if r.id in form.recommendations.data]
-        with committed_or_flashed(form, "recommendations") as outcome:
+        with attempt(form, "recommendations") as outcome:
             opened = adoption.open_ballots(current_user, convention, chosen,
                                            paris_to_utc(form.closes_at.data))
         if outcome.ok:
@@ -125,7 +121,7 @@ def open_ballots():
 def ballot(ballot_id: int):
     convention = assembly.current_convention()
     found = _ballot(ballot_id)
-    me = viewer()
+    me = current_viewer()
     voted, choice = adoption.my_vote(me, found)
     is_voter = adoption.is_voter(me, convention.id)
     is_open = adoption.is_open(found)
@@ -159,13 +155,10 @@ def vote(ballot_id: int):
         form.confirmed.data = "1"
         return render_template("votes/confirm_vote.html", ballot=found, rec=found.recommendation,
                                form=form, choice=choice)
-    try:
+    with attempt() as outcome:
         adoption.cast_vote(current_user, found, choice)
-    except ConventionError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    if not outcome.ok:
         return _to_ballot(found)
-    db.session.commit()
     if found.secret:
         flash(_("Votre vote secret est enregistré. Il est définitif ; votre nom figure sur la "
                 "liste des votants, pas votre choix."), "success")
@@ -183,7 +176,7 @@ def paper(ballot_id: int):
                            "votes_abstain": found.paper_abstain}
                      if request.method == "GET" else None)
     if form.validate_on_submit():
-        with committed_or_flashed(form, "votes_for") as outcome:
+        with attempt(form, "votes_for") as outcome:
             adoption.record_paper(current_user, found, votes_for=form.votes_for.data,
                                   votes_against=form.votes_against.data,
                                   votes_abstain=form.votes_abstain.data)
@@ -201,7 +194,7 @@ def close(ballot_id: int):
     found = _ballot(ballot_id)
     form = EmptyForm()
     if form.validate_on_submit():
-        with committed_or_flashed() as outcome:
+        with attempt() as outcome:
             adoption.close_ballot(current_user, found, convention)
         if outcome.ok:
             flash(_("Le vote est clos et scellé."), "success")

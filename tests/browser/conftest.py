@@ -11,7 +11,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from convention.assembly import demo
+from convention.demo import loading as demo
 from convention.config import PROJECT_ROOT
 from convention.extensions import db
 from tests.conftest import fresh_database_url, make_test_app, worker_id

@@ -8,9 +8,10 @@ from __future__ import annotations
 import unicodedata
 from datetime import datetime, timezone
 
-from convention.assembly import demo_content, services
-from convention.assembly.models import Commune, PhaseKind
-from convention.auth.models import Role
+from convention.assembly import services
+from convention.demo import content as demo_content
+from convention.assembly.models import PhaseKind
+from convention.auth.models import Commune, Role
 from convention.auth.services import create_account
 from convention.extensions import db
 

@@ -1,0 +1,20 @@
+"""`flask seed-demo`: the demo convention on an empty database."""
+from __future__ import annotations
+
+import click
+
+from convention.auth import services as auth_services
+from convention.demo import loading
+from convention.transaction import in_one_transaction
+
+
+@click.command("seed-demo")
+@in_one_transaction
+def seed_demo() -> None:
+    """Load the Montpellier demo convention if the database is empty, and list its accounts."""
+    if auth_services.count_accounts() == 0:
+        loading.load_demo()
+        click.echo("Demo convention loaded.")
+    else:
+        click.echo("The database already holds data: nothing loaded.")
+    click.echo(loading.accounts_table())

@@ -1,0 +1,105 @@
+"""What the features plug into: navigation entries, trace sources, report contributions and
+page panels, kept per application.
+
+Each feature's `init_app(app)` registers what it brings here; the layout, the trace page and
+the report read it back. A feature lower in the layers never imports a higher one to show its
+part: the higher one registers it (the members' vote adds its tally to a recommendation's page
+and to the report; the discussion adds its thread to the pages it is attached to).
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Flask, current_app, request, url_for
+from flask_babel.speaklater import LazyString
+
+EXTENSION_KEY = "convention.registry"
+
+#: The slot of the report's process section for the drawn members' profile, which the
+#: recruitment feature fills: a list of {"feature", "values": [{"value", "count"}]}, empty when
+#: the members were not drawn on the platform.
+MEMBERS_BY_PROFILE = "members_by_profile"
+
+Viewer = Any  # the signed-in User, or None for a visitor (no import of auth here: core infra)
+
+
+def everyone(viewer: Viewer) -> bool:
+    return True
+
+
+def signed_in(viewer: Viewer) -> bool:
+    return viewer is not None
+
+
+def managers(viewer: Viewer) -> bool:
+    return bool(viewer is not None and viewer.is_manager)
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in one of the navigations: `public` (the site's header) or `staff` (the staff
+    area's menu). `current_for` names the blueprints or endpoints on which the link is marked
+    as the current page (its own endpoint always is)."""
+
+    area: str
+    endpoint: str
+    label: LazyString | str
+    order: int
+    current_for: tuple[str, ...] = ()
+    shown_to: Callable[[Viewer], bool] = everyone
+
+
+# A page panel: given the page's convention, its object and the viewer, the values the page's
+# template needs for the part a feature adds (e.g. {"d": thread context}).
+PagePanel = Callable[[Any, Any, Viewer], dict[str, Any]]
+
+
+@dataclass
+class Registry:
+    navigation: list[NavEntry] = field(default_factory=list)
+    #: Functions returning a recommendation's trace events (see proposals.trace).
+    trace_sources: list[Callable[[Any], list[Any]]] = field(default_factory=list)
+    #: Titles of recorded recommendation events by kind: `describe(details) -> str`.
+    event_titles: dict[str, Callable[[dict], str]] = field(default_factory=dict)
+    #: Report contributions by name: `contribute(recommendations) -> {recommendation id: dict}`.
+    report_contributions: dict[str, Callable[[list[Any]], dict[int, dict]]] = field(
+        default_factory=dict)
+    #: Parts of the report's "process" section by slot: `provide(convention) -> plain data`.
+    report_process: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
+    #: Page panels by page kind ("recommendation", "idea", "hearing").
+    page_panels: dict[str, list[PagePanel]] = field(default_factory=dict)
+
+    def add_navigation(self, *entries: NavEntry) -> None:
+        self.navigation.extend(entries)
+        self.navigation.sort(key=lambda entry: (entry.area, entry.order))
+
+    def add_page_panel(self, page: str, panel: PagePanel) -> None:
+        self.page_panels.setdefault(page, []).append(panel)
+
+    def panels_for(self, page: str, convention: Any, target: Any,
+                   viewer: Viewer) -> dict[str, Any]:
+        """The values every feature's panel on `page` needs, merged."""
+        values: dict[str, Any] = {}
+        for panel in self.page_panels.get(page, []):
+            values.update(panel(convention, target, viewer))
+        return values
+
+    def links(self, area: str, viewer: Viewer) -> list[dict[str, Any]]:
+        """The navigation `area` as the layout shows it to `viewer`."""
+        endpoint, blueprint = request.endpoint, request.blueprint
+        return [{"url": url_for(entry.endpoint), "label": entry.label,
+                 "current": endpoint == entry.endpoint or endpoint in entry.current_for
+                 or (blueprint is not None and blueprint in entry.current_for)}
+                for entry in self.navigation
+                if entry.area == area and entry.shown_to(viewer)]
+
+
+def registry(app: Flask | None = None) -> Registry:
+    found: Registry = (app or current_app).extensions[EXTENSION_KEY]
+    return found
+
+
+def init_app(app: Flask) -> None:
+    app.extensions[EXTENSION_KEY] = Registry()
