@@ -63,3 +63,9 @@ def published_hearings(convention: Convention) -> list[Hearing]:
         select(Hearing).where(Hearing.convention_id == convention.id,
                               Hearing.published_at.is_not(None))
         .order_by(Hearing.held_on)))
+
+
+def published_by_slug(convention: Convention, slug: str) -> Hearing | None:
+    return db.session.scalar(select(Hearing).where(
+        Hearing.convention_id == convention.id, Hearing.slug == slug,
+        Hearing.published_at.is_not(None)))

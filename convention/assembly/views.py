@@ -3,12 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
 from flask_login import current_user
-from sqlalchemy import select
 
 from convention.assembly import hearings, services
-from convention.assembly.models import Hearing
 from convention.auth.access import current_viewer
-from convention.extensions import db
 from convention.registry import registry
 
 bp = Blueprint("assembly", __name__)
@@ -42,9 +39,7 @@ def hearing_index():
 @bp.route("/auditions/<slug>")
 def hearing(slug: str):
     convention = services.current_convention()
-    found = db.session.scalar(select(Hearing).where(
-        Hearing.convention_id == convention.id, Hearing.slug == slug,
-        Hearing.published_at.is_not(None)))
+    found = hearings.published_by_slug(convention, slug)
     if found is None:
         abort(404)
     return render_template("assembly/hearing.html", hearing=found, **registry().panels_for(

@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from convention.auth import emails, services
 from convention.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
-from convention.extensions import db, limiter
+from convention.extensions import limiter
 from convention.forms import EmptyForm
 from convention.transaction import after_commit, attempt
 

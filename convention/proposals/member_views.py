@@ -26,7 +26,7 @@ from convention.proposals.forms import (
     VoteForm,
     WithdrawForm,
 )
-from convention.proposals.models import Choice, Idea, Recommendation, Status
+from convention.proposals.models import Choice, Idea, Recommendation
 from convention.proposals.views import load_visible
 
 bp = Blueprint("writing", __name__)

@@ -6,6 +6,7 @@ import secrets
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 
 from convention.assembly import services as assembly
+from convention.assembly.models import Theme
 from convention.auth.access import current_viewer
 from convention.forms import EmptyForm
 from convention.proposals import diff, lifecycle, queries

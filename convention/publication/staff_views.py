@@ -14,7 +14,6 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
 
 from convention import background
 from convention.assembly import services as assembly
@@ -24,7 +23,7 @@ from convention.forms import EmptyForm
 from convention.i18n import site_language
 from convention.mail import send_email
 from convention.proposals.models import Recommendation
-from convention.publication import jobs, services
+from convention.publication import jobs, queries, services
 from convention.publication.forms import AnswerForm, FollowUpForm
 from convention.publication.models import AnswerKind, ExportJob, JobStatus, ReportEdition
 from convention.publication.renderers import RENDERERS
@@ -131,9 +130,7 @@ def _render_files(edition: ReportEdition) -> None:
 
 
 def _adopted_or_404(number: int) -> Recommendation:
-    convention = assembly.current_convention()
-    rec = db.session.scalar(select(Recommendation).where(
-        Recommendation.convention_id == convention.id, Recommendation.number == number))
+    rec = queries.recommendation(assembly.current_convention(), number)
     if rec is None:
         abort(404)
     return rec

@@ -4,19 +4,16 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from convention.assembly import services as assembly
 from convention.clock import utcnow
-from convention.extensions import db
-from convention.transaction import attempt
-from convention.proposals.models import PUBLIC_STATUSES, Recommendation
-from convention.publication import services
+from convention.proposals.models import Recommendation
+from convention.publication import queries, services
 from convention.publication.forms import AssessmentForm
-from convention.publication.models import Answer, FollowUpUpdate, ReportEdition
+from convention.publication.models import Answer, FollowUpUpdate
 from convention.publication.renderers import RENDERERS
 from convention.publication.report import adopted_recommendations
+from convention.transaction import attempt
 
 bp = Blueprint("publication", __name__)
 RETRY_AFTER = 10  # seconds before a download of a file being prepared is asked for again
@@ -36,8 +33,7 @@ def edition(number: int, fmt: str):
     if fmt not in RENDERERS:
         abort(404)
     convention = assembly.current_convention()
-    found = db.session.scalar(select(ReportEdition).where(
-        ReportEdition.convention_id == convention.id, ReportEdition.number == number))
+    found = queries.edition(convention, number)
     if found is None:
         abort(404)
     try:
@@ -66,11 +62,7 @@ def answers():
     recs = adopted_recommendations(convention)
     by_rec = services.answers_by_recommendation(recs)
     today = utcnow().date()
-    updates: dict[int, FollowUpUpdate] = {}
-    for update in db.session.scalars(select(FollowUpUpdate).where(
-            FollowUpUpdate.recommendation_id.in_([r.id for r in recs]))
-            .order_by(FollowUpUpdate.happened_on, FollowUpUpdate.id)):
-        updates[update.recommendation_id] = update
+    updates = queries.latest_updates(recs)
     rows = []
     for rec in recs:
         answer = by_rec.get(rec.id)
@@ -94,10 +86,8 @@ def answers():
 @login_required
 def assess(number: int):
     convention = assembly.current_convention()
-    rec = db.session.scalar(select(Recommendation).where(
-        Recommendation.convention_id == convention.id, Recommendation.number == number))
-    answer = db.session.scalar(select(Answer).where(Answer.recommendation_id == rec.id)) \
-        if rec else None
+    rec = queries.recommendation(convention, number)
+    answer = queries.answer_to(rec) if rec else None
     if answer is None:
         abort(404)
     form = AssessmentForm()
@@ -146,10 +136,7 @@ def _update_entry(update: FollowUpUpdate) -> dict:
 @bp.route("/flux/recommandations.atom")
 def feed_recommendations():
     convention = assembly.current_convention()
-    recs = db.session.scalars(select(Recommendation).where(
-        Recommendation.convention_id == convention.id,
-        Recommendation.status.in_(PUBLIC_STATUSES))
-        .order_by(Recommendation.published_at.desc()).limit(50)).all()
+    recs = queries.newest_public_recommendations(convention)
     return _feed(_("Nouvelles recommandations"), url_for(
         "publication.feed_recommendations", _external=True), [_rec_entry(r) for r in recs])
 
@@ -157,11 +144,7 @@ def feed_recommendations():
 @bp.route("/flux/reponses.atom")
 def feed_answers():
     convention = assembly.current_convention()
-    answers = db.session.scalars(
-        select(Answer).join(Recommendation).where(
-            Recommendation.convention_id == convention.id, Answer.published_at.is_not(None))
-        .options(selectinload(Answer.recommendation))
-        .order_by(Answer.published_at.desc()).limit(50)).all()
+    answers = queries.newest_published_answers(convention)
     return _feed(_("Réponses de la collectivité"), url_for(
         "publication.feed_answers", _external=True), [_answer_entry(a) for a in answers])
 
@@ -169,11 +152,7 @@ def feed_answers():
 @bp.route("/flux/suivi.atom")
 def feed_follow_up():
     convention = assembly.current_convention()
-    updates = db.session.scalars(
-        select(FollowUpUpdate).join(Recommendation).where(
-            Recommendation.convention_id == convention.id)
-        .options(selectinload(FollowUpUpdate.recommendation))
-        .order_by(FollowUpUpdate.created_at.desc()).limit(50)).all()
+    updates = queries.newest_updates(convention)
     return _feed(_("Suivi de la mise en œuvre"), url_for(
         "publication.feed_follow_up", _external=True), [_update_entry(u) for u in updates])
 
@@ -182,18 +161,14 @@ def feed_follow_up():
 def feed_recommendation(number: int):
     """One recommendation's news: publication, the answer, follow-up updates."""
     convention = assembly.current_convention()
-    rec = db.session.scalar(select(Recommendation).where(
-        Recommendation.convention_id == convention.id, Recommendation.number == number,
-        Recommendation.status.in_(PUBLIC_STATUSES)))
+    rec = queries.recommendation(convention, number, public_only=True)
     if rec is None:
         abort(404)
     entries = [_rec_entry(rec)]
-    answer = db.session.scalar(select(Answer).where(Answer.recommendation_id == rec.id,
-                                                    Answer.published_at.is_not(None)))
+    answer = queries.answer_to(rec, published_only=True)
     if answer is not None:
         entries.append(_answer_entry(answer))
-    entries += [_update_entry(u) for u in db.session.scalars(select(FollowUpUpdate).where(
-        FollowUpUpdate.recommendation_id == rec.id))]
+    entries += [_update_entry(u) for u in queries.updates_of(rec)]
     return _feed(f"{rec.reference} · {rec.title}",
                  url_for("publication.feed_recommendation", number=number, _external=True),
                  entries)
