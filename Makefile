@@ -8,7 +8,7 @@ DEV_ENV := CONVENTION_ENV=development FLASK_APP=wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test install install-dev translations translations-update db-upgrade db-check bench clean
+.PHONY: run test lint install install-dev translations translations-update db-upgrade db-check bench clean
 
 run: install $(MO) db-upgrade ## create the venv, migrate, load the demo and serve it
 	$(DEV_ENV) $(BIN)/flask seed-demo
@@ -17,6 +17,12 @@ run: install $(MO) db-upgrade ## create the venv, migrate, load the demo and ser
 
 test: install-dev $(MO) tests/browser/node_modules/.installed ## install test tools and run the suite
 	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
+
+lint: install-dev ## style, format, types and import layers (pyproject.toml configures each)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)

@@ -281,7 +281,7 @@ def main() -> int:
         return 1
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     marginals = np.zeros(len(people_rows))
-    for committee, probability in zip(committees, probabilities):
+    for committee, probability in zip(committees, probabilities, strict=True):
         for person in committee:
             marginals[int(person)] += probability
     print(

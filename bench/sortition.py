@@ -230,9 +230,7 @@ COMPARISON_HEADER = (
 
 
 def format_comparison(row: Comparison) -> str:
-    start = (
-        f"{row.instance:<28} {row.n:>5} {row.k:>4} {row.features:>4} {row.seconds:>8.2f} "
-    )
+    start = f"{row.instance:<28} {row.n:>5} {row.k:>4} {row.features:>4} {row.seconds:>8.2f} "
     if row.reference_seconds is None:
         return start + f"{'-':>8} {row.lowest:>10.6f} {'-':>10} reference: {row.reference_outcome}"
     agree = "agree" if row.profile_difference <= 1e-3 else "DIFFER"
@@ -269,9 +267,7 @@ def main() -> None:
         "--instance", type=parse_instance, action="append", metavar="N,K,FEATURES[,SEED]",
         help="synthetic instances to run instead of the default list (no shared instances)",
     )  # fmt: skip
-    parser.add_argument(
-        "--leximin-only", action="store_true", help="skip MAXIMIN and LEGACY"
-    )
+    parser.add_argument("--leximin-only", action="store_true", help="skip MAXIMIN and LEGACY")
     args = parser.parse_args()
     started = time.perf_counter()
     python = reference_python() if args.reference else None

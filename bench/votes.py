@@ -22,6 +22,7 @@
 
 Prints a table, then one line of JSON with the figures.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,8 +50,8 @@ from sqlalchemy import create_engine, text  # noqa: E402
 
 from bench.recommendations import fresh_database  # noqa: E402
 from convention import create_app  # noqa: E402
-from convention.config import PROJECT_ROOT  # noqa: E402
 from convention.auth.models import User  # noqa: E402
+from convention.config import PROJECT_ROOT  # noqa: E402
 from convention.extensions import db  # noqa: E402
 from convention.votes import consultation, majority_judgment  # noqa: E402
 from convention.votes.models import TALLY_SHARDS, Consultation  # noqa: E402
@@ -59,11 +60,17 @@ SECRET = "bench-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz"
 N_RECS = 150
 
 
-
 def bench_app(url: str) -> Flask:
-    return create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": url,
-                       "RATELIMIT_ENABLED": False, "RATELIMIT_STORAGE_URI": "memory://",
-                       "SESSION_COOKIE_SECURE": False, "CONVENTION_ENV": "production"})
+    return create_app(
+        {
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "RATELIMIT_ENABLED": False,
+            "RATELIMIT_STORAGE_URI": "memory://",
+            "SESSION_COOKIE_SECURE": False,
+            "CONVENTION_ENV": "production",
+        }
+    )
 
 
 SEED_SQL = [
@@ -79,23 +86,39 @@ def seed(app: Flask, citizens: int) -> dict:
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
         s = db.session
-        s.execute(text("INSERT INTO convention (slug, title, question, description, authority, "
-                       "current_phase, created_at) VALUES ('bench', 'Bench', 'Q ?', '', '', "
-                       "'consultation', now())"))
-        s.execute(text("INSERT INTO user_account (email, display_name, password_hash, role, "
-                       "created_at) VALUES ('m@bench.example', 'M', 'x', 'member', now())"))
+        s.execute(
+            text(
+                "INSERT INTO convention (slug, title, question, description, authority, "
+                "current_phase, created_at) VALUES ('bench', 'Bench', 'Q ?', '', '', "
+                "'consultation', now())"
+            )
+        )
+        s.execute(
+            text(
+                "INSERT INTO user_account (email, display_name, password_hash, role, "
+                "created_at) VALUES ('m@bench.example', 'M', 'x', 'member', now())"
+            )
+        )
         s.execute(text("INSERT INTO working_group (convention_id, name) VALUES (1, 'G')"))
-        s.execute(text(
-            "INSERT INTO recommendation (convention_id, group_id, number, slug, status, "
-            "author_id, version_count, amendment_count, comment_count, created_at, updated_at, "
-            "title, problem, proposal, impact, carried_by, cost, risks, evidence, "
-            "minority_opinion) SELECT 1, 1, i, 'r-' || i, 'adopted', 1, 1, 0, 0, now(), now(), "
-            "'Recommandation ' || i, 'p', 'p', '', '', '', '', '', '' "
-            "FROM generate_series(1, :n) AS i"), {"n": N_RECS})
+        s.execute(
+            text(
+                "INSERT INTO recommendation (convention_id, group_id, number, slug, status, "
+                "author_id, version_count, amendment_count, comment_count, created_at, updated_at, "
+                "title, problem, proposal, impact, carried_by, cost, risks, evidence, "
+                "minority_opinion) SELECT 1, 1, i, 'r-' || i, 'adopted', 1, 1, 0, 0, now(), now(), "
+                "'Recommandation ' || i, 'p', 'p', '', '', '', '', '', '' "
+                "FROM generate_series(1, :n) AS i"
+            ),
+            {"n": N_RECS},
+        )
         s.execute(text(SEED_SQL[0]), {"role": "citizen", "n": citizens})
-        s.execute(text("INSERT INTO consultation (convention_id, ungraded_as_reject, "
-                       "results_hidden_until_close, opened_at, closes_at) VALUES "
-                       "(1, true, false, now() - interval '1 hour', now() + interval '1 day')"))
+        s.execute(
+            text(
+                "INSERT INTO consultation (convention_id, ungraded_as_reject, "
+                "results_hidden_until_close, opened_at, closes_at) VALUES "
+                "(1, true, false, now() - interval '1 hour', now() + interval '1 day')"
+            )
+        )
         s.commit()
         first_citizen = s.scalar(text("SELECT min(id) FROM user_account WHERE role='citizen'"))
     return {"first_citizen": first_citizen}
@@ -107,26 +130,41 @@ def load_judgments(app: Flask, total: int) -> float:
     started = time.perf_counter()
     with app.app_context():
         s = db.session
-        s.execute(text("TRUNCATE judgment, judgment_tally, consultation_participant, "
-                       "consultation_turnout"))
+        s.execute(
+            text(
+                "TRUNCATE judgment, judgment_tally, consultation_participant, consultation_turnout"
+            )
+        )
         # The counting triggers are off for the bulk load (a replica-role session skips them);
         # counters and turnout are then built in bulk, sharded as the triggers shard them.
         s.execute(text("SET LOCAL session_replication_role = replica"))
         per_rec = total // N_RECS
-        s.execute(text(
-            "INSERT INTO judgment (consultation_id, recommendation_id, citizen_id, grade, "
-            "updated_at) SELECT 1, r.id, c.id, ((c.id * 2654435761 + r.id * 40503) % 1000003) "
-            "% 7, now() FROM recommendation r CROSS JOIN (SELECT id FROM user_account WHERE "
-            "role = 'citizen' ORDER BY id LIMIT :n) c"), {"n": per_rec})
+        s.execute(
+            text(
+                "INSERT INTO judgment (consultation_id, recommendation_id, citizen_id, grade, "
+                "updated_at) SELECT 1, r.id, c.id, ((c.id * 2654435761 + r.id * 40503) % 1000003) "
+                "% 7, now() FROM recommendation r CROSS JOIN (SELECT id FROM user_account WHERE "
+                "role = 'citizen' ORDER BY id LIMIT :n) c"
+            ),
+            {"n": per_rec},
+        )
         grades = ", ".join(f"count(*) FILTER (WHERE grade = {g})" for g in range(7))
-        s.execute(text(
-            f"INSERT INTO judgment_tally (recommendation_id, shard, grade_0, grade_1, grade_2, "
-            f"grade_3, grade_4, grade_5, grade_6) SELECT recommendation_id, id % "
-            f"{TALLY_SHARDS}, {grades} FROM judgment GROUP BY 1, 2"))
-        s.execute(text("INSERT INTO consultation_participant SELECT DISTINCT 1, citizen_id "
-                       "FROM judgment"))
-        s.execute(text(f"INSERT INTO consultation_turnout SELECT 1, citizen_id % {TALLY_SHARDS}, "
-                       f"count(*) FROM consultation_participant GROUP BY 2"))
+        s.execute(
+            text(
+                f"INSERT INTO judgment_tally (recommendation_id, shard, grade_0, grade_1, grade_2, "
+                f"grade_3, grade_4, grade_5, grade_6) SELECT recommendation_id, id % "
+                f"{TALLY_SHARDS}, {grades} FROM judgment GROUP BY 1, 2"
+            )
+        )
+        s.execute(
+            text("INSERT INTO consultation_participant SELECT DISTINCT 1, citizen_id FROM judgment")
+        )
+        s.execute(
+            text(
+                f"INSERT INTO consultation_turnout SELECT 1, citizen_id % {TALLY_SHARDS}, "
+                f"count(*) FROM consultation_participant GROUP BY 2"
+            )
+        )
         s.commit()
         s.execute(text("ANALYZE"))
         s.commit()
@@ -147,12 +185,16 @@ def time_results(app: Flask, rounds: int) -> dict:
             majority_judgment.rank(counts)
             pure.append((time.perf_counter() - started) * 1000)
         total = sum(ranked[0].counts)
-    return {"median_ms": round(statistics.median(samples), 2),
-            "max_ms": round(max(samples), 2), "rank_only_ms": round(statistics.median(pure), 2),
-            "judgments_per_rec": total}
+    return {
+        "median_ms": round(statistics.median(samples), 2),
+        "max_ms": round(max(samples), 2),
+        "rank_only_ms": round(statistics.median(pure), 2),
+        "judgments_per_rec": total,
+    }
 
 
 # --- load test ------------------------------------------------------------------------------
+
 
 def make_bare_app() -> Flask:
     """The baseline: a bare Flask endpoint doing one INSERT, on the same database."""
@@ -162,8 +204,10 @@ def make_bare_app() -> Flask:
     @app.post("/bare")
     def bare():
         with engine.begin() as connection:
-            connection.execute(text("INSERT INTO bench_bare (citizen, grade) VALUES (:c, :g)"),
-                               {"c": int(request.form["c"]), "g": int(request.form["g"])})
+            connection.execute(
+                text("INSERT INTO bench_bare (citizen, grade) VALUES (:c, :g)"),
+                {"c": int(request.form["c"]), "g": int(request.form["g"])},
+            )
         return "", 302
 
     return app
@@ -189,13 +233,31 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(target: str, port: int, env: dict, cwd: Path, workers: int,
-                   threads: int) -> subprocess.Popen:
+def start_gunicorn(
+    target: str, port: int, env: dict, cwd: Path, workers: int, threads: int
+) -> subprocess.Popen:
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers",
-         str(workers), "--worker-class", "gthread", "--threads", str(threads),
-         "--keep-alive", "30",
-         "--log-level", "warning", target], cwd=cwd, env=env)
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--worker-class",
+            "gthread",
+            "--threads",
+            str(threads),
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+            target,
+        ],
+        cwd=cwd,
+        env=env,
+    )
     deadline = time.time() + 30
     while time.time() < deadline:
         try:
@@ -229,15 +291,26 @@ async def exchange(reader, writer, head: str, body: bytes) -> tuple[bytes, bool]
 
 
 def request_head(path: str, body: bytes, cookie: str | None) -> str:
-    head = (f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
-            f"application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n")
+    head = (
+        f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: "
+        f"application/x-www-form-urlencoded\r\nContent-Length: {len(body)}\r\n"
+    )
     if cookie:
         head += f"Cookie: session={cookie}\r\n"
     return head
 
 
-async def client(port: int, path: str, make_body, cookie: str | None, stop_at: float,
-                 latencies: list, errors: list, interval: float | None, offset: float) -> None:
+async def client(
+    port: int,
+    path: str,
+    make_body,
+    cookie: str | None,
+    stop_at: float,
+    latencies: list,
+    errors: list,
+    interval: float | None,
+    offset: float,
+) -> None:
     """One client on one keep-alive connection. Closed loop (interval None): the next request
     leaves as soon as the answer arrives. Open loop: requests are due every `interval` seconds
     and latency counts from when a request was due, so a slow answer also delays (and is
@@ -257,8 +330,9 @@ async def client(port: int, path: str, make_body, cookie: str | None, stop_at: f
             if started >= stop_at:
                 break
             body = make_body().encode()
-            status_line, closing = await exchange(reader, writer,
-                                                  request_head(path, body, cookie), body)
+            status_line, closing = await exchange(
+                reader, writer, request_head(path, body, cookie), body
+            )
             latencies.append((time.perf_counter() - started) * 1000)
             if not status_line.startswith(b"HTTP/1.1 302"):
                 errors.append(status_line.decode().strip())
@@ -269,8 +343,9 @@ async def client(port: int, path: str, make_body, cookie: str | None, stop_at: f
         writer.close()
 
 
-async def load(port: int, path: str, bodies, cookies, seconds: float,
-               rate: float | None = None) -> dict:
+async def load(
+    port: int, path: str, bodies, cookies, seconds: float, rate: float | None = None
+) -> dict:
     """`len(bodies)` concurrent clients for `seconds`; closed loop, or open loop at `rate`
     requests per second in all."""
     latencies, errors = [], []
@@ -278,111 +353,182 @@ async def load(port: int, path: str, bodies, cookies, seconds: float,
     interval = clients / rate if rate else None
     started = time.perf_counter()
     stop_at = started + seconds
-    await asyncio.gather(*(client(port, path, bodies[i], cookies[i], stop_at, latencies, errors,
-                                  interval, (interval or 0) * i / clients)
-                           for i in range(clients)))
+    await asyncio.gather(
+        *(
+            client(
+                port,
+                path,
+                bodies[i],
+                cookies[i],
+                stop_at,
+                latencies,
+                errors,
+                interval,
+                (interval or 0) * i / clients,
+            )
+            for i in range(clients)
+        )
+    )
     elapsed = time.perf_counter() - started
     latencies.sort()
-    return {"requests": len(latencies), "rps": round(len(latencies) / elapsed, 1),
-            "p50_ms": round(latencies[len(latencies) // 2], 1),
-            "p99_ms": round(latencies[int(len(latencies) * 0.99)], 1), "errors": len(errors)}
+    return {
+        "requests": len(latencies),
+        "rps": round(len(latencies) / elapsed, 1),
+        "p50_ms": round(latencies[len(latencies) // 2], 1),
+        "p99_ms": round(latencies[int(len(latencies) * 0.99)], 1),
+        "errors": len(errors),
+    }
 
 
 def combine(runs: list[dict]) -> dict:
     """The median round for throughput and latency; errors of every round."""
     by_rps = sorted(runs, key=lambda r: r["rps"])
     middle = by_rps[len(by_rps) // 2]
-    return {**middle, "errors": sum(r["errors"] for r in runs),
-            "requests": sum(r["requests"] for r in runs),
-            "rounds_rps": [r["rps"] for r in runs]}
+    return {
+        **middle,
+        "errors": sum(r["errors"] for r in runs),
+        "requests": sum(r["requests"] for r in runs),
+        "rounds_rps": [r["rps"] for r in runs],
+    }
 
 
-def load_test(app: Flask, url: str, first_citizen: int, clients: int, seconds: float,
-              rounds: int, workers: int, threads: int) -> dict:
+def load_test(
+    app: Flask,
+    url: str,
+    first_citizen: int,
+    clients: int,
+    seconds: float,
+    rounds: int,
+    workers: int,
+    threads: int,
+) -> dict:
     """Closed loop: `rounds` rounds of both endpoints, the order alternating (so drifting
     machine load hits both alike); the median round is reported, and each round's ratio.
     Open loop: both endpoints at half the bare endpoint's median throughput, for the latency
     that load gives."""
     with app.app_context():
         rec_ids = consultation.adopted_ids(1)
-        db.session.execute(text("CREATE TABLE IF NOT EXISTS bench_bare (id serial PRIMARY KEY, "
-                                "citizen int, grade int)"))
+        db.session.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS bench_bare (id serial PRIMARY KEY, "
+                "citizen int, grade int)"
+            )
+        )
         db.session.commit()
     # People who have not judged yet, so the run both adds and changes judgments.
     base = first_citizen + 20000
     creds = sessions(app, base, clients)
-    env = {**os.environ, "CONVENTION_ENV": "production", "SECRET_KEY": SECRET,
-           "DATABASE_URL": url, "BENCH_DATABASE_URL": url, "SESSION_COOKIE_SECURE": "0"}
+    env = {
+        **os.environ,
+        "CONVENTION_ENV": "production",
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": url,
+        "BENCH_DATABASE_URL": url,
+        "SESSION_COOKIE_SECURE": "0",
+    }
     rng = random.Random(3)
 
     def vote_body(i):
         def body():
             chosen = rng.sample(rec_ids, 3)
-            return urlencode({"csrf_token": creds[i][1],
-                              **{f"rec_{r}": str(rng.randrange(7)) for r in chosen}})
+            return urlencode(
+                {"csrf_token": creds[i][1], **{f"rec_{r}": str(rng.randrange(7)) for r in chosen}}
+            )
+
         return body
 
     def bare_body(i):
         return lambda: urlencode({"c": base + i, "g": rng.randrange(7)})
 
     endpoints = {
-        "bare INSERT": ("bench.votes:make_bare_app()", "/bare",
-                        [bare_body(i) for i in range(clients)], [None] * clients),
-        "cast judgments": ("wsgi:app", "/votes/consultation",
-                           [vote_body(i) for i in range(clients)], [c for c, _ in creds]),
+        "bare INSERT": (
+            "bench.votes:make_bare_app()",
+            "/bare",
+            [bare_body(i) for i in range(clients)],
+            [None] * clients,
+        ),
+        "cast judgments": (
+            "wsgi:app",
+            "/votes/consultation",
+            [vote_body(i) for i in range(clients)],
+            [c for c, _ in creds],
+        ),
     }
     servers, ports = [], {}
     try:
-        for name, (target, path, bodies, cookies) in endpoints.items():
+        for name, (target, _path, _bodies, _cookies) in endpoints.items():
             ports[name] = free_port()
             servers.append(start_gunicorn(target, ports[name], env, ROOT, workers, threads))
-        for name, (target, path, bodies, cookies) in endpoints.items():
-            asyncio.run(load(ports[name], path, bodies, cookies, 1.5))     # warm-up
+        for name, (_target, path, bodies, cookies) in endpoints.items():
+            asyncio.run(load(ports[name], path, bodies, cookies, 1.5))  # warm-up
         closed = {name: [] for name in endpoints}
         for round_number in range(rounds):
             names = list(endpoints) if round_number % 2 == 0 else list(endpoints)[::-1]
             for name in names:
                 target, path, bodies, cookies = endpoints[name]
-                closed[name].append(asyncio.run(load(ports[name], path, bodies, cookies,
-                                                     seconds / rounds)))
+                closed[name].append(
+                    asyncio.run(load(ports[name], path, bodies, cookies, seconds / rounds))
+                )
         results = {"closed": {name: combine(runs) for name, runs in closed.items()}}
         results["round_ratios"] = [
             round(judged["rps"] / bare["rps"], 3)
-            for judged, bare in zip(closed["cast judgments"], closed["bare INSERT"])]
+            for judged, bare in zip(closed["cast judgments"], closed["bare INSERT"], strict=True)
+        ]
         # The judgments at 80 % of their own closed-loop throughput: the latency a deployment
         # of this size gives near its capacity (run first: an overload leaves a backlog).
         own = round(results["closed"]["cast judgments"]["rps"] * 0.8, 1)
         target, path, bodies, cookies = endpoints["cast judgments"]
         results["open_own_rate"] = own
-        results["open_own"] = asyncio.run(load(ports["cast judgments"], path, bodies, cookies,
-                                               seconds / 2, own))
+        results["open_own"] = asyncio.run(
+            load(ports["cast judgments"], path, bodies, cookies, seconds / 2, own)
+        )
         rate = round(results["closed"]["bare INSERT"]["rps"] / 2, 1)
         results["open_rate"] = rate
         results["open"] = {
             name: asyncio.run(load(ports[name], path, bodies, cookies, seconds / 2, rate))
-            for name, (target, path, bodies, cookies) in endpoints.items()}
+            for name, (target, path, bodies, cookies) in endpoints.items()
+        }
     finally:
         for server in servers:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
     with app.app_context():
         s = db.session
-        results["duplicates"] = s.scalar(text(
-            "SELECT count(*) FROM (SELECT 1 FROM judgment GROUP BY recommendation_id, "
-            "citizen_id HAVING count(*) > 1) d"))
-        counters = dict(s.execute(text(
-            "SELECT recommendation_id, sum(grade_0)+sum(grade_1)+sum(grade_2)+sum(grade_3)+"
-            "sum(grade_4)+sum(grade_5)+sum(grade_6) FROM judgment_tally GROUP BY 1")).all())
-        recounted = dict(s.execute(text(
-            "SELECT recommendation_id, count(*) FROM judgment WHERE grade IS NOT NULL "
-            "GROUP BY 1")).all())
-        per_grade_mismatch = s.scalar(text(
-            "SELECT count(*) FROM (SELECT recommendation_id, grade, count(*) AS n FROM judgment "
-            "WHERE grade IS NOT NULL GROUP BY 1, 2) j JOIN (SELECT recommendation_id, " + ", ".join(
-                f"sum(grade_{g}) AS g{g}" for g in range(7)) + " FROM judgment_tally GROUP BY 1) "
-            "t USING (recommendation_id) WHERE n <> CASE grade " + " ".join(
-                f"WHEN {g} THEN g{g}" for g in range(7)) + " END"))
-        results["counters_equal_recount"] = (counters == recounted and per_grade_mismatch == 0)
+        results["duplicates"] = s.scalar(
+            text(
+                "SELECT count(*) FROM (SELECT 1 FROM judgment GROUP BY recommendation_id, "
+                "citizen_id HAVING count(*) > 1) d"
+            )
+        )
+        counters = dict(
+            s.execute(
+                text(
+                    "SELECT recommendation_id, sum(grade_0)+sum(grade_1)+sum(grade_2)+sum(grade_3)+"
+                    "sum(grade_4)+sum(grade_5)+sum(grade_6) FROM judgment_tally GROUP BY 1"
+                )
+            ).all()
+        )
+        recounted = dict(
+            s.execute(
+                text(
+                    "SELECT recommendation_id, count(*) FROM judgment WHERE grade IS NOT NULL "
+                    "GROUP BY 1"
+                )
+            ).all()
+        )
+        per_grade_mismatch = s.scalar(
+            text(
+                "SELECT count(*) FROM (SELECT recommendation_id, grade, count(*) AS n "
+                "FROM judgment WHERE grade IS NOT NULL GROUP BY 1, 2) j "
+                "JOIN (SELECT recommendation_id, "
+                + ", ".join(f"sum(grade_{g}) AS g{g}" for g in range(7))
+                + " FROM judgment_tally GROUP BY 1) "
+                "t USING (recommendation_id) WHERE n <> CASE grade "
+                + " ".join(f"WHEN {g} THEN g{g}" for g in range(7))
+                + " END"
+            )
+        )
+        results["counters_equal_recount"] = counters == recounted and per_grade_mismatch == 0
         results["judgments_written"] = sum(recounted.values())
     return results
 
@@ -409,59 +555,95 @@ def main() -> int:
         figures = time_results(app, result_rounds)
         rows.append({"judgments": size, **figures, "seed_s": round(seconds_to_load, 1)})
     with app.app_context():
-        db.session.execute(text("TRUNCATE judgment, judgment_tally, consultation_participant, "
-                                "consultation_turnout"))
+        db.session.execute(
+            text(
+                "TRUNCATE judgment, judgment_tally, consultation_participant, consultation_turnout"
+            )
+        )
         db.session.commit()
-    load_figures = load_test(app, url, seeded["first_citizen"], clients, seconds, rounds,
-                             args.workers, args.threads)
+    load_figures = load_test(
+        app, url, seeded["first_citizen"], clients, seconds, rounds, args.workers, args.threads
+    )
     with app.app_context():
         db.engine.dispose()
 
     print(f"Votes benchmark ({'quick' if args.quick else 'full'}): {N_RECS} recommendations")
     print(f"{'judgments':>10} {'results median ms':>18} {'max ms':>8} {'rank only ms':>13}")
     for row in rows:
-        print(f"{row['judgments']:>10} {row['median_ms']:>18} {row['max_ms']:>8} "
-              f"{row['rank_only_ms']:>13}")
+        print(
+            f"{row['judgments']:>10} {row['median_ms']:>18} {row['max_ms']:>8} "
+            f"{row['rank_only_ms']:>13}"
+        )
     closed, opened = load_figures["closed"], load_figures["open"]
-    print(f"\nLoad: {clients} concurrent keep-alive clients, gunicorn gthread "
-          f"{args.workers}x{args.threads}, PostgreSQL, loopback. Closed loop: {rounds} rounds of "
-          f"{seconds / rounds:g} s per endpoint, the order alternating, median round. Open "
-          f"loop: {load_figures['open_rate']} req/s (half the bare throughput) for "
-          f"{seconds / 2:g} s, latency from when each request was due.")
+    print(
+        f"\nLoad: {clients} concurrent keep-alive clients, gunicorn gthread "
+        f"{args.workers}x{args.threads}, PostgreSQL, loopback. Closed loop: {rounds} rounds of "
+        f"{seconds / rounds:g} s per endpoint, the order alternating, median round. Open "
+        f"loop: {load_figures['open_rate']} req/s (half the bare throughput) for "
+        f"{seconds / 2:g} s, latency from when each request was due."
+    )
     print(f"{'endpoint':16} {'loop':6} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>7}")
     for loop, figures in (("closed", closed), ("open", opened)):
         for name in ("bare INSERT", "cast judgments"):
             r = figures[name]
-            print(f"{name:16} {loop:6} {r['rps']:>8} {r['p50_ms']:>8} {r['p99_ms']:>8} "
-                  f"{r['errors']:>7}")
+            print(
+                f"{name:16} {loop:6} {r['rps']:>8} {r['p50_ms']:>8} {r['p99_ms']:>8} "
+                f"{r['errors']:>7}"
+            )
     r = load_figures["open_own"]
-    print(f"{'cast judgments':16} {'open':6} {r['rps']:>8} {r['p50_ms']:>8} {r['p99_ms']:>8} "
-          f"{r['errors']:>7}   (at 80 % of its own throughput: "
-          f"{load_figures['open_own_rate']} req/s)")
+    print(
+        f"{'cast judgments':16} {'open':6} {r['rps']:>8} {r['p50_ms']:>8} {r['p99_ms']:>8} "
+        f"{r['errors']:>7}   (at 80 % of its own throughput: "
+        f"{load_figures['open_own_rate']} req/s)"
+    )
     ratios = load_figures["round_ratios"]
     ratio = statistics.median(ratios)
     ratio_of_medians = closed["cast judgments"]["rps"] / closed["bare INSERT"]["rps"]
     kept_up = opened["cast judgments"]["rps"] >= 0.95 * load_figures["open_rate"]
-    print(f"judgments / bare throughput (closed loop), median of the rounds' ratios: "
-          f"{ratio:.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)}; ratio of the "
-          f"medians: {ratio_of_medians:.2f})")
-    print(f"at half the bare "
-          f"throughput the judgments kept up: {kept_up}; duplicates: "
-          f"{load_figures['duplicates']}; counters equal recount: "
-          f"{load_figures['counters_equal_recount']} ({load_figures['judgments_written']} "
-          f"judgments)")
-    errors = (closed["cast judgments"]["errors"] + opened["cast judgments"]["errors"]
-              + load_figures["open_own"]["errors"])
-    ok = (all(r["median_ms"] < 50 for r in rows) and ratio >= 0.5 and kept_up
-          and opened["cast judgments"]["p99_ms"] < 100 and errors == 0
-          and load_figures["duplicates"] == 0 and load_figures["counters_equal_recount"])
-    print(f"Targets (results < 50 ms; >= 0.5x bare throughput; p99 < 100 ms at that load; no "
-          f"error, no duplicate): {'met' if ok else 'NOT met'}")
-    print(json.dumps({"benchmark": "votes", "quick": args.quick, "results": rows,
-                      "load": load_figures, "throughput_ratio": round(ratio, 2),
-                      "throughput_ratio_of_medians": round(ratio_of_medians, 2),
-                      "gunicorn": {"workers": args.workers, "threads": args.threads},
-                      "targets_met": ok}))
+    print(
+        f"judgments / bare throughput (closed loop), median of the rounds' ratios: "
+        f"{ratio:.2f} (rounds: {', '.join(f'{r:.2f}' for r in ratios)}; ratio of the "
+        f"medians: {ratio_of_medians:.2f})"
+    )
+    print(
+        f"at half the bare "
+        f"throughput the judgments kept up: {kept_up}; duplicates: "
+        f"{load_figures['duplicates']}; counters equal recount: "
+        f"{load_figures['counters_equal_recount']} ({load_figures['judgments_written']} "
+        f"judgments)"
+    )
+    errors = (
+        closed["cast judgments"]["errors"]
+        + opened["cast judgments"]["errors"]
+        + load_figures["open_own"]["errors"]
+    )
+    ok = (
+        all(r["median_ms"] < 50 for r in rows)
+        and ratio >= 0.5
+        and kept_up
+        and opened["cast judgments"]["p99_ms"] < 100
+        and errors == 0
+        and load_figures["duplicates"] == 0
+        and load_figures["counters_equal_recount"]
+    )
+    print(
+        f"Targets (results < 50 ms; >= 0.5x bare throughput; p99 < 100 ms at that load; no "
+        f"error, no duplicate): {'met' if ok else 'NOT met'}"
+    )
+    print(
+        json.dumps(
+            {
+                "benchmark": "votes",
+                "quick": args.quick,
+                "results": rows,
+                "load": load_figures,
+                "throughput_ratio": round(ratio, 2),
+                "throughput_ratio_of_medians": round(ratio_of_medians, 2),
+                "gunicorn": {"workers": args.workers, "threads": args.threads},
+                "targets_met": ok,
+            }
+        )
+    )
     return 0
 
 

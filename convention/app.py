@@ -1,6 +1,7 @@
 """The application factory: settings, extensions, the request's transaction, then each feature's
 `init_app`, which registers what the feature brings (blueprints, commands, navigation entries,
 trace sources, report contributions, page panels). A new feature is one more line in FEATURES."""
+
 from __future__ import annotations
 
 from types import ModuleType
@@ -18,6 +19,8 @@ from convention import (
     demo,
     discussion,
     i18n,
+    jobs,
+    params,
     proposals,
     publication,
     recruitment,
@@ -61,12 +64,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     else:
         app.config.update(test_config)
     register_extensions(app)
+    params.init_app(app)  # before any route: a rule keeps the converters it was bound with
     register_error_handlers(app)
     register_security_headers(app)
     transaction.init_app(app)
     registry.init_app(app)
     app.register_blueprint(i18n.bp)
     cli.init_app(app)
+    jobs.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
     register_template_helpers(app)
@@ -131,6 +136,7 @@ def register_template_helpers(app: Flask) -> None:
             "public_navigation": found.links("public", viewer) if has_request_context() else [],
             "staff_navigation": found.links("staff", viewer) if has_request_context() else [],
             # Only signed-in people see POST buttons in the layout; visitors get no session cookie.
-            "post_form": EmptyForm() if has_request_context()
-            and current_user.is_authenticated else None,
+            "post_form": EmptyForm()
+            if has_request_context() and current_user.is_authenticated
+            else None,
         }

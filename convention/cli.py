@@ -1,5 +1,6 @@
 """The site's own commands: `flask translate ...`. Each feature registers its commands in its
 `init_app` (`flask create-admin`, `seed-demo`, `send-digests`, `worker`, `sortition ...`)."""
+
 from __future__ import annotations
 
 import subprocess
@@ -23,15 +24,26 @@ def translate() -> None:
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True,
-                   cwd=PROJECT_ROOT)
+    subprocess.run(
+        [sys.executable, "-m", "babel.messages.frontend", *args], check=True, cwd=PROJECT_ROOT
+    )
 
 
 @translate.command("update")
 def translate_update() -> None:
     """Extract messages and merge them into every catalogue."""
-    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "--no-location", "--sort-output",
-             "-o", "messages.pot", ".")
+    _pybabel(
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-k",
+        "_l",
+        "--no-location",
+        "--sort-output",
+        "-o",
+        "messages.pot",
+        ".",
+    )
     _pybabel("update", "-i", "messages.pot", "-d", str(TRANSLATIONS), "--no-fuzzy-matching")
     (PROJECT_ROOT / "messages.pot").unlink()
 

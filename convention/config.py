@@ -4,6 +4,7 @@ Every variable is documented in README.md ("Configuration"). Production (the def
 start without a real SECRET_KEY; development (`CONVENTION_ENV=development`, set by `make run`) uses
 a fixed, public development key and prints emails to the console.
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,7 @@ def database_url(raw: str | None) -> str:
         return f"sqlite:///{INSTANCE_DIR / 'convention.db'}"
     for prefix in ("postgres://", "postgresql://"):
         if raw.startswith(prefix):
-            return "postgresql+psycopg://" + raw[len(prefix):]
+            return "postgresql+psycopg://" + raw[len(prefix) :]
     return raw
 
 
@@ -74,7 +75,8 @@ def settings_from_env(env: dict[str, str] | os._Environ = os.environ) -> dict:
         "SECRET_KEY": secret or DEVELOPMENT_SECRET,
         "SQLALCHEMY_DATABASE_URI": url,
         "SQLALCHEMY_ENGINE_OPTIONS": engine_options(
-            url, _positive_int(env, "DATABASE_POOL_SIZE", 10)),
+            url, _positive_int(env, "DATABASE_POOL_SIZE", 10)
+        ),
         "REDIS_URL": redis_url,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "BASE_URL": env.get("BASE_URL", "http://127.0.0.1:5000").rstrip("/"),

@@ -4,11 +4,12 @@ Services raise subclasses of `ConventionError`; views show them next to the form
 `transaction.attempt`. One that no view expected is answered here with its message and its
 status, never a 500, after rolling back whatever the request had written.
 """
+
 from __future__ import annotations
 
 from flask import Flask, render_template
-from werkzeug.exceptions import HTTPException
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import HTTPException
 
 from convention.extensions import db
 
@@ -65,5 +66,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ConventionError)
     def refused(error: ConventionError):
         db.session.rollback()
-        return render_template(error.template, code=error.status,
-                               message=error.message), error.status
+        return render_template(
+            error.template, code=error.status, message=error.message
+        ), error.status

@@ -1,5 +1,8 @@
 """Extension objects, created here and bound to the app in `create_app`."""
+
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -26,6 +29,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+if TYPE_CHECKING:
+    # A type checker cannot take an instance's attribute (`db.Model`) as a base class; what it
+    # should see is the typed declarative base.
+    class Model(Base):
+        __abstract__ = True
+
+else:
+    # At run time models keep Flask-SQLAlchemy's `db.Model`: built from Base's body, it shares
+    # Base's registry, so every model lands in `db.metadata`, the one Alembic compares.
+    Model = db.Model
+
 migrate = Migrate(compare_type=True, render_as_batch=True)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -1,4 +1,5 @@
 """Language choice: French by default, English on request; dates in Europe/Paris."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -9,13 +10,15 @@ from flask import Blueprint, current_app, has_request_context, redirect, request
 from flask_babel import force_locale, format_date, format_datetime, format_decimal
 from flask_babel import gettext as _
 
+from convention.params import same_site_path
+
 bp = Blueprint("i18n", __name__)
 
 
 def select_locale() -> str:
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang") if has_request_context() else None
-    if chosen in languages:
+    if isinstance(chosen, str) and chosen in languages:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]
 
@@ -34,10 +37,7 @@ def set_language(code: str):
     """A plain link switches the language, so it works without JavaScript."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    target = request.args.get("next", "")
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("assembly.home")
-    return redirect(target)
+    return redirect(same_site_path(request.args.get("next")) or url_for("assembly.home"))
 
 
 def paris_datetime(value: datetime | None, fmt: str = "medium") -> str:
@@ -51,7 +51,7 @@ def paris_date(value: datetime | None, fmt: str = "long") -> str:
 
 def file_size(size: int) -> str:
     """A download's size as people read it: "1,2 Mo" in French, "1.2 MB" in English."""
-    for unit, factor in ((_("Mo"), 1024 ** 2), (_("ko"), 1024)):
+    for unit, factor in ((_("Mo"), 1024**2), (_("ko"), 1024)):
         if size >= factor:
             return f"{format_decimal(round(size / factor, 1))} {unit}"
     return _("%(n)d octets", n=size)

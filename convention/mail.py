@@ -1,4 +1,5 @@
 """Sending email: through SMTP when MAIL_SERVER is set, printed to the console otherwise."""
+
 from __future__ import annotations
 
 import smtplib

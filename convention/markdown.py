@@ -5,6 +5,7 @@ markdown-it-py parses CommonMark with raw HTML switched off (so `<script>` stays
 mailto links. Both steps are needed: the first never emits raw HTML, the second guarantees that
 no attribute or URL scheme the browser could execute survives whatever the parser produced.
 """
+
 from __future__ import annotations
 
 import nh3
@@ -14,8 +15,24 @@ from markupsafe import Markup
 _parser = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 _parser.disable("image")
 
-ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "blockquote", "code", "pre", "a",
-                "h3", "h4", "h5", "h6", "hr"}
+ALLOWED_TAGS = {
+    "p",
+    "br",
+    "strong",
+    "em",
+    "ul",
+    "ol",
+    "li",
+    "blockquote",
+    "code",
+    "pre",
+    "a",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "hr",
+}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 

@@ -6,6 +6,7 @@ the report read it back. A feature lower in the layers never imports a higher on
 part: the higher one registers it (the members' vote adds its tally to a recommendation's page
 and to the report; the discussion adds its thread to the pages it is attached to).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -65,7 +66,8 @@ class Registry:
     event_titles: dict[str, Callable[[dict], str]] = field(default_factory=dict)
     #: Report contributions by name: `contribute(recommendations) -> {recommendation id: dict}`.
     report_contributions: dict[str, Callable[[list[Any]], dict[int, dict]]] = field(
-        default_factory=dict)
+        default_factory=dict
+    )
     #: Parts of the report's "process" section by slot: `provide(convention) -> plain data`.
     report_process: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     #: Page panels by page kind ("recommendation", "idea", "hearing").
@@ -78,8 +80,7 @@ class Registry:
     def add_page_panel(self, page: str, panel: PagePanel) -> None:
         self.page_panels.setdefault(page, []).append(panel)
 
-    def panels_for(self, page: str, convention: Any, target: Any,
-                   viewer: Viewer) -> dict[str, Any]:
+    def panels_for(self, page: str, convention: Any, target: Any, viewer: Viewer) -> dict[str, Any]:
         """The values every feature's panel on `page` needs, merged."""
         values: dict[str, Any] = {}
         for panel in self.page_panels.get(page, []):
@@ -89,11 +90,17 @@ class Registry:
     def links(self, area: str, viewer: Viewer) -> list[dict[str, Any]]:
         """The navigation `area` as the layout shows it to `viewer`."""
         endpoint, blueprint = request.endpoint, request.blueprint
-        return [{"url": url_for(entry.endpoint), "label": entry.label,
-                 "current": endpoint == entry.endpoint or endpoint in entry.current_for
-                 or (blueprint is not None and blueprint in entry.current_for)}
-                for entry in self.navigation
-                if entry.area == area and entry.shown_to(viewer)]
+        return [
+            {
+                "url": url_for(entry.endpoint),
+                "label": entry.label,
+                "current": endpoint == entry.endpoint
+                or endpoint in entry.current_for
+                or (blueprint is not None and blueprint in entry.current_for),
+            }
+            for entry in self.navigation
+            if entry.area == area and entry.shown_to(viewer)
+        ]
 
 
 def registry(app: Flask | None = None) -> Registry:

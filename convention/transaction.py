@@ -11,6 +11,7 @@ is rolled back and the message goes next to the form field it concerns, or at th
 page. A refusal no view expected reaches the error handler (`errors.py`), which rolls back and
 shows the message with its status.
 """
+
 from __future__ import annotations
 
 import functools
@@ -30,13 +31,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @dataclass
 class Outcome:
-    """Whether the action inside `attempt` went through."""
+    """Whether the action inside `attempt` went through, and if not, the refusal."""
 
     ok: bool = False
+    error: ConventionError | None = None
 
 
-def show_error(form: FlaskForm | dict[str, str] | None, error: ConventionError,
-               default: str | None = None) -> None:
+def show_error(
+    form: FlaskForm | dict[str, str] | None, error: ConventionError, default: str | None = None
+) -> None:
     """Put a refused action's message next to the field it concerns (or `default`), or at the
     top of the page when there is no form or no such field. A page whose fields are not a
     WTForms form passes a dict, which receives the message under the field's name."""
@@ -49,7 +52,8 @@ def show_error(form: FlaskForm | dict[str, str] | None, error: ConventionError,
     field = None
     if form is not None:
         field = getattr(form, error.field or "", None) or (
-            getattr(form, default, None) if default else None)
+            getattr(form, default, None) if default else None
+        )
     if field is None:
         flash(error.message, "error")
     else:
@@ -57,8 +61,9 @@ def show_error(form: FlaskForm | dict[str, str] | None, error: ConventionError,
 
 
 @contextmanager
-def attempt(form: FlaskForm | dict[str, str] | None = None,
-            default: str | None = None) -> Iterator[Outcome]:
+def attempt(
+    form: FlaskForm | dict[str, str] | None = None, default: str | None = None
+) -> Iterator[Outcome]:
     """Around a service call from a view: if the service refuses, roll back what it wrote and
     show why (see `show_error`), then carry on after the block. `outcome.ok` says which:
 
@@ -76,6 +81,7 @@ def attempt(form: FlaskForm | dict[str, str] | None = None,
         yield outcome
     except ConventionError as error:
         db.session.rollback()
+        outcome.error = error
         show_error(form, error, default)
     else:
         outcome.ok = True

@@ -5,11 +5,13 @@ DATABASE_URL points to a server), built by the Alembic migrations, not by create
 then runs inside a transaction that is rolled back, so tests share the schema and never see each
 other's rows. Mail goes through a real SMTP server on localhost (aiosmtpd).
 """
+
 from __future__ import annotations
 
 import contextvars
 import os
 import socket
+from contextlib import contextmanager
 from email import message_from_bytes, policy
 from email.message import EmailMessage
 
@@ -24,6 +26,7 @@ from sqlalchemy.orm import Session, scoped_session, sessionmaker
 from convention import create_app
 from convention.config import PROJECT_ROOT, database_url
 from convention.extensions import db, limiter
+from convention.jobs import progress as job_progress
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks-0123456789"
 
@@ -147,15 +150,44 @@ def make_test_app(db_url: str, smtp_port: int, **overrides):
     return application
 
 
+MIGRATIONS = str(PROJECT_ROOT / "migrations")
+
+
+@contextmanager
+def fresh_app(tmp_dir, smtp_port: int, name: str, *, migrated: bool = True, **overrides):
+    """An app on a new database of its own (see `fresh_database_url`), built by the
+    migrations unless `migrated` is False; its connections are closed at the end."""
+    application = make_test_app(
+        fresh_database_url(tmp_dir, f"{name}_{worker_id()}"), smtp_port, **overrides
+    )
+    if migrated:
+        with application.app_context():
+            upgrade(directory=MIGRATIONS)
+    try:
+        yield application
+    finally:
+        with application.app_context():
+            db.engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory, smtp_server):
-    url = fresh_database_url(tmp_path_factory.mktemp("db"), f"test_{worker_id()}")
-    application = make_test_app(url, smtp_server[1])
-    with application.app_context():
-        upgrade(directory=str(PROJECT_ROOT / "migrations"))
-    yield application
-    with application.app_context():
-        db.engine.dispose()
+    with fresh_app(tmp_path_factory.mktemp("db"), smtp_server[1], "test") as application:
+        yield application
+
+
+@pytest.fixture(scope="module")
+def committed_app(tmp_path_factory, smtp_server):
+    """An app on its own migrated database where commits are real (for the tests that need
+    several connections at once), with connections enough for the concurrency tests.
+    Tests using it are marked `no_db`."""
+    with fresh_app(
+        tmp_path_factory.mktemp("committed"),
+        smtp_server[1],
+        "committed",
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 30, "max_overflow": 0, "pool_timeout": 60},
+    ) as application:
+        yield application
 
 
 @pytest.fixture(autouse=True)
@@ -169,14 +201,20 @@ def _rollback(request, app):
         transaction = connection.begin()
         original = db.session
         db.session = scoped_session(
-            sessionmaker(bind=connection, class_=Session,
-                         join_transaction_mode="create_savepoint"),
+            sessionmaker(bind=connection, class_=Session, join_transaction_mode="create_savepoint"),
             scopefunc=original.registry.scopefunc,
+        )
+        # A job writes its progress through a session of its own; here it joins the test's
+        # connection, the only one that sees the test's rows.
+        own_progress_session = job_progress.progress_session
+        job_progress.progress_session = lambda: Session(
+            bind=connection, join_transaction_mode="create_savepoint"
         )
         limiter.reset()
         try:
             yield
         finally:
+            job_progress.progress_session = own_progress_session
             db.session.remove()
             db.session = original
             transaction.rollback()

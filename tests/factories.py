@@ -1,13 +1,21 @@
-"""Small builders for test data, going through the same services as the application."""
+"""Small builders for test data, going through the same services as the application: people,
+a convention, and the two worlds most tests start from (a convention in deliberation with a
+working group, `build_world`; the same in its members' vote, `build_vote_world`)."""
+
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from itertools import count
 
+from convention.assembly import hearings
 from convention.assembly import services as assembly
-from convention.auth.models import Commune
-from convention.auth.models import Role
+from convention.assembly.models import PhaseKind
+from convention.auth.models import Commune, Role
 from convention.auth.services import create_account
 from convention.extensions import db
+from convention.proposals import services as proposals
+from convention.votes import adoption, consultation, rules
 
 PASSWORD = "correct horse battery"
 _serial = count(1)
@@ -20,20 +28,191 @@ def commune(name: str | None = None, population: int = 1000) -> Commune:
     return place
 
 
-def user(role: Role = Role.CITIZEN, *, email: str | None = None, name: str | None = None,
-         first_name: str | None = None, confirmed: bool = True, place: Commune | None = None):
+def user(
+    role: Role = Role.CITIZEN,
+    *,
+    email: str | None = None,
+    name: str | None = None,
+    first_name: str | None = None,
+    confirmed: bool = True,
+    place: Commune | None = None,
+):
     n = next(_serial)
-    return create_account(email or f"person{n}@test.example", name or f"Person {n}", PASSWORD,
-                          role=role, first_name=first_name, confirmed=confirmed, commune=place)
+    return create_account(
+        email or f"person{n}@test.example",
+        name or f"Person {n}",
+        PASSWORD,
+        role=role,
+        first_name=first_name,
+        confirmed=confirmed,
+        commune=place,
+    )
 
 
 def convention(actor=None, **overrides):
-    values = {"slug": f"conv-{next(_serial)}", "title": "Convention test",
-              "question": "Quelle intelligence artificielle ?", "authority": "Métropole"}
+    values = {
+        "slug": f"conv-{next(_serial)}",
+        "title": "Convention test",
+        "question": "Quelle intelligence artificielle ?",
+        "authority": "Métropole",
+    }
     values.update(overrides)
     return assembly.create_convention(actor, **values)
 
 
 def login(client, email: str, password: str = PASSWORD, follow: bool = True):
-    return client.post("/connexion", data={"email": email, "password": password},
-                       follow_redirects=follow)
+    return client.post(
+        "/connexion", data={"email": email, "password": password}, follow_redirects=follow
+    )
+
+
+def sign_in(client, person):
+    """Sign `person` in on `client` (made by `user`, so with the shared test password)."""
+    return login(client, person.email)
+
+
+def citizens(n: int, *, confirmed: bool = True):
+    return [user(Role.CITIZEN, confirmed=confirmed) for _ in range(n)]
+
+
+def in_hours(hours: float) -> datetime:
+    return datetime.now(UTC) + timedelta(hours=hours)
+
+
+def open_phase(staff, convention, target: PhaseKind):
+    """Open the following phases one by one until `target` is the current one."""
+    while convention.current_phase != target:
+        assembly.open_next_phase(staff, convention, expected=convention.current_phase)
+
+
+@dataclass
+class World:
+    """A convention in deliberation with one working group, its facilitator and members."""
+
+    convention: object
+    staff: object
+    facilitator: object
+    group: object
+    other_group: object
+    members: list
+    outsider: object
+    citizen: object
+    theme: object
+
+    def draft(self, author=None, **fields):
+        values = {
+            "title": "Un registre public des algorithmes",
+            "problem": "Les habitants ne savent pas quels algorithmes les concernent.",
+            "proposal": "Publier la liste des algorithmes utilisés par la Métropole.",
+        }
+        values.update(fields)
+        return proposals.draft_recommendation(
+            author or self.members[0], self.convention, self.group, values
+        )
+
+    def published(self, **fields):
+        recommendation = self.draft(**fields)
+        proposals.publish(self.members[0], recommendation, self.convention)
+        return recommendation
+
+    def hearing(self, title="Audition de la CNIL"):
+        return hearings.publish_hearing(
+            self.staff,
+            self.convention,
+            title=title,
+            expert="Claire Martin",
+            expert_role="juriste",
+            held_on=datetime(2026, 10, 3, 9, tzinfo=UTC),
+            summary="Les obligations de transparence.",
+            declared_interests="Aucun.",
+            documents="Support | https://example.org/support.pdf",
+        )
+
+
+def build_world() -> World:
+    staff = user(Role.STAFF, name="Équipe")
+    site = convention(staff)
+    theme = assembly.add_theme(staff, site, "Services publics")
+    facilitator = user(Role.FACILITATOR, name="Hélène R.", first_name="Hélène")
+    group = assembly.add_group(staff, site, "Groupe services publics", theme, facilitator)
+    other_group = assembly.add_group(staff, site, "Groupe santé", None, facilitator)
+    members = []
+    for first in ("Inès", "Karim", "Léa", "Marc", "Nora"):
+        member = user(Role.MEMBER, name=f"{first} B.", first_name=first)
+        assembly.add_member(staff, group, member)
+        members.append(member)
+    outsider = user(Role.MEMBER, name="Omar K.", first_name="Omar")
+    assembly.add_member(staff, other_group, outsider)
+    citizen = user(Role.CITIZEN, name="Pauline")
+    open_phase(staff, site, PhaseKind.DELIBERATION)
+    return World(site, staff, facilitator, group, other_group, members, outsider, citizen, theme)
+
+
+@dataclass
+class VoteWorld:
+    """A `World` in its members' vote with submitted recommendations (`recs`) and one
+    published but not submitted; helpers reach the public consultation."""
+
+    base: World
+    recs: list = field(default_factory=list)
+    not_submitted: object = None
+
+    def __getattr__(self, name):
+        return getattr(self.base, name)
+
+    @property
+    def voters(self):
+        """Every member of the convention: the group's five and the other group's one."""
+        return self.base.members + [self.base.outsider]
+
+    def ballot(self, rec=None, *, secret=None, **rule_values):
+        if secret is not None or rule_values:
+            current = rules.rules_for(self.convention)
+            values = {
+                "quorum_percent": current.quorum_percent,
+                "threshold": "1/2",
+                "abstentions_count": current.abstentions_count,
+                "secret": current.secret if secret is None else secret,
+                "ungraded_as_reject": True,
+                "results_hidden_until_close": True,
+            }
+            values.update(rule_values)
+            rules.update_rules(self.staff, self.convention, **values)
+        return adoption.open_ballots(
+            self.facilitator, self.convention, [rec or self.recs[0]], in_hours(8)
+        )[0]
+
+    def to_consultation(
+        self, adopted_count=3, *, ungraded_as_reject=True, results_hidden_until_close=True
+    ):
+        """Adopt recommendations through named votes, then open the consultation."""
+        rules.update_rules(
+            self.staff,
+            self.convention,
+            quorum_percent=50,
+            threshold="1/2",
+            abstentions_count=False,
+            secret=False,
+            ungraded_as_reject=ungraded_as_reject,
+            results_hidden_until_close=results_hidden_until_close,
+        )
+        for rec in self.recs[:adopted_count]:
+            ballot = adoption.open_ballots(self.facilitator, self.convention, [rec], in_hours(8))[0]
+            for member in self.voters:
+                adoption.cast_vote(member, ballot, adoption.Choice.FOR)
+            adoption.close_ballot(self.facilitator, ballot, self.convention)
+        open_phase(self.staff, self.convention, PhaseKind.CONSULTATION)
+        return consultation.open_consultation(self.staff, self.convention, in_hours(24 * 7))
+
+
+def build_vote_world(n_recs: int = 3) -> VoteWorld:
+    base = build_world()
+    recs = []
+    for i in range(n_recs):
+        rec = base.published(title=f"Recommandation numéro {i + 1}")
+        proposals.submit_to_vote(base.facilitator, rec, base.convention)
+        recs.append(rec)
+    not_submitted = base.published(title="Publiée mais pas soumise")
+    open_phase(base.staff, base.convention, PhaseKind.MEMBERS_VOTE)
+    db.session.flush()
+    return VoteWorld(base, recs, not_submitted)

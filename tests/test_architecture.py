@@ -1,6 +1,7 @@
 """The house rules as a person meets them: one transaction per request (nothing half-written,
 no email about what was not saved), a refusal never answered with a 500, navigation built from
 what the features register, and a feature that plugs in with one line."""
+
 from __future__ import annotations
 
 import re
@@ -53,16 +54,16 @@ def write_then(outcome: str):
 @pytest.fixture
 def probe_client(app, smtp_server):
     """An application built like the others, with one more route for these tests."""
-    probed = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
-                           PROPAGATE_EXCEPTIONS=False)
+    probed = make_test_app(
+        app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1], PROPAGATE_EXCEPTIONS=False
+    )
     probed.register_blueprint(probe)
     sent.clear()
     return probed.test_client()
 
 
 def _communes_written() -> int:
-    return db.session.scalar(select(func.count(Commune.id)).where(
-        Commune.name == "Commune écrite"))
+    return db.session.scalar(select(func.count(Commune.id)).where(Commune.name == "Commune écrite"))
 
 
 def test_a_successful_request_commits_then_sends_what_waited_for_the_commit(probe_client):
@@ -90,18 +91,31 @@ def test_a_refused_registration_creates_nobody_and_sends_no_email(client, mailbo
     place = factories.commune()
     factories.user(email="deja@test.example")
     before = _accounts()
-    page = client.post("/inscription", data={
-        "email": "deja@test.example", "display_name": "Deux fois", "commune": place.id,
-        "password": "un mot de passe long", "password_confirm": "un mot de passe long",
-        "accept_terms": "y"})
+    page = client.post(
+        "/inscription",
+        data={
+            "email": "deja@test.example",
+            "display_name": "Deux fois",
+            "commune": place.id,
+            "password": "un mot de passe long",
+            "password_confirm": "un mot de passe long",
+            "accept_terms": "y",
+        },
+    )
     assert "Un compte existe déjà avec cette adresse électronique." in page.text
     assert _accounts() == before
     assert mailbox.messages == []
 
 
 def test_pages_of_a_site_without_a_convention_say_what_to_do(client):
-    for address in ("/recommandations", "/votes/", "/votes/consultation", "/rapport",
-                    "/auditions", "/idees"):
+    for address in (
+        "/recommandations",
+        "/votes/",
+        "/votes/consultation",
+        "/rapport",
+        "/auditions",
+        "/idees",
+    ):
         page = client.get(address)
         assert page.status_code == 404, address
         assert "Aucune convention n'est encore configurée" in page.text, address
@@ -114,17 +128,26 @@ def test_a_command_that_fails_leaves_nothing_half_written(runner):
     again = runner.invoke(args=["create-admin", "admin@test.example", "--password", "x" * 12])
     assert again.exit_code != 0
     assert "Un compte existe déjà" in again.output
-    assert db.session.scalar(select(func.count(User.id)).where(
-        User.email == "admin@test.example")) == 1
+    assert (
+        db.session.scalar(select(func.count(User.id)).where(User.email == "admin@test.example"))
+        == 1
+    )
 
 
 # --- navigation from the features' entries -----------------------------------------------
 
+
 def test_visitors_see_the_public_navigation_without_the_staff_entries(client):
     factories.convention()
     labels = _nav_labels(client.get("/").text, "Menu principal")
-    assert labels[:6] == ["Accueil", "Recommandations", "Idées", "Votes",
-                          "Rapport et réponses", "Auditions"]
+    assert labels[:6] == [
+        "Accueil",
+        "Recommandations",
+        "Idées",
+        "Votes",
+        "Rapport et réponses",
+        "Auditions",
+    ]
     assert "Gestion" not in labels and "Modération" not in labels
     assert "Notifications" not in labels
 
@@ -135,12 +158,21 @@ def test_staff_see_the_staff_menu_each_feature_registered(client):
     factories.login(client, "equipe@test.example")
     page = client.get("/gestion/")
     assert {"Gestion", "Modération", "Notifications"} <= set(
-        _nav_labels(page.text, "Menu principal"))
+        _nav_labels(page.text, "Menu principal")
+    )
     staff_menu = _nav_labels(page.text, "Gestion de la convention")
     # Registered by assembly, recruitment and publication, in their declared order.
-    assert staff_menu == ["Tableau de bord", "Présentation", "Calendrier", "Thèmes",
-                          "Groupes de travail", "Auditions", "Tirage au sort", "Publication",
-                          "Journal des actions"]
+    assert staff_menu == [
+        "Tableau de bord",
+        "Présentation",
+        "Calendrier",
+        "Thèmes",
+        "Groupes de travail",
+        "Auditions",
+        "Tirage au sort",
+        "Publication",
+        "Journal des actions",
+    ]
     assert re.search(r'<a href="/gestion/" aria-current="page">Tableau de bord</a>', page.text)
 
 
@@ -162,11 +194,11 @@ def test_a_new_feature_plugs_in_with_one_line(monkeypatch, app, smtp_server):
 
     def init_app(application: Flask) -> None:
         application.register_blueprint(extra)
-        registry(application).add_navigation(
-            NavEntry("public", "extra.page", "Nouveau module", 55))
+        registry(application).add_navigation(NavEntry("public", "extra.page", "Nouveau module", 55))
 
-    monkeypatch.setattr(app_module, "FEATURES",
-                        (*app_module.FEATURES, SimpleNamespace(init_app=init_app)))
+    monkeypatch.setattr(
+        app_module, "FEATURES", (*app_module.FEATURES, SimpleNamespace(init_app=init_app))
+    )
     extended = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1])
     client = extended.test_client()
     factories.convention()

@@ -1,5 +1,6 @@
 """The convention's set-up rules and its public home page."""
-from datetime import datetime, timezone
+
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -69,10 +70,9 @@ def test_admins_manage_too(convention):
 
 
 def test_a_phase_cannot_end_before_it_starts(staff, convention):
-    start = datetime(2027, 1, 10, tzinfo=timezone.utc)
+    start = datetime(2027, 1, 10, tzinfo=UTC)
     with pytest.raises(InvalidInput, match="finir avant de commencer"):
-        services.set_phase_dates(staff, convention, PhaseKind.LEARNING, start,
-                                 start.replace(day=1))
+        services.set_phase_dates(staff, convention, PhaseKind.LEARNING, start, start.replace(day=1))
     assert convention.phase(PhaseKind.LEARNING).starts_on is None
 
 
@@ -83,15 +83,23 @@ def test_every_staff_action_is_written_to_the_audit_log(staff, convention):
     member = factories.user(Role.MEMBER)
     services.add_member(staff, group, member)
     services.remove_member(staff, group, member)
-    services.update_convention(staff, convention, title="T", question="Q ?", description="",
-                               authority="")
+    services.update_convention(
+        staff, convention, title="T", question="Q ?", description="", authority=""
+    )
     services.set_phase_dates(staff, convention, PhaseKind.LEARNING, None, None)
     assert audit_actions() == [
-        "convention.create", "theme.create", "theme.update", "group.create",
-        "group.add_member", "group.remove_member", "convention.update", "phase.plan",
+        "convention.create",
+        "theme.create",
+        "theme.update",
+        "group.create",
+        "group.add_member",
+        "group.remove_member",
+        "convention.update",
+        "phase.plan",
     ]
-    entry = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "convention.update")
-                               ).one()
+    entry = db.session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "convention.update")
+    ).one()
     assert entry.actor is staff and entry.details["after"]["question"] == "Q ?"
 
 
@@ -129,16 +137,23 @@ def test_only_members_join_groups_and_only_facilitators_run_them(staff, conventi
         services.update_group(staff, group, "A", None, factories.user(Role.MEMBER))
 
 
-def test_home_page_shows_question_phase_next_themes_and_members(client, staff, convention,
-                                                                query_counter):
-    services.set_phase_dates(staff, convention, PhaseKind.LEARNING,
-                             datetime(2027, 2, 1, 8, tzinfo=timezone.utc), None)
+def test_home_page_shows_question_phase_next_themes_and_members(
+    client, staff, convention, query_counter
+):
+    services.set_phase_dates(
+        staff, convention, PhaseKind.LEARNING, datetime(2027, 2, 1, 8, tzinfo=UTC), None
+    )
     theme = services.add_theme(staff, convention, "Santé", "Accès aux soins")
     group = services.add_group(staff, convention, "Groupe santé", theme)
     place = factories.commune("Pignan")
     for first in ("Inès", "Karim"):
-        member = factories.user(Role.MEMBER, email=f"{first.lower()}@x.example",
-                                name=f"{first} Dupont", first_name=first, place=place)
+        member = factories.user(
+            Role.MEMBER,
+            email=f"{first.lower()}@x.example",
+            name=f"{first} Dupont",
+            first_name=first,
+            place=place,
+        )
         services.add_member(staff, group, member)
     db.session.commit()
 
@@ -147,16 +162,16 @@ def test_home_page_shows_question_phase_next_themes_and_members(client, staff, c
     assert "Phase en cours : <strong>Recrutement</strong>" in page
     assert "Ensuite : <strong>Information et auditions</strong>, à partir du 1 février 2027" in page
     assert "Santé" in page and "Accès aux soins" in page and "Groupe santé" in page
-    assert "Inès <span class=\"commune\">(Pignan)</span>" in page
+    assert 'Inès <span class="commune">(Pignan)</span>' in page
     # First name and commune only: no surname, no email.
     assert "Dupont" not in page and "@x.example" not in page
 
     # The page makes the same number of queries whatever the number of members.
     few = query_counter.count_for(lambda: client.get("/"))
     for i in range(10):
-        services.add_member(staff, group,
-                            factories.user(Role.MEMBER, first_name=f"M{i}",
-                                           place=factories.commune()))
+        services.add_member(
+            staff, group, factories.user(Role.MEMBER, first_name=f"M{i}", place=factories.commune())
+        )
     db.session.commit()
     assert query_counter.count_for(lambda: client.get("/")) == few, query_counter.statements
 

@@ -4,6 +4,7 @@ from sqlalchemy import func, select
 from convention.auth.models import User
 from convention.extensions import db
 from tests import factories
+from tests.pages import form_values
 
 
 def count_users() -> int:
@@ -11,8 +12,13 @@ def count_users() -> int:
 
 
 def register_form(place, **overrides):
-    data = {"email": "nina@example.org", "display_name": "Nina", "commune": place.id,
-            "password": "a long enough password", "password_confirm": "a long enough password"}
+    data = {
+        "email": "nina@example.org",
+        "display_name": "Nina",
+        "commune": place.id,
+        "password": "a long enough password",
+        "password_confirm": "a long enough password",
+    }
     data.update(overrides)
     return data
 
@@ -38,17 +44,21 @@ def test_a_resident_registers_confirms_by_email_logs_out_and_in(client, mailbox)
     assert "Vous êtes connecté·e." in page.text and "Nina" in page.text
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"email": "not-an-email"}, "Saisissez une adresse électronique valide"),
-    ({"email": ""}, "Ce champ est obligatoire."),
-    ({"display_name": ""}, "Ce champ est obligatoire."),
-    ({"display_name": "x" * 81}, "80 caractères au plus."),
-    ({"commune": 0}, "Choisissez votre commune."),
-    ({"password": "short", "password_confirm": "short"}, "entre 10 et 200 caractères"),
-    ({"password_confirm": "something else!"}, "Les deux mots de passe ne sont pas identiques."),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"email": "not-an-email"}, "Saisissez une adresse électronique valide"),
+        ({"email": ""}, "Ce champ est obligatoire."),
+        ({"display_name": ""}, "Ce champ est obligatoire."),
+        ({"display_name": "x" * 81}, "80 caractères au plus."),
+        ({"commune": 0}, "Choisissez votre commune."),
+        ({"password": "short", "password_confirm": "short"}, "entre 10 et 200 caractères"),
+        ({"password_confirm": "something else!"}, "Les deux mots de passe ne sont pas identiques."),
+    ],
+)
 def test_registration_bad_input_is_explained_next_to_the_field_and_nothing_is_created(
-        client, mailbox, overrides, message):
+    client, mailbox, overrides, message
+):
     place = factories.commune()
     db.session.commit()
     before = count_users()
@@ -87,8 +97,10 @@ def test_login_bad_input_is_explained(client):
 def test_login_is_rate_limited_with_a_clear_message(client):
     factories.user(email="pat@example.org")
     db.session.commit()
-    statuses = [factories.login(client, "pat@example.org", "wrong password!", follow=False)
-                .status_code for _ in range(6)]
+    statuses = [
+        factories.login(client, "pat@example.org", "wrong password!", follow=False).status_code
+        for _ in range(6)
+    ]
     assert statuses[:5] == [200] * 5
     assert statuses[5] == 429
     page = factories.login(client, "pat@example.org", factories.PASSWORD, follow=False)
@@ -99,8 +111,10 @@ def test_login_is_rate_limited_with_a_clear_message(client):
 def test_login_does_not_redirect_to_another_site(client):
     factories.user(email="quentin@example.org")
     db.session.commit()
-    page = client.post("/connexion?next=//evil.example/steal",
-                       data={"email": "quentin@example.org", "password": factories.PASSWORD})
+    page = client.post(
+        "/connexion?next=//evil.example/steal",
+        data={"email": "quentin@example.org", "password": factories.PASSWORD},
+    )
     assert page.status_code == 302
     assert page.headers["Location"] == "/"
 
@@ -108,28 +122,43 @@ def test_login_does_not_redirect_to_another_site(client):
 def test_forgotten_password_is_reset_through_the_emailed_link(client, mailbox):
     factories.user(email="rose@example.org")
     db.session.commit()
-    page = client.post("/mot-de-passe-oublie", data={"email": "rose@example.org"},
-                       follow_redirects=True)
+    page = client.post(
+        "/mot-de-passe-oublie", data={"email": "rose@example.org"}, follow_redirects=True
+    )
     assert "Si un compte existe pour rose@example.org" in page.text
     link = mailbox.link_in(mailbox.last_to("rose@example.org")).replace("http://localhost", "")
+    # The link opens the form that sends the new password back to the same address.
+    page = client.get(link).text
+    assert "<h1>Choisir un nouveau mot de passe</h1>" in page
+    assert '<form method="post" novalidate class="form">' in page  # no action: back to the link
+    assert {"password", "password_confirm"} <= form_values(page).keys()
 
     page = client.post(link, data={"password": "short", "password_confirm": "short"})
     assert "entre 10 et 200 caractères" in page.text
 
-    page = client.post(link, data={"password": "my new password", "password_confirm":
-                                   "my new password"}, follow_redirects=True)
+    page = client.post(
+        link,
+        data={"password": "my new password", "password_confirm": "my new password"},
+        follow_redirects=True,
+    )
     assert "Votre mot de passe est changé." in page.text
-    assert "Vous êtes connecté·e." in factories.login(client, "rose@example.org",
-                                                      "my new password").text
+    assert (
+        "Vous êtes connecté·e."
+        in factories.login(client, "rose@example.org", "my new password").text
+    )
     client.post("/deconnexion")
-    page = client.post(link, data={"password": "third password!", "password_confirm":
-                                   "third password!"}, follow_redirects=True)
+    page = client.post(
+        link,
+        data={"password": "third password!", "password_confirm": "third password!"},
+        follow_redirects=True,
+    )
     assert "Ce lien n'est pas valide." in page.text
 
 
 def test_forgotten_password_for_an_unknown_address_reveals_nothing(client, mailbox):
-    page = client.post("/mot-de-passe-oublie", data={"email": "ghost@example.org"},
-                       follow_redirects=True)
+    page = client.post(
+        "/mot-de-passe-oublie", data={"email": "ghost@example.org"}, follow_redirects=True
+    )
     assert "Si un compte existe pour ghost@example.org" in page.text
     assert mailbox.messages == []
 
@@ -163,17 +192,18 @@ def test_the_signed_in_id_is_read_from_the_session_only_as_flask_login_accepts_i
     person = factories.user()
     browser = {"environ_base": {"REMOTE_ADDR": "10.1.2.3"}, "headers": {"User-Agent": "Firefox"}}
     with app.test_request_context(**browser):
-        assert signed_in_id() is None                      # a visitor
+        assert signed_in_id() is None  # a visitor
         login_user(person)
         assert signed_in_id() == person.id
         signed = dict(session)
     with app.test_request_context(**browser):
         session.update(signed)
-        assert signed_in_id() == person.id                 # the same browser, next request
-    with app.test_request_context(environ_base={"REMOTE_ADDR": "10.1.2.3"},
-                                  headers={"User-Agent": "Another browser"}):
+        assert signed_in_id() == person.id  # the same browser, next request
+    with app.test_request_context(
+        environ_base={"REMOTE_ADDR": "10.1.2.3"}, headers={"User-Agent": "Another browser"}
+    ):
         session.update(signed)
-        assert signed_in_id() is None                      # session protection decides
+        assert signed_in_id() is None  # session protection decides
     with app.test_request_context(**browser):
         session.update({**signed, "_user_id": "1 OR 1=1"})
         assert signed_in_id() is None

@@ -17,16 +17,25 @@ def test_seed_demo_loads_the_montpellier_convention_once(runner):
     assert "equipe@demo.example" in result.output and "demo-equipe-2026" in result.output
 
     convention = db.session.scalars(select(Convention)).one()
-    assert convention.question == ("Quelle intelligence artificielle au service des habitants "
-                                   "et du territoire ?")
+    assert convention.question == (
+        "Quelle intelligence artificielle au service des habitants et du territoire ?"
+    )
     assert convention.current_phase == PhaseKind.DELIBERATION
     assert [t.name for t in db.session.scalars(select(Theme).order_by(Theme.position))] == [
-        "Santé", "Mobilités", "Transition écologique", "Justice sociale", "Services publics"]
+        "Santé",
+        "Mobilités",
+        "Transition écologique",
+        "Justice sociale",
+        "Services publics",
+    ]
     groups = db.session.scalars(select(WorkingGroup)).all()
     assert len(groups) == 5 and all(len(g.memberships) == 8 for g in groups)
     assert all(g.facilitator is not None for g in groups)
     assert (count_role(Role.MEMBER), count_role(Role.FACILITATOR), count_role(Role.STAFF)) == (
-        40, 2, 1)
+        40,
+        2,
+        1,
+    )
     assert count_role(Role.CITIZEN) >= 24
     assert all(phase.starts_on for phase in convention.phases)
     statuses = sorted(r.status.value for r in db.session.scalars(select(Recommendation)))
@@ -44,20 +53,25 @@ def test_seed_demo_loads_the_montpellier_convention_once(runner):
 def test_demo_accounts_can_log_in_with_the_printed_passwords(runner, client):
     runner.invoke(args=["seed-demo"])
     db.session.commit()
-    page = client.post("/connexion", data={"email": "camille.roux@demo.example",
-                                           "password": "demo-membre-2026"}, follow_redirects=True)
+    page = client.post(
+        "/connexion",
+        data={"email": "camille.roux@demo.example", "password": "demo-membre-2026"},
+        follow_redirects=True,
+    )
     assert "Vous êtes connecté·e." in page.text
 
 
 def test_create_admin_makes_a_confirmed_administrator(runner):
-    result = runner.invoke(args=["create-admin", "Chief@Example.org", "--password",
-                                 "a long admin password"])
+    result = runner.invoke(
+        args=["create-admin", "Chief@Example.org", "--password", "a long admin password"]
+    )
     assert result.exit_code == 0, result.output
     admin = db.session.scalars(select(User).where(User.email == "chief@example.org")).one()
     assert admin.role == Role.ADMIN and admin.is_confirmed
 
-    again = runner.invoke(args=["create-admin", "chief@example.org", "--password",
-                                "a long admin password"])
+    again = runner.invoke(
+        args=["create-admin", "chief@example.org", "--password", "a long admin password"]
+    )
     assert again.exit_code != 0
     assert "Un compte existe déjà" in again.output
     short = runner.invoke(args=["create-admin", "other@example.org", "--password", "short"])

@@ -21,14 +21,16 @@ def test_production_refuses_a_weak_or_public_secret_key(secret):
 
 
 def test_production_with_a_real_secret_uses_secure_cookies_and_given_services():
-    settings = settings_from_env({
-        "SECRET_KEY": "x" * 48,
-        "DATABASE_URL": "postgresql://app@db/convention",
-        "REDIS_URL": "redis://127.0.0.1:6379/0",
-        "MAIL_SERVER": "smtp.example.org",
-        "MAIL_PORT": "587",
-        "MAIL_USE_TLS": "true",
-    })
+    settings = settings_from_env(
+        {
+            "SECRET_KEY": "x" * 48,
+            "DATABASE_URL": "postgresql://app@db/convention",
+            "REDIS_URL": "redis://127.0.0.1:6379/0",
+            "MAIL_SERVER": "smtp.example.org",
+            "MAIL_PORT": "587",
+            "MAIL_USE_TLS": "true",
+        }
+    )
     assert settings["SESSION_COOKIE_SECURE"] is True
     assert settings["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://app@db/convention"
     assert settings["RATELIMIT_STORAGE_URI"] == "redis://127.0.0.1:6379/0"

@@ -1,5 +1,5 @@
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
@@ -42,8 +42,9 @@ def test_dates_are_shown_in_paris_time(client):
     staff = factories.user(Role.STAFF)
     convention = factories.convention(staff)
     # 23:30 UTC on 18 October is already 19 October in Paris (UTC+2 in summer time).
-    services.set_phase_dates(staff, convention, PhaseKind.LEARNING,
-                             datetime(2027, 10, 18, 23, 30, tzinfo=timezone.utc), None)
+    services.set_phase_dates(
+        staff, convention, PhaseKind.LEARNING, datetime(2027, 10, 18, 23, 30, tzinfo=UTC), None
+    )
     db.session.commit()
     assert "19 octobre 2027" in client.get("/").text
 
@@ -59,8 +60,7 @@ def test_every_message_has_an_english_translation_with_the_same_placeholders():
         if not message.id:
             continue
         ids = message.id if isinstance(message.id, (list, tuple)) else (message.id,)
-        strings = message.string if isinstance(message.string, (list, tuple)) else (
-            message.string,)
+        strings = message.string if isinstance(message.string, (list, tuple)) else (message.string,)
         if not all(strings):
             problems.append(f"untranslated: {ids[0]!r}")
         elif sorted(placeholder.findall(ids[0])) != sorted(placeholder.findall(strings[0])):
@@ -74,11 +74,15 @@ def test_every_message_in_the_code_is_in_the_english_catalogue():
     """A string added to a template or a module without updating the catalogue would show
     in French on the English site: run `make translations-update` and translate it."""
     root = Path(__file__).parent.parent
-    method_map = [("convention/**.py", "python"), ("templates/**.html", "jinja2"),
-                  ("templates/**.txt", "jinja2")]
+    method_map = [
+        ("convention/**.py", "python"),
+        ("templates/**.html", "jinja2"),
+        ("templates/**.txt", "jinja2"),
+    ]
     extracted = set()
     for _filename, _lineno, message, _comments, _context in extract_from_dir(
-            root, method_map, keywords={**DEFAULT_KEYWORDS, "_l": None}):
+        root, method_map, keywords={**DEFAULT_KEYWORDS, "_l": None}
+    ):
         extracted.add(message if isinstance(message, str) else message[0])
     with (root / "convention/translations/en/LC_MESSAGES/messages.po").open("rb") as handle:
         catalog = read_po(handle)

@@ -1,4 +1,5 @@
 """Mail goes through SMTP, or to the console in development; rate limits can live in Redis."""
+
 import uuid
 
 import pytest
@@ -46,12 +47,17 @@ def test_login_rate_limit_is_shared_through_redis(app, smtp_server):
     factories.user(email=email)
     db.session.commit()
     # Its own key prefix: other test runs on this machine share the Redis server.
-    settings = {"RATELIMIT_STORAGE_URI": url, "REDIS_URL": url,
-                "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}"}
+    settings = {
+        "RATELIMIT_STORAGE_URI": url,
+        "REDIS_URL": url,
+        "RATELIMIT_KEY_PREFIX": f"test-{uuid.uuid4().hex}",
+    }
     try:
         first = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1], **settings)
-        statuses = [factories.login(first.test_client(), email, "wrong password!", follow=False)
-                    .status_code for _ in range(5)]
+        statuses = [
+            factories.login(first.test_client(), email, "wrong password!", follow=False).status_code
+            for _ in range(5)
+        ]
         assert statuses == [200] * 5
         # A second instance (another gunicorn worker) sees the same count; with memory storage
         # it would start again from zero.

@@ -12,16 +12,24 @@ from tests.conftest import make_test_app
 @pytest.fixture
 def csrf_client(app, smtp_server):
     """The same database, with CSRF protection switched on as in production."""
-    protected = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
-                              WTF_CSRF_ENABLED=True)
+    protected = make_test_app(
+        app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1], WTF_CSRF_ENABLED=True
+    )
     return protected.test_client()
 
 
 def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(csrf_client):
     before = db.session.scalar(select(func.count(User.id)))
-    response = csrf_client.post("/inscription", data={
-        "email": "mallory@example.org", "display_name": "Mallory", "commune": 1,
-        "password": "a long enough password", "password_confirm": "a long enough password"})
+    response = csrf_client.post(
+        "/inscription",
+        data={
+            "email": "mallory@example.org",
+            "display_name": "Mallory",
+            "commune": 1,
+            "password": "a long enough password",
+            "password_confirm": "a long enough password",
+        },
+    )
     assert response.status_code == 400
     assert "Requête invalide" in response.text
     assert db.session.scalar(select(func.count(User.id))) == before
@@ -32,9 +40,11 @@ def test_the_logout_button_carries_a_working_token(csrf_client):
     db.session.commit()
     page = csrf_client.get("/connexion")
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page.text).group(1)
-    page = csrf_client.post("/connexion", data={"csrf_token": token, "email": "tina@example.org",
-                                                "password": factories.PASSWORD},
-                            follow_redirects=True)
+    page = csrf_client.post(
+        "/connexion",
+        data={"csrf_token": token, "email": "tina@example.org", "password": factories.PASSWORD},
+        follow_redirects=True,
+    )
     assert "Vous êtes connecté·e." in page.text
     assert 'name="csrf_token"' in page.text  # the logout form in the header
 
@@ -71,8 +81,9 @@ def test_session_cookie_is_http_only_and_same_site(client):
 
 
 def test_production_cookies_are_secure(app, smtp_server):
-    production = make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
-                               SESSION_COOKIE_SECURE=True)
+    production = make_test_app(
+        app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1], SESSION_COOKIE_SECURE=True
+    )
     factories.user(email="vera@example.org")
     db.session.commit()
     response = factories.login(production.test_client(), "vera@example.org", follow=False)

@@ -1,5 +1,6 @@
 """The convention itself: its question, phases, themes, working groups, members and hearings,
 the public home page and the staff area's set-up pages."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -14,11 +15,21 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(staff_views.bp)
     registry(app).add_navigation(
         NavEntry("public", "assembly.home", _l("Accueil"), 0),
-        NavEntry("public", "assembly.hearing_index", _l("Auditions"), 60,
-                 current_for=("assembly.hearing",)),
-        NavEntry("public", "staff.dashboard", _l("Gestion"), 70,
-                 current_for=("staff", "recruitment_staff", "publication_staff"),
-                 shown_to=managers),
+        NavEntry(
+            "public",
+            "assembly.hearing_index",
+            _l("Auditions"),
+            60,
+            current_for=("assembly.hearing",),
+        ),
+        NavEntry(
+            "public",
+            "staff.dashboard",
+            _l("Gestion"),
+            70,
+            current_for=("staff", "recruitment_staff", "publication_staff"),
+            shown_to=managers,
+        ),
         NavEntry("staff", "staff.dashboard", _l("Tableau de bord"), 0),
         NavEntry("staff", "staff.edit_convention", _l("Présentation"), 10),
         NavEntry("staff", "staff.edit_calendar", _l("Calendrier"), 20),

@@ -1,4 +1,5 @@
 """The convention, its phase calendar, themes, working groups and the territory's communes."""
+
 from __future__ import annotations
 
 import enum
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.db_types import UTCDateTime
-from convention.extensions import db
+from convention.extensions import Model
 
 
 class PhaseKind(enum.Enum):
@@ -60,7 +61,8 @@ PHASE_DESCRIPTIONS = {
         "Les volontaires s'inscrivent et les membres sont tirés au sort selon des quotas."
     ),
     PhaseKind.LEARNING: _l(
-        "Les membres auditionnent des expertes et des experts, dont les interventions sont publiées."
+        "Les membres auditionnent des expertes et des experts, dont les interventions "
+        "sont publiées."
     ),
     PhaseKind.DELIBERATION: _l(
         "Les groupes de travail rédigent et amendent leurs recommandations ; "
@@ -84,7 +86,7 @@ phase_kind_type = Enum(
 )
 
 
-class Convention(db.Model):
+class Convention(Model):
     __tablename__ = "convention"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,14 +112,15 @@ class Convention(db.Model):
         return next((p for p in self.phases if p.kind == kind), None)
 
 
-class Phase(db.Model):
+class Phase(Model):
     """One step of the calendar: when it is planned, and when staff actually opened it."""
 
     __tablename__ = "phase"
     __table_args__ = (
         UniqueConstraint("convention_id", "kind"),
-        CheckConstraint("ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on",
-                        name="ends_after_start"),
+        CheckConstraint(
+            "ends_on IS NULL OR starts_on IS NULL OR ends_on >= starts_on", name="ends_after_start"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -130,7 +133,7 @@ class Phase(db.Model):
     convention: Mapped[Convention] = relationship(back_populates="phases")
 
 
-class Theme(db.Model):
+class Theme(Model):
     __tablename__ = "theme"
     __table_args__ = (
         UniqueConstraint("convention_id", "slug"),
@@ -148,7 +151,7 @@ class Theme(db.Model):
     working_groups: Mapped[list[WorkingGroup]] = relationship(back_populates="theme")
 
 
-class WorkingGroup(db.Model):
+class WorkingGroup(Model):
     """A thematic group of members, run by a facilitator."""
 
     __tablename__ = "working_group"
@@ -170,7 +173,7 @@ class WorkingGroup(db.Model):
     )
 
 
-class GroupMembership(db.Model):
+class GroupMembership(Model):
     """A member sits in exactly one working group of a convention."""
 
     __tablename__ = "group_membership"
@@ -186,12 +189,14 @@ class GroupMembership(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Hearing(db.Model):
+class Hearing(Model):
     """An expert heard by the convention, published with the interests they declared."""
 
     __tablename__ = "hearing"
-    __table_args__ = (UniqueConstraint("convention_id", "slug"),
-                      CheckConstraint("length(title) > 0", name="title_not_empty"))
+    __table_args__ = (
+        UniqueConstraint("convention_id", "slug"),
+        CheckConstraint("length(title) > 0", name="title_not_empty"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"))

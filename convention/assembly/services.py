@@ -3,6 +3,7 @@
 Every change is made by a staff member (or an administrator), given explicitly as `actor`, and is
 written to the audit log in the same transaction.
 """
+
 from __future__ import annotations
 
 import re
@@ -53,6 +54,7 @@ def slugify(text: str) -> str:
 
 # --- reading -------------------------------------------------------------------------------
 
+
 def current_convention() -> Convention:
     """The convention this site serves (the first one created)."""
     convention = db.session.scalar(select(Convention).order_by(Convention.id).limit(1))
@@ -81,9 +83,7 @@ def groups_with_members(convention: Convention) -> list[WorkingGroup]:
 
 
 def members_without_group(convention: Convention) -> list[User]:
-    in_group = select(GroupMembership.user_id).where(
-        GroupMembership.convention_id == convention.id
-    )
+    in_group = select(GroupMembership.user_id).where(GroupMembership.convention_id == convention.id)
     return list(
         db.session.scalars(
             select(User)
@@ -95,9 +95,11 @@ def members_without_group(convention: Convention) -> list[User]:
 
 
 def facilitators() -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.role == Role.FACILITATOR).order_by(User.display_name)
-    ))
+    return list(
+        db.session.scalars(
+            select(User).where(User.role == Role.FACILITATOR).order_by(User.display_name)
+        )
+    )
 
 
 def calendar(convention: Convention) -> list[tuple[PhaseKind, Phase | None]]:
@@ -113,23 +115,46 @@ def next_phase(convention: Convention) -> tuple[PhaseKind, Phase | None] | None:
 
 # --- the convention ------------------------------------------------------------------------
 
-def create_convention(actor: User | None, *, slug: str, title: str, question: str,
-                      description: str = "", authority: str = "") -> Convention:
+
+def create_convention(
+    actor: User | None,
+    *,
+    slug: str,
+    title: str,
+    question: str,
+    description: str = "",
+    authority: str = "",
+) -> Convention:
     """A new convention starts in recruitment, with every phase of the calendar undated."""
     if actor is not None:
         require_manager(actor)
-    convention = Convention(slug=slug, title=title.strip(), question=question.strip(),
-                            description=description.strip(), authority=authority.strip(),
-                            current_phase=PhaseKind.RECRUITMENT)
-    convention.phases = [Phase(kind=kind) for kind in PhaseKind]
-    convention.phase(PhaseKind.RECRUITMENT).opened_at = utcnow()
+    convention = Convention(
+        slug=slug,
+        title=title.strip(),
+        question=question.strip(),
+        description=description.strip(),
+        authority=authority.strip(),
+        current_phase=PhaseKind.RECRUITMENT,
+    )
+    opened_at = utcnow()
+    convention.phases = [
+        Phase(kind=kind, opened_at=opened_at if kind == PhaseKind.RECRUITMENT else None)
+        for kind in PhaseKind
+    ]
     db.session.add(convention)
     record(actor, "convention.create", convention, title=title)
     return convention
 
 
-def update_convention(actor: User, convention: Convention, *, title: str, question: str,
-                      description: str, authority: str) -> Convention:
+def update_convention(
+    actor: User,
+    convention: Convention,
+    *,
+    title: str,
+    question: str,
+    description: str,
+    authority: str,
+) -> Convention:
     require_manager(actor)
     if not question.strip():
         raise InvalidInput(_l("La question ne peut pas être vide."), field="question")
@@ -138,13 +163,23 @@ def update_convention(actor: User, convention: Convention, *, title: str, questi
     convention.question = question.strip()
     convention.description = description.strip()
     convention.authority = authority.strip()
-    record(actor, "convention.update", convention, before=before,
-           after={"title": convention.title, "question": convention.question})
+    record(
+        actor,
+        "convention.update",
+        convention,
+        before=before,
+        after={"title": convention.title, "question": convention.question},
+    )
     return convention
 
 
-def set_phase_dates(actor: User, convention: Convention, kind: PhaseKind,
-                    starts_on: datetime | None, ends_on: datetime | None) -> Phase:
+def set_phase_dates(
+    actor: User,
+    convention: Convention,
+    kind: PhaseKind,
+    starts_on: datetime | None,
+    ends_on: datetime | None,
+) -> Phase:
     """Plan a phase; it may not end before it starts."""
     require_manager(actor)
     if starts_on and ends_on and ends_on < starts_on:
@@ -169,10 +204,12 @@ def open_next_phase(actor: User, convention: Convention, *, expected: PhaseKind)
     """
     require_manager(actor)
     if convention.current_phase != expected:
-        raise ConventionError(_l(
-            "La convention n'est plus dans la phase « %(phase)s » : la page était périmée.",
-            phase=expected.label,
-        ))
+        raise ConventionError(
+            _l(
+                "La convention n'est plus dans la phase « %(phase)s » : la page était périmée.",
+                phase=expected.label,
+            )
+        )
     following = convention.current_phase.next
     if following is None:
         raise LastPhase()
@@ -188,15 +225,17 @@ def open_next_phase(actor: User, convention: Convention, *, expected: PhaseKind)
 
 # --- themes --------------------------------------------------------------------------------
 
-def add_theme(actor: User | None, convention: Convention, name: str, description: str = "") -> Theme:
+
+def add_theme(
+    actor: User | None, convention: Convention, name: str, description: str = ""
+) -> Theme:
     if actor is not None:
         require_manager(actor)
     name = name.strip()
     if not name:
         raise InvalidInput(_l("Donnez un nom au thème."), field="name")
     position = len(convention.themes)
-    theme = Theme(name=name, slug=slugify(name), description=description.strip(),
-                  position=position)
+    theme = Theme(name=name, slug=slugify(name), description=description.strip(), position=position)
     try:
         with db.session.begin_nested():
             convention.themes.append(theme)
@@ -222,17 +261,27 @@ def delete_theme(actor: User, theme: Theme) -> None:
     """A theme still used by a working group cannot be deleted."""
     require_manager(actor)
     if theme.working_groups:
-        raise ConventionError(_l(
-            "Le thème « %(name)s » est utilisé par un groupe de travail ; "
-            "changez d'abord le thème de ce groupe.", name=theme.name))
+        raise ConventionError(
+            _l(
+                "Le thème « %(name)s » est utilisé par un groupe de travail ; "
+                "changez d'abord le thème de ce groupe.",
+                name=theme.name,
+            )
+        )
     record(actor, "theme.delete", theme, name=theme.name)
     db.session.delete(theme)
 
 
 # --- working groups ------------------------------------------------------------------------
 
-def add_group(actor: User | None, convention: Convention, name: str, theme: Theme | None,
-              facilitator: User | None = None) -> WorkingGroup:
+
+def add_group(
+    actor: User | None,
+    convention: Convention,
+    name: str,
+    theme: Theme | None,
+    facilitator: User | None = None,
+) -> WorkingGroup:
     if actor is not None:
         require_manager(actor)
     name = name.strip()
@@ -251,8 +300,9 @@ def add_group(actor: User | None, convention: Convention, name: str, theme: Them
     return group
 
 
-def update_group(actor: User, group: WorkingGroup, name: str, theme: Theme | None,
-                 facilitator: User | None) -> WorkingGroup:
+def update_group(
+    actor: User, group: WorkingGroup, name: str, theme: Theme | None, facilitator: User | None
+) -> WorkingGroup:
     require_manager(actor)
     if not name.strip():
         raise InvalidInput(_l("Donnez un nom au groupe."), field="name")
@@ -263,9 +313,14 @@ def update_group(actor: User, group: WorkingGroup, name: str, theme: Theme | Non
             db.session.flush()
     except IntegrityError:
         raise AlreadyExists(_l("Un groupe porte déjà ce nom."), field="name") from None
-    record(actor, "group.update", group, name=group.name,
-           theme=theme.name if theme else None,
-           facilitator=facilitator.id if facilitator else None)
+    record(
+        actor,
+        "group.update",
+        group,
+        name=group.name,
+        theme=theme.name if theme else None,
+        facilitator=facilitator.id if facilitator else None,
+    )
     return group
 
 
@@ -279,8 +334,9 @@ def add_member(actor: User | None, group: WorkingGroup, user: User) -> GroupMemb
     if actor is not None:
         require_manager(actor)
     if user.role != Role.MEMBER:
-        raise InvalidInput(_l("Seuls les membres tirés au sort peuvent rejoindre un groupe."),
-                           field="user")
+        raise InvalidInput(
+            _l("Seuls les membres tirés au sort peuvent rejoindre un groupe."), field="user"
+        )
     membership = GroupMembership(convention_id=group.convention_id, user=user)
     try:
         with db.session.begin_nested():
@@ -305,6 +361,11 @@ def remove_member(actor: User, group: WorkingGroup, user: User) -> None:
 
 
 def count_members(convention: Convention) -> int:
-    return db.session.scalar(
-        select(func.count(GroupMembership.id)).where(GroupMembership.convention_id == convention.id)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count(GroupMembership.id)).where(
+                GroupMembership.convention_id == convention.id
+            )
+        )
+        or 0
+    )

@@ -1,7 +1,8 @@
 """The staff area: set up the convention, its themes, working groups and calendar."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -24,7 +25,8 @@ from convention.audit.models import AuditEntry
 from convention.auth.access import staff_required
 from convention.auth.models import User
 from convention.extensions import db
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, filled
+from convention.params import page_arg
 from convention.transaction import attempt
 
 bp = Blueprint("staff", __name__, url_prefix="/gestion")
@@ -41,7 +43,7 @@ def _paris_day(day: date | None) -> datetime | None:
     """A calendar day is midnight in Paris, stored as UTC."""
     if day is None:
         return None
-    return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(timezone.utc)
+    return datetime.combine(day, time(0, 0), tzinfo=PARIS).astimezone(UTC)
 
 
 def _paris_date(moment: datetime | None) -> date | None:
@@ -51,9 +53,12 @@ def _paris_date(moment: datetime | None) -> date | None:
 @bp.route("/")
 def dashboard():
     convention = services.current_convention()
-    return render_template("staff/dashboard.html", convention=convention,
-                           calendar=services.calendar(convention),
-                           member_count=services.count_members(convention))
+    return render_template(
+        "staff/dashboard.html",
+        convention=convention,
+        calendar=services.calendar(convention),
+        member_count=services.count_members(convention),
+    )
 
 
 @bp.route("/convention", methods=["GET", "POST"])
@@ -62,10 +67,14 @@ def edit_convention():
     form = ConventionForm(obj=convention)
     if form.validate_on_submit():
         with attempt(form, "question") as outcome:
-            services.update_convention(current_user, convention, title=form.title.data,
-                                       question=form.question.data,
-                                       description=form.description.data or "",
-                                       authority=form.authority.data or "")
+            services.update_convention(
+                current_user,
+                convention,
+                title=filled(form.title),
+                question=filled(form.question),
+                description=form.description.data or "",
+                authority=form.authority.data or "",
+            )
         if outcome.ok:
             flash(_("La présentation de la convention est enregistrée."), "success")
             return redirect(url_for("staff.dashboard"))
@@ -74,32 +83,43 @@ def edit_convention():
 
 # --- calendar ------------------------------------------------------------------------------
 
+
 @bp.route("/calendrier", methods=["GET", "POST"])
 def edit_calendar():
     convention = services.current_convention()
     forms = {}
     for kind, phase in services.calendar(convention):
-        data = None if request.method == "POST" else {
-            "starts_on": _paris_date(phase.starts_on if phase else None),
-            "ends_on": _paris_date(phase.ends_on if phase else None),
-        }
+        data = (
+            None
+            if request.method == "POST"
+            else {
+                "starts_on": _paris_date(phase.starts_on if phase else None),
+                "ends_on": _paris_date(phase.ends_on if phase else None),
+            }
+        )
         forms[kind] = PhaseDatesForm(prefix=kind.value, data=data, meta={"csrf": False})
     csrf_form = EmptyForm()
     if request.method == "POST" and csrf_form.validate_on_submit():
         if all(form.validate() for form in forms.values()):
             with attempt() as outcome:
                 for kind, form in forms.items():
-                    services.set_phase_dates(current_user, convention, kind,
-                                             _paris_day(form.starts_on.data),
-                                             _paris_day(form.ends_on.data))
+                    services.set_phase_dates(
+                        current_user,
+                        convention,
+                        kind,
+                        _paris_day(form.starts_on.data),
+                        _paris_day(form.ends_on.data),
+                    )
             if outcome.ok:
                 flash(_("Le calendrier est enregistré."), "success")
                 return redirect(url_for("staff.edit_calendar"))
         else:
-            flash(_("Le calendrier n'a pas été enregistré : corrigez les dates signalées."),
-                  "error")
-    return render_template("staff/calendar.html", forms=forms, csrf_form=csrf_form,
-                           convention=convention)
+            flash(
+                _("Le calendrier n'a pas été enregistré : corrigez les dates signalées."), "error"
+            )
+    return render_template(
+        "staff/calendar.html", forms=forms, csrf_form=csrf_form, convention=convention
+    )
 
 
 @bp.route("/phase-suivante", methods=["GET", "POST"])
@@ -118,11 +138,13 @@ def open_next_phase():
         if outcome.ok:
             flash(_("La phase « %(phase)s » est ouverte.", phase=phase.kind.label), "success")
         return redirect(url_for("staff.dashboard"))
-    return render_template("staff/open_phase.html", convention=convention, upcoming=upcoming,
-                           form=form)
+    return render_template(
+        "staff/open_phase.html", convention=convention, upcoming=upcoming, form=form
+    )
 
 
 # --- themes --------------------------------------------------------------------------------
+
 
 @bp.route("/themes", methods=["GET", "POST"])
 def themes():
@@ -130,12 +152,15 @@ def themes():
     form = ThemeForm()
     if form.validate_on_submit():
         with attempt(form, "name") as outcome:
-            services.add_theme(current_user, convention, form.name.data, form.description.data or "")
+            services.add_theme(
+                current_user, convention, filled(form.name), form.description.data or ""
+            )
         if outcome.ok:
-            flash(_("Le thème « %(name)s » est ajouté.", name=form.name.data.strip()), "success")
+            flash(_("Le thème « %(name)s » est ajouté.", name=filled(form.name).strip()), "success")
             return redirect(url_for("staff.themes"))
-    return render_template("staff/themes.html", convention=convention, form=form,
-                           delete_form=EmptyForm())
+    return render_template(
+        "staff/themes.html", convention=convention, form=form, delete_form=EmptyForm()
+    )
 
 
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
@@ -144,7 +169,9 @@ def edit_theme(theme_id: int):
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
         with attempt(form, "name") as outcome:
-            services.update_theme(current_user, theme, form.name.data, form.description.data or "")
+            services.update_theme(
+                current_user, theme, filled(form.name), form.description.data or ""
+            )
         if outcome.ok:
             flash(_("Le thème est enregistré."), "success")
             return redirect(url_for("staff.themes"))
@@ -162,14 +189,18 @@ def delete_theme(theme_id: int):
         if outcome.ok:
             flash(_("Le thème « %(name)s » est supprimé.", name=name), "success")
         return redirect(url_for("staff.themes"))
-    return render_template("confirm.html", form=form,
-                           title=_("Supprimer le thème « %(name)s » ?", name=theme.name),
-                           warning=_("Cette suppression est définitive."),
-                           confirm_label=_("Supprimer définitivement"),
-                           cancel_url=url_for("staff.themes"))
+    return render_template(
+        "confirm.html",
+        form=form,
+        title=_("Supprimer le thème « %(name)s » ?", name=theme.name),
+        warning=_("Cette suppression est définitive."),
+        confirm_label=_("Supprimer définitivement"),
+        cancel_url=url_for("staff.themes"),
+    )
 
 
 # --- working groups ------------------------------------------------------------------------
+
 
 def _group_choices(form: GroupForm, convention) -> None:
     form.theme.choices = [(0, _("— Aucun —"))] + [(t.id, t.name) for t in convention.themes]
@@ -193,10 +224,11 @@ def groups():
         with attempt(form, "name") as outcome:
             services.add_group(current_user, convention, *_group_form_values(form))
         if outcome.ok:
-            flash(_("Le groupe « %(name)s » est créé.", name=form.name.data.strip()), "success")
+            flash(_("Le groupe « %(name)s » est créé.", name=filled(form.name).strip()), "success")
             return redirect(url_for("staff.groups"))
-    return render_template("staff/groups.html", groups=services.groups_with_members(convention),
-                           form=form)
+    return render_template(
+        "staff/groups.html", groups=services.groups_with_members(convention), form=form
+    )
 
 
 def _add_member_form(convention) -> AddMemberForm:
@@ -211,8 +243,13 @@ def _add_member_form(convention) -> AddMemberForm:
 @bp.route("/groupes/<int:group_id>", methods=["GET", "POST"])
 def edit_group(group_id: int):
     group = db.get_or_404(WorkingGroup, group_id)
-    form = GroupForm(data={"name": group.name, "theme": group.theme_id or 0,
-                           "facilitator": group.facilitator_id or 0})
+    form = GroupForm(
+        data={
+            "name": group.name,
+            "theme": group.theme_id or 0,
+            "facilitator": group.facilitator_id or 0,
+        }
+    )
     _group_choices(form, group.convention)
     if form.validate_on_submit():
         with attempt(form, "name") as outcome:
@@ -220,8 +257,13 @@ def edit_group(group_id: int):
         if outcome.ok:
             flash(_("Le groupe est enregistré."), "success")
             return redirect(url_for("staff.edit_group", group_id=group.id))
-    return render_template("staff/group_edit.html", group=group, form=form,
-                           add_form=_add_member_form(group.convention), remove_form=EmptyForm())
+    return render_template(
+        "staff/group_edit.html",
+        group=group,
+        form=form,
+        add_form=_add_member_form(group.convention),
+        remove_form=EmptyForm(),
+    )
 
 
 @bp.post("/groupes/<int:group_id>/ajouter")
@@ -229,7 +271,7 @@ def add_member(group_id: int):
     group = db.get_or_404(WorkingGroup, group_id)
     form = _add_member_form(group.convention)
     if form.validate_on_submit():
-        user = db.session.get(User, form.user.data)
+        user = db.get_or_404(User, form.user.data)
         with attempt() as outcome:
             services.add_member(current_user, group, user)
         if outcome.ok:
@@ -255,12 +297,17 @@ def remove_member(group_id: int, user_id: int):
 
 # --- hearings ------------------------------------------------------------------------------
 
+
 def _hearing_values(form: HearingForm) -> dict:
-    return {"title": form.title.data, "expert": form.expert.data,
-            "expert_role": form.expert_role.data or "", "held_on": _paris_day(form.held_on.data),
-            "summary": form.summary.data or "",
-            "declared_interests": form.declared_interests.data or "",
-            "documents": form.documents.data or ""}
+    return {
+        "title": form.title.data,
+        "expert": form.expert.data,
+        "expert_role": form.expert_role.data or "",
+        "held_on": _paris_day(form.held_on.data),
+        "summary": form.summary.data or "",
+        "declared_interests": form.declared_interests.data or "",
+        "documents": form.documents.data or "",
+    }
 
 
 @bp.route("/auditions", methods=["GET", "POST"])
@@ -276,20 +323,29 @@ def edit_hearing(hearing_id: int | None = None):
             if hearing:
                 hearings.update_hearing(current_user, hearing, **_hearing_values(form))
             else:
-                hearing = hearings.publish_hearing(current_user, convention,
-                                                   **_hearing_values(form))
+                hearing = hearings.publish_hearing(
+                    current_user, convention, **_hearing_values(form)
+                )
         if outcome.ok:
             flash(_("L'audition « %(title)s » est publiée.", title=hearing.title), "success")
             return redirect(url_for("staff.edit_hearing"))
-    return render_template("staff/hearings.html", form=form, hearing=hearing,
-                           hearings=hearings.published_hearings(convention))
+    return render_template(
+        "staff/hearings.html",
+        form=form,
+        hearing=hearing,
+        hearings=hearings.published_hearings(convention),
+    )
 
 
 # --- audit log -----------------------------------------------------------------------------
 
+
 @bp.route("/journal")
 def audit_log():
-    page = db.paginate(select(AuditEntry).options(selectinload(AuditEntry.actor))
-                       .order_by(AuditEntry.id.desc()), per_page=50,
-                       error_out=False)
+    page = db.paginate(
+        select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()),
+        page=page_arg(),
+        per_page=50,
+        error_out=False,
+    )
     return render_template("staff/audit_log.html", page=page)

@@ -1,4 +1,5 @@
 """The public pages of the convention."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, render_template
@@ -24,16 +25,21 @@ def home():
         calendar=services.calendar(convention),
         upcoming=services.next_phase(convention),
         groups=groups,
-        my_groups={g.id for g in groups if current_user.is_authenticated and any(
-            m.user_id == current_user.id for m in g.memberships)},
+        my_groups={
+            g.id
+            for g in groups
+            if current_user.is_authenticated
+            and any(m.user_id == current_user.id for m in g.memberships)
+        },
     )
 
 
 @bp.route("/auditions")
 def hearing_index():
     convention = services.current_convention()
-    return render_template("assembly/hearings.html",
-                           hearings=hearings.published_hearings(convention))
+    return render_template(
+        "assembly/hearings.html", hearings=hearings.published_hearings(convention)
+    )
 
 
 @bp.route("/auditions/<slug>")
@@ -42,5 +48,8 @@ def hearing(slug: str):
     found = hearings.published_by_slug(convention, slug)
     if found is None:
         abort(404)
-    return render_template("assembly/hearing.html", hearing=found, **registry().panels_for(
-        "hearing", convention, found, current_viewer()))
+    return render_template(
+        "assembly/hearing.html",
+        hearing=found,
+        **registry().panels_for("hearing", convention, found, current_viewer()),
+    )

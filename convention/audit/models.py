@@ -1,4 +1,5 @@
 """Audit entries are append-only: nothing in the application updates or deletes them."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,10 +10,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.db_types import UTCDateTime
-from convention.extensions import db
+from convention.extensions import Model
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     __tablename__ = "audit_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,12 +1,13 @@
 """Writing to the audit log."""
+
 from __future__ import annotations
 
 from convention.audit.models import AuditEntry
 from convention.auth.models import User
-from convention.extensions import db
+from convention.extensions import Model, db
 
 
-def record(actor: User | None, action: str, target: db.Model | None = None, **details) -> AuditEntry:
+def record(actor: User | None, action: str, target: Model | None = None, **details) -> AuditEntry:
     """Append one entry; it is committed with the action it describes, or not at all."""
     if target is not None and getattr(target, "id", None) is None:
         db.session.flush()

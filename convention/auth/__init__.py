@@ -1,4 +1,5 @@
 """Accounts, roles and sessions: registration, email confirmation, login, password reset."""
+
 from __future__ import annotations
 
 from flask import Flask

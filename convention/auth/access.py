@@ -1,4 +1,5 @@
 """Who may see a page: decorators for views, built on the roles."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -7,6 +8,7 @@ from flask import abort, current_app, session
 from flask_login import current_user, login_required
 
 from convention.auth.models import MANAGING_ROLES, User
+from convention.extensions import login_manager
 
 
 def current_viewer() -> User | None:
@@ -28,11 +30,11 @@ def signed_in_id() -> int | None:
     user_id = session.get("_user_id")
     if not isinstance(user_id, str) or not user_id.isdigit():
         return None
-    manager = current_app.login_manager
-    mode = current_app.config.get("SESSION_PROTECTION", manager.session_protection)
+    mode = current_app.config.get("SESSION_PROTECTION", login_manager.session_protection)
     # The identifier login_user() records in the session, computed the same way.
     if mode in ("basic", "strong") and (
-            session.get("_id") != manager._session_identifier_generator()):
+        session.get("_id") != login_manager._session_identifier_generator()
+    ):
         return None
     return int(user_id)
 

@@ -1,4 +1,5 @@
 """`flask create-admin`: the first administrator of a new site."""
+
 from __future__ import annotations
 
 import click

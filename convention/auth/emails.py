@@ -1,4 +1,5 @@
 """The account emails: confirmation and password reset links."""
+
 from __future__ import annotations
 
 from flask import render_template, url_for

@@ -1,4 +1,5 @@
 """Accounts and roles."""
+
 from __future__ import annotations
 
 import enum
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convention.clock import utcnow
 from convention.db_types import UTCDateTime
-from convention.extensions import db
+from convention.extensions import Model
 
 
 class Role(enum.Enum):
@@ -40,7 +41,7 @@ ROLE_LABELS = {
 MANAGING_ROLES = frozenset({Role.STAFF, Role.ADMIN})
 
 
-class Commune(db.Model):
+class Commune(Model):
     """A commune of the territory; residents and members say where they live."""
 
     __tablename__ = "commune"
@@ -51,7 +52,7 @@ class Commune(db.Model):
     population: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     __tablename__ = "user_account"
     __table_args__ = (
         CheckConstraint("length(email) > 3", name="email_not_empty"),

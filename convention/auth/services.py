@@ -2,6 +2,7 @@
 
 Services take plain values, raise `ConventionError` subclasses and never commit.
 """
+
 from __future__ import annotations
 
 from flask import current_app

@@ -1,7 +1,6 @@
 """Account pages: register, confirm, log in and out, reset a forgotten password."""
-from __future__ import annotations
 
-from urllib.parse import urlsplit
+from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -10,19 +9,16 @@ from flask_login import current_user, login_required, login_user, logout_user
 from convention.auth import emails, services
 from convention.auth.forms import ForgotPasswordForm, LoginForm, RegistrationForm, ResetPasswordForm
 from convention.extensions import limiter
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, filled
+from convention.params import same_site_path
 from convention.transaction import after_commit, attempt
 
 bp = Blueprint("auth", __name__)
 
 
 def _safe_next(target: str | None) -> str:
-    """Only follow `next` to a path on this site, never to another host."""
-    if target and target.startswith("/") and not target.startswith("//"):
-        parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
-            return target
-    return url_for("assembly.home")
+    """Only follow `next` to a path on this site (see `params.same_site_path`), else home."""
+    return same_site_path(target) or url_for("assembly.home")
 
 
 def _login_email_key() -> str:
@@ -39,18 +35,26 @@ def register():
         return redirect(url_for("assembly.home"))
     form = RegistrationForm()
     form.commune.choices = [(0, _("— Choisissez —"))] + [
-        (c.id, c.name) for c in services.list_communes()]
+        (c.id, c.name) for c in services.list_communes()
+    ]
     if form.validate_on_submit():
         with attempt(form, "email") as outcome:
             user = services.register(
-                form.email.data, form.display_name.data,
-                services.get_commune(form.commune.data), form.password.data,
+                form.email.data,
+                filled(form.display_name),
+                services.get_commune(form.commune.data),
+                filled(form.password),
             )
         if outcome.ok:
             after_commit(lambda: emails.send_confirmation(user))
             login_user(user)
-            flash(_("Votre compte est créé. Un lien de confirmation a été envoyé à %(email)s.",
-                    email=user.email), "success")
+            flash(
+                _(
+                    "Votre compte est créé. Un lien de confirmation a été envoyé à %(email)s.",
+                    email=user.email,
+                ),
+                "success",
+            )
             return redirect(url_for("assembly.home"))
     return render_template("auth/register.html", form=form)
 
@@ -71,8 +75,13 @@ def resend_confirmation():
     form = EmptyForm()
     if form.validate_on_submit() and not current_user.is_confirmed:
         emails.send_confirmation(current_user)
-        flash(_("Un nouveau lien de confirmation a été envoyé à %(email)s.",
-                email=current_user.email), "success")
+        flash(
+            _(
+                "Un nouveau lien de confirmation a été envoyé à %(email)s.",
+                email=current_user.email,
+            ),
+            "success",
+        )
     return redirect(url_for("assembly.home"))
 
 
@@ -85,7 +94,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         with attempt(form, "password") as outcome:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.authenticate(form.email.data, filled(form.password))
         if outcome.ok:
             login_user(user, remember=form.remember.data)
             flash(_("Vous êtes connecté·e."), "success")
@@ -111,8 +120,14 @@ def forgot_password():
         if user is not None:
             emails.send_password_reset(user)
         # The same answer either way: the page must not reveal which addresses have an account.
-        flash(_("Si un compte existe pour %(email)s, un lien de réinitialisation vient d'y être "
-                "envoyé. Il est valable deux heures.", email=form.email.data), "success")
+        flash(
+            _(
+                "Si un compte existe pour %(email)s, un lien de réinitialisation vient d'y être "
+                "envoyé. Il est valable deux heures.",
+                email=form.email.data,
+            ),
+            "success",
+        )
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot_password.html", form=form)
 

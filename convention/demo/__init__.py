@@ -2,6 +2,7 @@
 through the same services as the pages (`flask seed-demo`, which `make run` calls).
 
 It sits above every other feature: it drafts, amends and votes through their services."""
+
 from __future__ import annotations
 
 from flask import Flask

@@ -1,4 +1,5 @@
 """`flask seed-demo`: the demo convention on an empty database."""
+
 from __future__ import annotations
 
 import click

@@ -3,16 +3,17 @@
 The people are invented; the communes are the 31 of Montpellier Méditerranée Métropole with
 rounded populations. Everything is created through the same services as the web pages.
 """
+
 from __future__ import annotations
 
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from convention.assembly import services
-from convention.demo import content as demo_content
 from convention.assembly.models import PhaseKind
 from convention.auth.models import Commune, Role
 from convention.auth.services import create_account
+from convention.demo import content as demo_content
 from convention.extensions import db
 
 DOMAIN = "demo.example"
@@ -25,15 +26,37 @@ PASSWORDS = {
 }
 
 COMMUNES = [
-    ("Baillargues", 8000), ("Beaulieu", 1900), ("Castelnau-le-Lez", 22000), ("Castries", 6400),
-    ("Clapiers", 5500), ("Cournonsec", 3300), ("Cournonterral", 6000), ("Fabrègues", 7100),
-    ("Grabels", 8300), ("Jacou", 6800), ("Juvignac", 12000), ("Lattes", 17000),
-    ("Lavérune", 3300), ("Le Crès", 9600), ("Montaud", 1000), ("Montferrier-sur-Lez", 3900),
-    ("Montpellier", 302000), ("Murviel-lès-Montpellier", 1900), ("Pérols", 9500),
-    ("Pignan", 7000), ("Prades-le-Lez", 5600), ("Restinclières", 2000), ("Saint-Brès", 3000),
-    ("Saint-Drézéry", 2500), ("Saint-Geniès-des-Mourgues", 3000),
-    ("Saint-Georges-d'Orques", 5800), ("Saint-Jean-de-Védas", 11000), ("Saussan", 1600),
-    ("Sussargues", 2900), ("Vendargues", 6600), ("Villeneuve-lès-Maguelone", 10300),
+    ("Baillargues", 8000),
+    ("Beaulieu", 1900),
+    ("Castelnau-le-Lez", 22000),
+    ("Castries", 6400),
+    ("Clapiers", 5500),
+    ("Cournonsec", 3300),
+    ("Cournonterral", 6000),
+    ("Fabrègues", 7100),
+    ("Grabels", 8300),
+    ("Jacou", 6800),
+    ("Juvignac", 12000),
+    ("Lattes", 17000),
+    ("Lavérune", 3300),
+    ("Le Crès", 9600),
+    ("Montaud", 1000),
+    ("Montferrier-sur-Lez", 3900),
+    ("Montpellier", 302000),
+    ("Murviel-lès-Montpellier", 1900),
+    ("Pérols", 9500),
+    ("Pignan", 7000),
+    ("Prades-le-Lez", 5600),
+    ("Restinclières", 2000),
+    ("Saint-Brès", 3000),
+    ("Saint-Drézéry", 2500),
+    ("Saint-Geniès-des-Mourgues", 3000),
+    ("Saint-Georges-d'Orques", 5800),
+    ("Saint-Jean-de-Védas", 11000),
+    ("Saussan", 1600),
+    ("Sussargues", 2900),
+    ("Vendargues", 6600),
+    ("Villeneuve-lès-Maguelone", 10300),
 ]
 
 QUESTION = "Quelle intelligence artificielle au service des habitants et du territoire ?"
@@ -54,42 +77,82 @@ THEMES = [
 
 # (first name, last name, commune): 20 women and 20 men, spread like the population.
 MEMBERS = [
-    ("Camille", "Roux", "Montpellier"), ("Yacine", "Benali", "Montpellier"),
-    ("Maëlle", "Fabre", "Castelnau-le-Lez"), ("Thierry", "Vidal", "Lattes"),
-    ("Inès", "Bouzid", "Montpellier"), ("Jean-Pierre", "Granier", "Pignan"),
-    ("Léa", "Marty", "Montpellier"), ("Karim", "Haddad", "Montpellier"),
-    ("Sylvie", "Cabanel", "Juvignac"), ("Romain", "Teissier", "Saint-Jean-de-Védas"),
-    ("Aïcha", "Diallo", "Montpellier"), ("Olivier", "Bonnet", "Pérols"),
-    ("Nathalie", "Pujol", "Montpellier"), ("Hugo", "Arnaud", "Montpellier"),
-    ("Fatima", "El Amrani", "Montpellier"), ("Bernard", "Castan", "Castries"),
-    ("Élodie", "Mercier", "Villeneuve-lès-Maguelone"), ("Mathis", "Lopez", "Montpellier"),
-    ("Chantal", "Boyer", "Le Crès"), ("Louis", "Nguyen", "Montpellier"),
-    ("Sarah", "Cohen", "Montpellier"), ("Alain", "Rouquette", "Fabrègues"),
-    ("Julie", "Garcia", "Grabels"), ("Mehdi", "Saïdi", "Montpellier"),
-    ("Monique", "Galtier", "Baillargues"), ("Théo", "Bernard", "Montpellier"),
-    ("Laura", "Martinez", "Montpellier"), ("Didier", "Fournier", "Jacou"),
-    ("Amandine", "Salles", "Vendargues"), ("Baptiste", "Aubert", "Montpellier"),
-    ("Nadia", "Mansouri", "Montpellier"), ("Gérard", "Vialla", "Cournonterral"),
-    ("Manon", "Guiraud", "Saint-Georges-d'Orques"), ("Lucas", "Ferrand", "Montpellier"),
-    ("Françoise", "Delmas", "Prades-le-Lez"), ("Samuel", "Mendy", "Montpellier"),
-    ("Clara", "Estève", "Clapiers"), ("Antoine", "Peyre", "Saint-Brès"),
-    ("Josiane", "Combes", "Montferrier-sur-Lez"), ("Adrien", "Lacroix", "Montpellier"),
+    ("Camille", "Roux", "Montpellier"),
+    ("Yacine", "Benali", "Montpellier"),
+    ("Maëlle", "Fabre", "Castelnau-le-Lez"),
+    ("Thierry", "Vidal", "Lattes"),
+    ("Inès", "Bouzid", "Montpellier"),
+    ("Jean-Pierre", "Granier", "Pignan"),
+    ("Léa", "Marty", "Montpellier"),
+    ("Karim", "Haddad", "Montpellier"),
+    ("Sylvie", "Cabanel", "Juvignac"),
+    ("Romain", "Teissier", "Saint-Jean-de-Védas"),
+    ("Aïcha", "Diallo", "Montpellier"),
+    ("Olivier", "Bonnet", "Pérols"),
+    ("Nathalie", "Pujol", "Montpellier"),
+    ("Hugo", "Arnaud", "Montpellier"),
+    ("Fatima", "El Amrani", "Montpellier"),
+    ("Bernard", "Castan", "Castries"),
+    ("Élodie", "Mercier", "Villeneuve-lès-Maguelone"),
+    ("Mathis", "Lopez", "Montpellier"),
+    ("Chantal", "Boyer", "Le Crès"),
+    ("Louis", "Nguyen", "Montpellier"),
+    ("Sarah", "Cohen", "Montpellier"),
+    ("Alain", "Rouquette", "Fabrègues"),
+    ("Julie", "Garcia", "Grabels"),
+    ("Mehdi", "Saïdi", "Montpellier"),
+    ("Monique", "Galtier", "Baillargues"),
+    ("Théo", "Bernard", "Montpellier"),
+    ("Laura", "Martinez", "Montpellier"),
+    ("Didier", "Fournier", "Jacou"),
+    ("Amandine", "Salles", "Vendargues"),
+    ("Baptiste", "Aubert", "Montpellier"),
+    ("Nadia", "Mansouri", "Montpellier"),
+    ("Gérard", "Vialla", "Cournonterral"),
+    ("Manon", "Guiraud", "Saint-Georges-d'Orques"),
+    ("Lucas", "Ferrand", "Montpellier"),
+    ("Françoise", "Delmas", "Prades-le-Lez"),
+    ("Samuel", "Mendy", "Montpellier"),
+    ("Clara", "Estève", "Clapiers"),
+    ("Antoine", "Peyre", "Saint-Brès"),
+    ("Josiane", "Combes", "Montferrier-sur-Lez"),
+    ("Adrien", "Lacroix", "Montpellier"),
 ]
 
 FACILITATORS = [("Hélène", "Rigaud"), ("Marc", "Ollier")]
 STAFF = ("Service", "Participation citoyenne")
 
 CITIZENS = [
-    ("Pauline", "Montpellier"), ("Rachid", "Montpellier"), ("Émilie", "Lattes"),
-    ("Jérôme", "Castelnau-le-Lez"), ("Sophie", "Montpellier"), ("Nicolas", "Juvignac"),
-    ("Valérie", "Montpellier"), ("Kevin", "Pérols"), ("Anaïs", "Montpellier"),
-    ("Patrick", "Le Crès"), ("Océane", "Montpellier"), ("Stéphane", "Grabels"),
-    ("Lina", "Montpellier"), ("Christophe", "Saint-Jean-de-Védas"), ("Zoé", "Montpellier"),
-    ("Frédéric", "Villeneuve-lès-Maguelone"), ("Marine", "Montpellier"), ("David", "Pignan"),
-    ("Sandrine", "Montpellier"), ("Mohamed", "Montpellier"), ("Chloé", "Jacou"),
-    ("Philippe", "Montpellier"), ("Jade", "Baillargues"), ("Vincent", "Montpellier"),
-    ("Audrey", "Fabrègues"), ("Éric", "Montpellier"), ("Margaux", "Sussargues"),
-    ("Laurent", "Montpellier"), ("Emma", "Saussan"), ("Julien", "Montpellier"),
+    ("Pauline", "Montpellier"),
+    ("Rachid", "Montpellier"),
+    ("Émilie", "Lattes"),
+    ("Jérôme", "Castelnau-le-Lez"),
+    ("Sophie", "Montpellier"),
+    ("Nicolas", "Juvignac"),
+    ("Valérie", "Montpellier"),
+    ("Kevin", "Pérols"),
+    ("Anaïs", "Montpellier"),
+    ("Patrick", "Le Crès"),
+    ("Océane", "Montpellier"),
+    ("Stéphane", "Grabels"),
+    ("Lina", "Montpellier"),
+    ("Christophe", "Saint-Jean-de-Védas"),
+    ("Zoé", "Montpellier"),
+    ("Frédéric", "Villeneuve-lès-Maguelone"),
+    ("Marine", "Montpellier"),
+    ("David", "Pignan"),
+    ("Sandrine", "Montpellier"),
+    ("Mohamed", "Montpellier"),
+    ("Chloé", "Jacou"),
+    ("Philippe", "Montpellier"),
+    ("Jade", "Baillargues"),
+    ("Vincent", "Montpellier"),
+    ("Audrey", "Fabrègues"),
+    ("Éric", "Montpellier"),
+    ("Margaux", "Sussargues"),
+    ("Laurent", "Montpellier"),
+    ("Emma", "Saussan"),
+    ("Julien", "Montpellier"),
 ]
 
 # The calendar of the demo, in UTC: learning and deliberation are over by late 2026.
@@ -111,43 +174,74 @@ def _email(*parts: str) -> str:
 
 
 def _day(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(hour=8, tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(hour=8, tzinfo=UTC)
 
 
 def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
     """Create the demo convention; the database is expected to be empty."""
     communes = {name: Commune(name=name, population=population) for name, population in COMMUNES}
     db.session.add_all(communes.values())
-    admin = create_account(f"admin@{DOMAIN}", "Administration", PASSWORDS[Role.ADMIN],
-                           role=Role.ADMIN, confirmed=True)
-    staff = create_account(_email("equipe"), " ".join(STAFF), PASSWORDS[Role.STAFF],
-                           role=Role.STAFF, confirmed=True, commune=communes["Montpellier"])
+    admin = create_account(
+        f"admin@{DOMAIN}", "Administration", PASSWORDS[Role.ADMIN], role=Role.ADMIN, confirmed=True
+    )
+    staff = create_account(
+        _email("equipe"),
+        " ".join(STAFF),
+        PASSWORDS[Role.STAFF],
+        role=Role.STAFF,
+        confirmed=True,
+        commune=communes["Montpellier"],
+    )
     convention = services.create_convention(
-        staff, slug="ia-montpellier", title="Convention citoyenne sur l'intelligence artificielle",
-        question=QUESTION, description=DESCRIPTION, authority="Montpellier Méditerranée Métropole",
+        staff,
+        slug="ia-montpellier",
+        title="Convention citoyenne sur l'intelligence artificielle",
+        question=QUESTION,
+        description=DESCRIPTION,
+        authority="Montpellier Méditerranée Métropole",
     )
     for kind, (start, end) in CALENDAR.items():
         services.set_phase_dates(staff, convention, kind, _day(start), _day(end))
     themes = [services.add_theme(staff, convention, name, text) for name, text in THEMES]
     facilitators = [
-        create_account(_email(first, last), f"{first} {last}", PASSWORDS[Role.FACILITATOR],
-                       role=Role.FACILITATOR, first_name=first, confirmed=True,
-                       commune=communes["Montpellier"])
+        create_account(
+            _email(first, last),
+            f"{first} {last}",
+            PASSWORDS[Role.FACILITATOR],
+            role=Role.FACILITATOR,
+            first_name=first,
+            confirmed=True,
+            commune=communes["Montpellier"],
+        )
         for first, last in FACILITATORS
     ]
     groups = [
-        services.add_group(staff, convention, f"Groupe {theme.name}", theme,
-                           facilitators[i % len(facilitators)])
+        services.add_group(
+            staff, convention, f"Groupe {theme.name}", theme, facilitators[i % len(facilitators)]
+        )
         for i, theme in enumerate(themes)
     ]
     for i, (first, last, commune) in enumerate(MEMBERS):
-        member = create_account(_email(first, last), f"{first} {last[0]}.",
-                                PASSWORDS[Role.MEMBER], role=Role.MEMBER, first_name=first,
-                                confirmed=True, commune=communes[commune])
+        member = create_account(
+            _email(first, last),
+            f"{first} {last[0]}.",
+            PASSWORDS[Role.MEMBER],
+            role=Role.MEMBER,
+            first_name=first,
+            confirmed=True,
+            commune=communes[commune],
+        )
         services.add_member(staff, groups[i % len(groups)], member)
-    citizens = [create_account(_email(first, "habitant"), first, PASSWORDS[Role.CITIZEN],
-                               confirmed=True, commune=communes[commune])
-                for first, commune in CITIZENS]
+    citizens = [
+        create_account(
+            _email(first, "habitant"),
+            first,
+            PASSWORDS[Role.CITIZEN],
+            confirmed=True,
+            commune=communes[commune],
+        )
+        for first, commune in CITIZENS
+    ]
     while convention.current_phase != PhaseKind.DELIBERATION:
         services.open_next_phase(staff, convention, expected=convention.current_phase)
     demo_content.load(convention, staff, citizens)
@@ -166,7 +260,10 @@ def demo_accounts() -> list[tuple[str, str, str]]:
     return [
         ("admin", f"admin@{DOMAIN}", PASSWORDS[Role.ADMIN]),
         ("staff", _email("equipe"), PASSWORDS[Role.STAFF]),
-        *[("facilitator", _email(f, l), PASSWORDS[Role.FACILITATOR]) for f, l in FACILITATORS],
+        *[
+            ("facilitator", _email(given, family), PASSWORDS[Role.FACILITATOR])
+            for given, family in FACILITATORS
+        ],
         ("member (x40)", _email(first, last), PASSWORDS[Role.MEMBER]),
         ("citizen (x30)", _email(CITIZENS[0][0], "habitant"), PASSWORDS[Role.CITIZEN]),
     ]
@@ -174,7 +271,9 @@ def demo_accounts() -> list[tuple[str, str, str]]:
 
 def accounts_table() -> str:
     rows = demo_accounts()
-    lines = ["Demo accounts (every member: firstname.lastname@demo.example, "
-             "every citizen: firstname.habitant@demo.example):"]
+    lines = [
+        "Demo accounts (every member: firstname.lastname@demo.example, "
+        "every citizen: firstname.habitant@demo.example):"
+    ]
     lines += [f"  {role:<14} {email:<34} {password}" for role, email, password in rows]
     return "\n".join(lines)

@@ -1,4 +1,5 @@
 """Discussion threads on recommendations, ideas and hearings, and their moderation."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -32,6 +33,5 @@ def init_app(app: Flask) -> None:
     found.add_page_panel("hearing", _thread_panel(TargetKind.HEARING))
     found.add_navigation(
         NavEntry("public", "discussion.queue", _l("Modération"), 80, shown_to=is_moderator),
-        NavEntry("public", "discussion.notifications", _l("Notifications"), 90,
-                 shown_to=signed_in),
+        NavEntry("public", "discussion.notifications", _l("Notifications"), 90, shown_to=signed_in),
     )

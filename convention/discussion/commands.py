@@ -1,4 +1,5 @@
 """`flask send-digests`: each follower's daily email."""
+
 from __future__ import annotations
 
 import click
@@ -8,7 +9,7 @@ from convention.auth.models import User
 from convention.clock import utcnow
 from convention.discussion import digest
 from convention.extensions import db
-from convention.background import at_public_address
+from convention.jobs import at_public_address
 from convention.mail import send_email
 
 
@@ -20,7 +21,7 @@ def send_digests() -> None:
     base_url = current_app.config["BASE_URL"]
     with at_public_address():
         for user_id, content in digest.pending_digests(now).items():
-            user = db.session.get(User, user_id)
+            user = db.session.get_one(User, user_id)
             subject, body = digest.compose(user, content, base_url)
             send_email(user.email, subject, body)
             digest.mark_sent(user_id, content, now)

@@ -3,12 +3,13 @@
 Nothing is deleted: a hidden comment keeps its text and shows the moderation's reason in its
 place. Every decision goes to the audit log and its author is notified.
 """
+
 from __future__ import annotations
 
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 
 from convention.audit.services import record
@@ -56,17 +57,20 @@ def _require_moderator(actor: User) -> None:
 
 
 def _resolve_reports(comment: Comment) -> None:
-    db.session.execute(update(Report).where(Report.comment_id == comment.id,
-                                            Report.resolved_at.is_(None))
-                       .values(resolved_at=utcnow()))
+    db.session.execute(
+        update(Report)
+        .where(Report.comment_id == comment.id, Report.resolved_at.is_(None))
+        .values(resolved_at=utcnow())
+    )
 
 
 def hide(actor: User, comment: Comment, reason: str) -> Notification:
     _require_moderator(actor)
     reason = (reason or "").strip()
     if not reason:
-        raise InvalidInput(_l("Indiquez la raison, qui sera affichée publiquement."),
-                           field="reason")
+        raise InvalidInput(
+            _l("Indiquez la raison, qui sera affichée publiquement."), field="reason"
+        )
     if len(reason) > 300:
         raise InvalidInput(_l("La raison dépasse %(n)d caractères.", n=300), field="reason")
     comment.hidden_at = utcnow()
@@ -74,9 +78,12 @@ def hide(actor: User, comment: Comment, reason: str) -> Notification:
     comment.pending_review = False
     _resolve_reports(comment)
     record(actor, "comment.hide", comment, reason=reason)
-    return notify(comment.author, "moderation", _l(
-        "Votre commentaire a été masqué par la modération : %(reason)s", reason=reason),
-        link=f"/commentaires/{comment.id}")
+    return notify(
+        comment.author,
+        "moderation",
+        _l("Votre commentaire a été masqué par la modération : %(reason)s", reason=reason),
+        link=f"/commentaires/{comment.id}",
+    )
 
 
 def restore(actor: User, comment: Comment) -> Notification:
@@ -86,9 +93,12 @@ def restore(actor: User, comment: Comment) -> Notification:
     comment.hidden_at, comment.hidden_reason, comment.pending_review = None, None, False
     _resolve_reports(comment)
     record(actor, "comment.restore", comment)
-    return notify(comment.author, "moderation",
-                  _l("Votre commentaire est de nouveau visible après vérification."),
-                  link=f"/commentaires/{comment.id}")
+    return notify(
+        comment.author,
+        "moderation",
+        _l("Votre commentaire est de nouveau visible après vérification."),
+        link=f"/commentaires/{comment.id}",
+    )
 
 
 def dismiss_reports(actor: User, comment: Comment) -> None:
@@ -110,25 +120,23 @@ def suspend(actor: User, user: User, days: int, reason: str) -> Suspension:
     if not reason:
         raise InvalidInput(_l("Indiquez la raison de la suspension."), field="reason")
     now = utcnow()
-    suspension = Suspension(user_id=user.id, moderator_id=actor.id, reason=reason[:300],
-                            starts_at=now, ends_at=now + timedelta(days=days))
+    suspension = Suspension(
+        user_id=user.id,
+        moderator_id=actor.id,
+        reason=reason[:300],
+        starts_at=now,
+        ends_at=now + timedelta(days=days),
+    )
     db.session.add(suspension)
     db.session.flush()
     record(actor, "user.suspend", user, days=days, reason=reason)
-    notify(user, "moderation", _l(
-        "Votre participation aux discussions est suspendue pour %(days)d jours : %(reason)s",
-        days=days, reason=reason))
+    notify(
+        user,
+        "moderation",
+        _l(
+            "Votre participation aux discussions est suspendue pour %(days)d jours : %(reason)s",
+            days=days,
+            reason=reason,
+        ),
+    )
     return suspension
-
-
-def queue() -> list[Comment]:
-    """Comments with reports not yet dealt with, or hidden pending review; oldest first."""
-    open_reports = select(Report.comment_id).where(Report.resolved_at.is_(None))
-    return list(db.session.scalars(
-        select(Comment).where((Comment.id.in_(open_reports)) | Comment.pending_review)
-        .order_by(Comment.created_at)))
-
-
-def open_reports(comment: Comment) -> list[Report]:
-    return list(db.session.scalars(select(Report).where(
-        Report.comment_id == comment.id, Report.resolved_at.is_(None)).order_by(Report.id)))

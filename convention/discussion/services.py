@@ -3,6 +3,7 @@
 Counters are changed with UPDATE … SET n = n ± 1 in the same transaction as the row they
 count, so concurrent requests never lose an increment.
 """
+
 from __future__ import annotations
 
 import re
@@ -29,22 +30,25 @@ from convention.discussion.models import (
     Thread,
     Upvote,
 )
+from convention.discussion.queries import find_target
 from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed, WrongPhase
 from convention.extensions import db
 from convention.i18n import site_language
 from convention.markdown import render_markdown
 from convention.proposals.models import Idea, Recommendation
+from convention.proposals.queries import can_see
 
 EDIT_GRACE = timedelta(minutes=15)
 MAX_COMMENT = 5000
 MAX_DEPTH = 2  # three levels: 0, 1 and 2
 # The phases in which the members work among themselves: a facilitator may then reserve
 # posting in a thread to members, while it stays public to read.
-MEMBERS_ONLY_PHASES = frozenset({PhaseKind.LEARNING, PhaseKind.DELIBERATION,
-                                 PhaseKind.MEMBERS_VOTE})
+MEMBERS_ONLY_PHASES = frozenset(
+    {PhaseKind.LEARNING, PhaseKind.DELIBERATION, PhaseKind.MEMBERS_VOTE}
+)
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9-]{1,60})", re.IGNORECASE)
-TARGETS = {TargetKind.RECOMMENDATION: Recommendation, TargetKind.IDEA: Idea,
-           TargetKind.HEARING: Hearing}
+# What a thread discusses.
+Target = Recommendation | Idea | Hearing
 
 
 class Suspended(NotAllowed):
@@ -58,34 +62,76 @@ def is_moderator(user: User | None) -> bool:
     return user.role in MANAGING_ROLES | {Role.FACILITATOR}
 
 
+class NoSuchDiscussion(InvalidInput):
+    """No such target in this convention, or not one the person may see: the same answer
+    for both, so that a refusal does not reveal what exists."""
+
+    message = _l("Cette discussion n'existe pas.")
+    status = 404
+
+
 def find_thread(kind: TargetKind, target_id: int) -> Thread | None:
-    return db.session.scalar(select(Thread).where(Thread.target_kind == kind,
-                                                  Thread.target_id == target_id))
+    return db.session.scalar(select(Thread).where(Thread.about(kind, target_id)))
+
+
+def can_see_target(viewer: User | None, target: Target) -> bool:
+    """A thread is read and written by those who may see its target: a draft recommendation
+    by its group and the staff, a hearing once published, an idea by everyone."""
+    if isinstance(target, Recommendation):
+        return can_see(viewer, target)
+    if isinstance(target, Hearing):
+        return target.published_at is not None
+    return True
+
+
+def visible_target(
+    viewer: User | None, convention: Convention, kind: TargetKind, target_id: int
+) -> Target:
+    """The recommendation, idea or hearing `kind` #`target_id` of `convention`, if `viewer`
+    may see it."""
+    target = find_target(kind, target_id)
+    if (
+        target is None
+        or target.convention_id != convention.id
+        or not can_see_target(viewer, target)
+    ):
+        raise NoSuchDiscussion()
+    return target
 
 
 def thread_for(convention: Convention, kind: TargetKind, target_id: int) -> Thread:
-    """The thread of a target, created on first use (two first posts at once: one thread)."""
+    """The thread of a target of `convention`, created on first use (two first posts at
+    once: one thread, the database's unique index decides). A thread is always in its
+    target's convention; the foreign key and the CHECK on `thread` refuse a target that does
+    not exist or is not of `kind`."""
+    target = find_target(kind, target_id)
+    if target is None or target.convention_id != convention.id:
+        raise NoSuchDiscussion()
     thread = find_thread(kind, target_id)
     if thread is not None:
         return thread
-    if db.session.get(TARGETS[kind], target_id) is None:
-        raise InvalidInput(_l("Cette discussion n'existe pas."))
-    thread = Thread(convention_id=convention.id, target_kind=kind, target_id=target_id,
-                    members_only=False, comment_count=0)
+    thread = Thread.on(
+        kind, target_id, convention_id=convention.id, members_only=False, comment_count=0
+    )
     try:
         with db.session.begin_nested():
             db.session.add(thread)
             db.session.flush()
     except IntegrityError:
         thread = find_thread(kind, target_id)
+        if thread is None:
+            raise
     return thread
 
 
 def active_suspension(user: User, now: datetime | None = None) -> Suspension | None:
     now = now or utcnow()
-    return db.session.scalar(select(Suspension).where(
-        Suspension.user_id == user.id, Suspension.starts_at <= now, Suspension.ends_at > now)
-        .order_by(Suspension.ends_at.desc()).limit(1))
+    return db.session.scalar(
+        select(Suspension)
+        .where(Suspension.user_id == user.id, Suspension.starts_at <= now, Suspension.ends_at > now)
+        .order_by(Suspension.ends_at.desc())
+        .limit(1)
+    )
 
 
 def check_can_post(actor: User, thread: Thread | None) -> None:
@@ -94,11 +140,24 @@ def check_can_post(actor: User, thread: Thread | None) -> None:
         raise NotAllowed(_l("Confirmez d'abord votre adresse électronique pour participer."))
     suspension = active_suspension(actor)
     if suspension is not None:
-        raise Suspended(_l("Votre participation est suspendue jusqu'au %(date)s : %(reason)s",
-                           date=suspension.ends_at.date().isoformat(), reason=suspension.reason))
-    if thread is not None and thread.members_only and actor.role not in {Role.MEMBER, Role.FACILITATOR} | MANAGING_ROLES:
-        raise NotAllowed(_l("Pendant cette phase, seuls les membres de la convention écrivent "
-                            "dans cette discussion ; elle reste lisible par tous."))
+        raise Suspended(
+            _l(
+                "Votre participation est suspendue jusqu'au %(date)s : %(reason)s",
+                date=suspension.ends_at.date().isoformat(),
+                reason=suspension.reason,
+            )
+        )
+    if (
+        thread is not None
+        and thread.members_only
+        and actor.role not in {Role.MEMBER, Role.FACILITATOR} | MANAGING_ROLES
+    ):
+        raise NotAllowed(
+            _l(
+                "Pendant cette phase, seuls les membres de la convention écrivent "
+                "dans cette discussion ; elle reste lisible par tous."
+            )
+        )
 
 
 def _clean_body(body: str) -> str:
@@ -106,26 +165,33 @@ def _clean_body(body: str) -> str:
     if not body:
         raise InvalidInput(_l("Écrivez votre commentaire."), field="body")
     if len(body) > MAX_COMMENT:
-        raise InvalidInput(_l("Le commentaire dépasse %(n)d caractères.", n=MAX_COMMENT),
-                           field="body")
+        raise InvalidInput(
+            _l("Le commentaire dépasse %(n)d caractères.", n=MAX_COMMENT), field="body"
+        )
     return body
 
 
 def bump_counter(model, row_id: int, column: str, by: int) -> None:
     """Add `by` to a counter column in SQL, so concurrent requests never lose an update."""
-    db.session.execute(update(model).where(model.id == row_id)
-                       .values({column: getattr(model, column) + by}))
+    db.session.execute(
+        update(model).where(model.id == row_id).values({column: getattr(model, column) + by})
+    )
 
 
 def _count_on_target(thread: Thread, by: int) -> None:
     bump_counter(Thread, thread.id, "comment_count", by)
-    if thread.target_kind == TargetKind.RECOMMENDATION:
+    if thread.recommendation_id is not None:
         # The recommendation list sorts by "most discussed" on this counter.
-        bump_counter(Recommendation, thread.target_id, "comment_count", by)
+        bump_counter(Recommendation, thread.recommendation_id, "comment_count", by)
 
 
-def post_comment(actor: User, thread: Thread, body: str, stance: Stance = Stance.NEUTRAL,
-                 parent: Comment | None = None) -> Comment:
+def post_comment(
+    actor: User,
+    thread: Thread,
+    body: str,
+    stance: Stance = Stance.NEUTRAL,
+    parent: Comment | None = None,
+) -> Comment:
     """Post a comment or a reply. Replies nest three levels deep; a reply to a third-level
     comment becomes a third-level comment beside it."""
     check_can_post(actor, thread)
@@ -137,12 +203,21 @@ def post_comment(actor: User, thread: Thread, body: str, stance: Stance = Stance
         if parent.thread_id != thread.id:
             raise InvalidInput(_l("Ce commentaire n'appartient pas à cette discussion."))
         if parent.depth >= MAX_DEPTH:
-            parent = db.session.get(Comment, parent.parent_id)
+            parent = db.session.get_one(Comment, parent.parent_id)
         depth, root_id = parent.depth + 1, parent.root_id
-    comment = Comment(thread_id=thread.id, author=actor, parent_id=parent.id if parent else None,
-                      root_id=root_id, depth=depth, stance=stance, body=body,
-                      body_html=str(render_markdown(body)), by_member=actor.role == Role.MEMBER,
-                      upvote_count=0, report_count=0)
+    comment = Comment(
+        thread_id=thread.id,
+        author=actor,
+        parent_id=parent.id if parent else None,
+        root_id=root_id,
+        depth=depth,
+        stance=stance,
+        body=body,
+        body_html=str(render_markdown(body)),
+        by_member=actor.role == Role.MEMBER,
+        upvote_count=0,
+        report_count=0,
+    )
     db.session.add(comment)
     db.session.flush()
     if comment.root_id is None:
@@ -151,6 +226,11 @@ def post_comment(actor: User, thread: Thread, body: str, stance: Stance = Stance
     follow(actor, thread)
     notify_mentions(comment, thread)
     return comment
+
+
+def edit_keeps_history(comment: Comment, now: datetime | None = None) -> bool:
+    """Whether editing `comment` now keeps its current text as a visible former version."""
+    return (now or utcnow()) - comment.created_at > EDIT_GRACE
 
 
 def edit_comment(actor: User, comment: Comment, body: str, now: datetime | None = None) -> None:
@@ -163,10 +243,14 @@ def edit_comment(actor: User, comment: Comment, body: str, now: datetime | None 
     body = _clean_body(body)
     if body == comment.body:
         raise InvalidInput(_l("Aucune modification à enregistrer."), field="body")
-    if now - comment.created_at > EDIT_GRACE:
-        comment.revisions.append(CommentRevision(
-            body_html=comment.body_html, written_at=comment.edited_at or comment.created_at,
-            replaced_at=now))
+    if edit_keeps_history(comment, now):
+        comment.revisions.append(
+            CommentRevision(
+                body_html=comment.body_html,
+                written_at=comment.edited_at or comment.created_at,
+                replaced_at=now,
+            )
+        )
     comment.body, comment.body_html = body, str(render_markdown(body))
     comment.edited_at = now
 
@@ -178,7 +262,7 @@ def delete_comment(actor: User, comment: Comment) -> None:
     if comment.deleted_at:
         raise ConventionError(_l("Ce commentaire est déjà supprimé."))
     comment.deleted_at = utcnow()
-    _count_on_target(db.session.get(Thread, comment.thread_id), -1)
+    _count_on_target(db.session.get_one(Thread, comment.thread_id), -1)
 
 
 def upvote(actor: User, comment: Comment) -> None:
@@ -194,8 +278,9 @@ def upvote(actor: User, comment: Comment) -> None:
 
 
 def remove_upvote(actor: User, comment: Comment) -> None:
-    vote = db.session.scalar(select(Upvote).where(Upvote.comment_id == comment.id,
-                                                  Upvote.user_id == actor.id))
+    vote = db.session.scalar(
+        select(Upvote).where(Upvote.comment_id == comment.id, Upvote.user_id == actor.id)
+    )
     if vote is None:
         raise InvalidInput(_l("Vous ne souteniez pas ce commentaire."))
     db.session.delete(vote)
@@ -214,8 +299,9 @@ def follow(actor: User, thread: Thread) -> None:
 
 
 def unfollow(actor: User, thread: Thread) -> None:
-    found = db.session.scalar(select(Follow).where(Follow.thread_id == thread.id,
-                                                   Follow.user_id == actor.id))
+    found = db.session.scalar(
+        select(Follow).where(Follow.thread_id == thread.id, Follow.user_id == actor.id)
+    )
     if found is not None:
         db.session.delete(found)
 
@@ -223,8 +309,12 @@ def unfollow(actor: User, thread: Thread) -> None:
 def is_following(user: User | None, thread: Thread | None) -> bool:
     if not user or thread is None:
         return False
-    return db.session.scalar(select(Follow.id).where(Follow.thread_id == thread.id,
-                                                     Follow.user_id == user.id)) is not None
+    return (
+        db.session.scalar(
+            select(Follow.id).where(Follow.thread_id == thread.id, Follow.user_id == user.id)
+        )
+        is not None
+    )
 
 
 def set_members_only(actor: User, thread: Thread, convention: Convention, on: bool) -> None:
@@ -232,8 +322,12 @@ def set_members_only(actor: User, thread: Thread, convention: Convention, on: bo
     if not is_moderator(actor):
         raise NotAllowed()
     if on and convention.current_phase not in MEMBERS_ONLY_PHASES:
-        raise WrongPhase(_l("Une discussion ne peut être réservée aux membres que pendant "
-                            "les phases de travail des membres."))
+        raise WrongPhase(
+            _l(
+                "Une discussion ne peut être réservée aux membres que pendant "
+                "les phases de travail des membres."
+            )
+        )
     thread.members_only = on
 
 
@@ -251,6 +345,14 @@ def notify(user: User, kind: str, text: str | LazyString, link: str = "") -> Not
     return notification
 
 
+def mark_read(notifications: list[Notification], now: datetime | None = None) -> None:
+    """Notifications a person has had in front of them are no longer new."""
+    now = now or utcnow()
+    for notification in notifications:
+        if notification.read_at is None:
+            notification.read_at = now
+
+
 def notify_mentions(comment: Comment, thread: Thread) -> list[User]:
     """Members named as @handle (their display name, e.g. @camille-r) are notified once."""
     handles = {h.lower() for h in MENTION.findall(comment.body)}
@@ -259,9 +361,12 @@ def notify_mentions(comment: Comment, thread: Thread) -> list[User]:
     members = db.session.scalars(select(User).where(User.role == Role.MEMBER)).all()
     mentioned = [m for m in members if mention_handle(m) in handles and m.id != comment.author_id]
     for member in mentioned:
-        notify(member, "mention", _l("%(name)s vous a mentionné·e dans une discussion.",
-                                     name=comment.author.public_name),
-               link=f"/commentaires/{comment.id}")
+        notify(
+            member,
+            "mention",
+            _l("%(name)s vous a mentionné·e dans une discussion.", name=comment.author.public_name),
+            link=f"/commentaires/{comment.id}",
+        )
     return mentioned
 
 

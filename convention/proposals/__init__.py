@@ -1,4 +1,5 @@
 """Recommendations drafted by the working groups: versions, amendments, ideas and the trace."""
+
 from __future__ import annotations
 
 from flask import Flask
@@ -16,7 +17,12 @@ def init_app(app: Flask) -> None:
     found.trace_sources.extend(trace.SOURCES)
     found.event_titles.update(trace.EVENT_TITLES)
     found.add_navigation(
-        NavEntry("public", "proposals.index", _l("Recommandations"), 10,
-                 current_for=("proposals", "writing")),
+        NavEntry(
+            "public",
+            "proposals.index",
+            _l("Recommandations"),
+            10,
+            current_for=("proposals", "writing"),
+        ),
         NavEntry("public", "ideas.index", _l("Idées"), 20, current_for=("ideas",)),
     )

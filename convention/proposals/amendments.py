@@ -5,6 +5,7 @@ Amendments to one recommendation are handled in order. An amendment is written a
 version; when another change lands first, an amendment whose fields were not touched follows
 automatically, and one whose fields changed is marked conflicting until its author rebases it.
 """
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
@@ -27,7 +28,7 @@ from convention.proposals.models import (
     Choice,
     Recommendation,
 )
-from convention.proposals.services import new_version, clean_fields, record_event
+from convention.proposals.services import clean_fields, new_version, record_event
 
 
 class AmendmentClosed(ConventionError):
@@ -46,24 +47,36 @@ def _changes(recommendation: Recommendation, changes: dict[str, str]) -> dict[st
 def _justification(text: str) -> str:
     text = (text or "").strip()
     if not text:
-        raise InvalidInput(_l("Expliquez pourquoi vous proposez cet amendement."),
-                           field="justification")
+        raise InvalidInput(
+            _l("Expliquez pourquoi vous proposez cet amendement."), field="justification"
+        )
     if len(text) > 3000:
-        raise InvalidInput(_l("La justification dépasse %(n)d caractères.", n=3000),
-                           field="justification")
+        raise InvalidInput(
+            _l("La justification dépasse %(n)d caractères.", n=3000), field="justification"
+        )
     return text
 
 
-def propose_amendment(actor: User, recommendation: Recommendation, convention: Convention,
-                      changes: dict[str, str], justification: str) -> Amendment:
+def propose_amendment(
+    actor: User,
+    recommendation: Recommendation,
+    convention: Convention,
+    changes: dict[str, str],
+    justification: str,
+) -> Amendment:
     """Any member of the group proposes a change to a published recommendation."""
     lifecycle.check("amend", actor, recommendation, convention)
     real = _changes(recommendation, changes)
     reason = _justification(justification)
     recommendation.amendment_count += 1
-    amendment = Amendment(number=recommendation.amendment_count, author=actor,
-                          base_version=recommendation.current_version, changes=real,
-                          justification=reason, status=AmendmentStatus.PROPOSED)
+    amendment = Amendment(
+        number=recommendation.amendment_count,
+        author=actor,
+        base_version=recommendation.current_version,
+        changes=real,
+        justification=reason,
+        status=AmendmentStatus.PROPOSED,
+    )
     try:
         with db.session.begin_nested():
             recommendation.amendments.append(amendment)
@@ -73,8 +86,13 @@ def propose_amendment(actor: User, recommendation: Recommendation, convention: C
     return amendment
 
 
-def rebase_amendment(actor: User, amendment: Amendment, convention: Convention,
-                     changes: dict[str, str], justification: str | None = None) -> Amendment:
+def rebase_amendment(
+    actor: User,
+    amendment: Amendment,
+    convention: Convention,
+    changes: dict[str, str],
+    justification: str | None = None,
+) -> Amendment:
     """The author rewrites a pending amendment against the current version."""
     recommendation = amendment.recommendation
     if actor.id != amendment.author_id:
@@ -109,13 +127,15 @@ def _follows_cleanly(amendment: Amendment) -> bool:
     return all(getattr(base, f) == getattr(current, f) for f in amendment.changes)
 
 
-def _rebase_or_flag(amendment: Amendment) -> None:
+def _rebase_or_flag(amendment: Amendment) -> bool:
+    """Move a stale amendment onto the current text, or flag it as conflicting (then True)."""
     if not is_stale(amendment):
-        return
+        return False
     if _follows_cleanly(amendment):
         amendment.base_version = amendment.recommendation.current_version
-    else:
-        amendment.status = AmendmentStatus.CONFLICTING
+        return False
+    amendment.status = AmendmentStatus.CONFLICTING
+    return True
 
 
 def open_vote(actor: User, amendment: Amendment, convention: Convention) -> None:
@@ -124,25 +144,35 @@ def open_vote(actor: User, amendment: Amendment, convention: Convention) -> None
     lifecycle.check("decide_amendment", actor, recommendation, convention)
     if amendment.status != AmendmentStatus.PROPOSED:
         raise AmendmentClosed(_l("Seul un amendement proposé peut être mis au vote."))
-    earlier = [a for a in recommendation.amendments
-               if a.number < amendment.number and a.status in
-               {AmendmentStatus.PROPOSED, AmendmentStatus.VOTING}]
+    earlier = [
+        a
+        for a in recommendation.amendments
+        if a.number < amendment.number
+        and a.status in {AmendmentStatus.PROPOSED, AmendmentStatus.VOTING}
+    ]
     if earlier:
-        raise ConventionError(_l("Les amendements sont traités dans l'ordre : l'amendement "
-                                 "n° %(n)d doit être décidé d'abord.", n=earlier[0].number))
+        raise ConventionError(
+            _l(
+                "Les amendements sont traités dans l'ordre : l'amendement "
+                "n° %(n)d doit être décidé d'abord.",
+                n=earlier[0].number,
+            )
+        )
     if any(a.status == AmendmentStatus.VOTING for a in recommendation.amendments):
         raise ConventionError(_l("Un autre vote est déjà ouvert sur cette recommandation."))
-    _rebase_or_flag(amendment)
-    if amendment.status == AmendmentStatus.CONFLICTING:
-        raise ConventionError(_l("Le texte a changé depuis le dépôt de cet amendement : son "
-                                 "auteur doit le mettre à jour avant le vote."))
+    if _rebase_or_flag(amendment):
+        raise ConventionError(
+            _l(
+                "Le texte a changé depuis le dépôt de cet amendement : son "
+                "auteur doit le mettre à jour avant le vote."
+            )
+        )
     amendment.status = AmendmentStatus.VOTING
     amendment.vote_opened_at = utcnow()
     record_event(recommendation, "amendment_vote_opened", actor, amendment=amendment.number)
 
 
-def cast_vote(actor: User, amendment: Amendment, convention: Convention,
-              choice: Choice) -> None:
+def cast_vote(actor: User, amendment: Amendment, convention: Convention, choice: Choice) -> None:
     """A group member votes for, against or abstains; voting again changes the vote.
 
     One vote per member and amendment is a unique constraint; the write is one
@@ -159,8 +189,12 @@ def cast_vote(actor: User, amendment: Amendment, convention: Convention,
     # in progress waits for this vote (PostgreSQL; SQLite serialises writers anyway).
     if _locked_status(amendment) != AmendmentStatus.VOTING:
         raise AmendmentClosed()
-    values = {"amendment_id": amendment.id, "user_id": actor.id, "choice": choice,
-              "cast_at": utcnow()}
+    values = {
+        "amendment_id": amendment.id,
+        "user_id": actor.id,
+        "choice": choice,
+        "cast_at": utcnow(),
+    }
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
     statement = insert(AmendmentVote).values(**values)
@@ -172,14 +206,21 @@ def cast_vote(actor: User, amendment: Amendment, convention: Convention,
 
 
 def _locked_status(amendment: Amendment) -> AmendmentStatus:
-    return db.session.scalar(select(Amendment.status).where(Amendment.id == amendment.id)
-                             .with_for_update())
+    return db.session.execute(
+        select(Amendment.status).where(Amendment.id == amendment.id).with_for_update()
+    ).scalar_one()
 
 
 def tally(amendment: Amendment) -> dict[Choice, int]:
-    counts = dict(db.session.execute(
-        select(AmendmentVote.choice, func.count()).where(
-            AmendmentVote.amendment_id == amendment.id).group_by(AmendmentVote.choice)).all())
+    counts = dict(
+        db.session.execute(
+            select(AmendmentVote.choice, func.count())
+            .where(AmendmentVote.amendment_id == amendment.id)
+            .group_by(AmendmentVote.choice)
+        )
+        .tuples()
+        .all()
+    )
     return {choice: counts.get(choice, 0) for choice in Choice}
 
 
@@ -208,18 +249,28 @@ def decide(actor: User, amendment: Amendment, convention: Convention) -> Amendme
         for name, value in amendment.changes.items():
             setattr(recommendation, name, value)
         amendment.result_version = new_version(
-            recommendation, amendment.author,
-            str(_l("Amendement n° %(n)d accepté", n=amendment.number)), amendment.id)
+            recommendation,
+            amendment.author,
+            str(_l("Amendement n° %(n)d accepté", n=amendment.number)),
+            amendment.id,
+        )
         for other in recommendation.amendments:
             if other is not amendment and other.status in PENDING_AMENDMENT - {
-                    AmendmentStatus.CONFLICTING}:
+                AmendmentStatus.CONFLICTING
+            }:
                 _rebase_or_flag(other)
-    record_event(recommendation, "amendment_decided", actor, amendment=amendment.number,
-                 status=amendment.status.value, votes_for=amendment.votes_for,
-                 votes_against=amendment.votes_against, votes_abstain=amendment.votes_abstain)
+    record_event(
+        recommendation,
+        "amendment_decided",
+        actor,
+        amendment=amendment.number,
+        status=amendment.status.value,
+        votes_for=amendment.votes_for,
+        votes_against=amendment.votes_against,
+        votes_abstain=amendment.votes_abstain,
+    )
     return amendment
 
 
 def pending_for(recommendation: Recommendation) -> list[Amendment]:
     return [a for a in recommendation.amendments if a.status in PENDING_AMENDMENT]
-

@@ -4,6 +4,7 @@ Deleted words are struck through inside <del>, added words underlined inside <in
 change carries visually hidden words ("début de suppression"…) because screen readers do not
 announce <del> and <ins> by themselves.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,10 @@ def _mark(kind: str, words: str) -> Markup:
         start, end = _("[début de suppression]"), _("[fin de suppression]")
     else:
         start, end = _("[début d'ajout]"), _("[fin d'ajout]")
-    return Markup('<{k}><span class="visually-hidden">{s} </span>{w}'
-                  '<span class="visually-hidden"> {e}</span></{k}>').format(
-        k=Markup(kind), s=start, w=words, e=end)
+    return Markup(
+        '<{k}><span class="visually-hidden">{s} </span>{w}'
+        '<span class="visually-hidden"> {e}</span></{k}>'
+    ).format(k=Markup(kind), s=start, w=words, e=end)
 
 
 def word_diff(old: str, new: str) -> tuple[Markup, Markup, Markup]:

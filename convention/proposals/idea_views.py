@@ -1,4 +1,5 @@
 """Citizen ideas: residents post them on a theme; members take them up."""
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -9,6 +10,8 @@ from convention.assembly import services as assembly
 from convention.assembly.models import PhaseKind, Theme
 from convention.auth.access import current_viewer
 from convention.extensions import db, limiter
+from convention.forms import filled
+from convention.params import int_arg, page_arg
 from convention.proposals import queries, services
 from convention.proposals.forms import IdeaForm
 from convention.proposals.models import Idea
@@ -19,30 +22,42 @@ bp = Blueprint("ideas", __name__)
 
 
 @bp.route("/idees", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"],
-               key_func=lambda: f"idea:{getattr(current_user, 'id', request.remote_addr)}")
+@limiter.limit(
+    "10 per hour",
+    methods=["POST"],
+    key_func=lambda: f"idea:{getattr(current_user, 'id', request.remote_addr)}",
+)
 def index():
     convention = assembly.current_convention()
     form = IdeaForm()
     form.theme.choices = [(0, _("— Choisissez —"))] + [(t.id, t.name) for t in convention.themes]
-    theme_id = request.args.get("theme", type=int)
+    theme_id = int_arg("theme")
     if request.method == "POST":
         if not current_user.is_authenticated:
             return redirect(url_for("auth.login", next=url_for("ideas.index")))
         if form.validate_on_submit():
             with attempt(form, "title") as outcome:
-                idea = services.post_idea(current_user, convention,
-                                          db.session.get(Theme, form.theme.data),
-                                          form.title.data, form.body.data)
+                idea = services.post_idea(
+                    current_user,
+                    convention,
+                    db.get_or_404(Theme, form.theme.data),
+                    filled(form.title),
+                    filled(form.body),
+                )
             if outcome.ok:
-                flash(_("Merci ! Votre idée « %(title)s » est publiée.", title=idea.title),
-                      "success")
+                flash(
+                    _("Merci ! Votre idée « %(title)s » est publiée.", title=idea.title), "success"
+                )
                 return redirect(url_for("ideas.index", theme=idea.theme_id))
     return render_template(
-        "proposals/ideas.html", page=queries.ideas_page(convention, theme_id), form=form,
-        theme_id=theme_id, themes=convention.themes,
+        "proposals/ideas.html",
+        page=queries.ideas_page(convention, theme_id, page_arg()),
+        form=form,
+        theme_id=theme_id,
+        themes=convention.themes,
         my_group=queries.group_of_member(current_viewer(), convention),
-        open_for_ideas=convention.current_phase == PhaseKind.DELIBERATION)
+        open_for_ideas=convention.current_phase == PhaseKind.DELIBERATION,
+    )
 
 
 @bp.route("/idees/<int:idea_id>")
@@ -51,5 +66,8 @@ def show(idea_id: int):
     idea = db.get_or_404(Idea, idea_id)
     if idea.convention_id != convention.id:
         abort(404)
-    return render_template("proposals/idea.html", idea=idea, **registry().panels_for(
-        "idea", convention, idea, current_viewer()))
+    return render_template(
+        "proposals/idea.html",
+        idea=idea,
+        **registry().panels_for("idea", convention, idea, current_viewer()),
+    )

@@ -2,6 +2,7 @@
 
 Every status change goes through `check`; the table below is the only place the rules live.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -43,11 +44,11 @@ RULES: dict[str, Rule] = {
     "publish": _rule({D}, DELIBERATION, {"author", "facilitator"}, P),
     "amend": _rule({P}, DELIBERATION, {"member"}),
     "decide_amendment": _rule({P}, DELIBERATION, {"facilitator", "staff"}),
-    "minority_opinion": _rule({P, S}, {PhaseKind.DELIBERATION, PhaseKind.MEMBERS_VOTE},
-                              {"member"}),
+    "minority_opinion": _rule({P, S}, {PhaseKind.DELIBERATION, PhaseKind.MEMBERS_VOTE}, {"member"}),
     "cite": _rule({D}, DELIBERATION, {"author"}),
-    "submit": _rule({P}, {PhaseKind.DELIBERATION, PhaseKind.MEMBERS_VOTE},
-                    {"facilitator", "staff"}, S),
+    "submit": _rule(
+        {P}, {PhaseKind.DELIBERATION, PhaseKind.MEMBERS_VOTE}, {"facilitator", "staff"}, S
+    ),
     "withdraw": _rule({D, P}, DELIBERATION, {"author", "facilitator"}, Status.WITHDRAWN),
     "merge": _rule({P}, DELIBERATION, {"facilitator", "staff"}, Status.MERGED),
     # The members' vote (votes feature) records its result through these two.
@@ -73,23 +74,29 @@ def relations(actor: User | None, recommendation: Recommendation) -> set[str]:
     return found
 
 
-def check(action: str, actor: User, recommendation: Recommendation,
-          convention: Convention) -> Rule:
+def check(
+    action: str, actor: User | None, recommendation: Recommendation, convention: Convention
+) -> Rule:
     """Raise the reason `actor` may not do `action` now; return the rule otherwise."""
     rule = RULES[action]
     if not relations(actor, recommendation) & rule.who:
         raise NotAllowed()
     if recommendation.status not in rule.sources:
-        raise InvalidTransition(_l(
-            "Impossible : la recommandation %(ref)s est « %(status)s ».",
-            ref=recommendation.reference, status=recommendation.status.label))
+        raise InvalidTransition(
+            _l(
+                "Impossible : la recommandation %(ref)s est « %(status)s ».",
+                ref=recommendation.reference,
+                status=recommendation.status.label,
+            )
+        )
     if convention.current_phase not in rule.phases:
         raise WrongPhase()
     return rule
 
 
-def allowed(action: str, actor: User | None, recommendation: Recommendation,
-            convention: Convention) -> bool:
+def allowed(
+    action: str, actor: User | None, recommendation: Recommendation, convention: Convention
+) -> bool:
     """For templates: whether to offer the action's button."""
     try:
         check(action, actor, recommendation, convention)

@@ -3,6 +3,7 @@
 Each view validates its form, calls one service, commits once and redirects; a refused action
 comes back as a message next to the form or at the top of the page.
 """
+
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -14,8 +15,8 @@ from convention.assembly import services as assembly
 from convention.assembly.models import WorkingGroup
 from convention.auth.models import User
 from convention.extensions import db
-from convention.forms import EmptyForm
-from convention.transaction import attempt
+from convention.forms import EmptyForm, filled
+from convention.params import parse_int
 from convention.proposals import amendments, queries, services
 from convention.proposals.forms import (
     AmendmentForm,
@@ -28,6 +29,7 @@ from convention.proposals.forms import (
 )
 from convention.proposals.models import Choice, Idea, Recommendation
 from convention.proposals.views import load_visible
+from convention.transaction import attempt
 
 bp = Blueprint("writing", __name__)
 
@@ -50,15 +52,19 @@ def _preview(form) -> dict | None:
 
 
 def _hearing_choices(form, convention) -> None:
-    form.hearings.choices = [(h.id, f"{h.title} ({h.expert})")
-                             for h in hearing_services.published_hearings(convention)]
+    form.hearings.choices = [
+        (h.id, f"{h.title} ({h.expert})") for h in hearing_services.published_hearings(convention)
+    ]
 
 
 @bp.route("/groupes/<int:group_id>/recommandations/nouvelle", methods=["GET", "POST"])
 def draft(group_id: int):
     convention = assembly.current_convention()
     group = db.get_or_404(WorkingGroup, group_id)
-    ideas = [db.get_or_404(Idea, int(i)) for i in request.values.getlist("idee") if i.isdigit()]
+    idea_ids = [parse_int(i) for i in request.values.getlist("idee")]
+    if None in idea_ids:
+        abort(404)
+    ideas = [db.get_or_404(Idea, i) for i in idea_ids]
     form = RecommendationForm()
     _hearing_choices(form, convention)
     if request.method == "GET" and ideas:
@@ -70,14 +76,27 @@ def draft(group_id: int):
         if preview is None:
             with attempt(form, "title") as outcome:
                 rec = services.draft_recommendation(
-                    current_user, convention, group, form.text_values(),
-                    hearing_ids=form.hearings.data, ideas=ideas, note=form.note.data or "")
+                    current_user,
+                    convention,
+                    group,
+                    form.text_values(),
+                    hearing_ids=form.hearings.data,
+                    ideas=ideas,
+                    note=form.note.data or "",
+                )
             if outcome.ok:
-                flash(_("Le brouillon %(ref)s est enregistré. Il n'est visible que par votre "
-                        "groupe jusqu'à sa publication.", ref=rec.reference), "success")
+                flash(
+                    _(
+                        "Le brouillon %(ref)s est enregistré. Il n'est visible que par votre "
+                        "groupe jusqu'à sa publication.",
+                        ref=rec.reference,
+                    ),
+                    "success",
+                )
                 return _show(rec)
-    return render_template("proposals/edit.html", form=form, group=group, rec=None,
-                           preview=preview, ideas=ideas)
+    return render_template(
+        "proposals/edit.html", form=form, group=group, rec=None, preview=preview, ideas=ideas
+    )
 
 
 @bp.route("/recommandations/<int:number>/modifier", methods=["GET", "POST"])
@@ -93,32 +112,45 @@ def revise(number: int):
         preview = _preview(form)
         if preview is None:
             with attempt(form, "title") as outcome:
-                services.revise(current_user, rec, convention,
-                                {**form.text_values(), "minority_opinion": rec.minority_opinion},
-                                hearing_ids=form.hearings.data, note=form.note.data or "")
+                services.revise(
+                    current_user,
+                    rec,
+                    convention,
+                    {**form.text_values(), "minority_opinion": rec.minority_opinion},
+                    hearing_ids=form.hearings.data,
+                    note=form.note.data or "",
+                )
             if outcome.ok:
                 flash(_("Version %(n)d enregistrée.", n=rec.version_count), "success")
                 return _show(rec)
-    return render_template("proposals/edit.html", form=form, group=rec.group, rec=rec,
-                           preview=preview, ideas=rec.ideas)
+    return render_template(
+        "proposals/edit.html", form=form, group=rec.group, rec=rec, preview=preview, ideas=rec.ideas
+    )
 
 
 # --- status changes, each confirmed on its own page ---------------------------------------
 
 CONFIRMATIONS = {
-    "publier": ("publish", lambda: _("Publier la recommandation ?"),
-                lambda: _("Elle deviendra visible par tout le monde et les membres du groupe "
-                          "pourront l'amender. Elle ne pourra plus revenir à l'état de "
-                          "brouillon."),
-                lambda: _("Publier")),
-    "soumettre": ("submit", lambda: _("Soumettre au vote des membres ?"),
-                  lambda: _("Le texte sera figé : plus aucun amendement ne sera possible."),
-                  lambda: _("Soumettre au vote")),
+    "publier": (
+        "publish",
+        lambda: _("Publier la recommandation ?"),
+        lambda: _(
+            "Elle deviendra visible par tout le monde et les membres du groupe "
+            "pourront l'amender. Elle ne pourra plus revenir à l'état de "
+            "brouillon."
+        ),
+        lambda: _("Publier"),
+    ),
+    "soumettre": (
+        "submit",
+        lambda: _("Soumettre au vote des membres ?"),
+        lambda: _("Le texte sera figé : plus aucun amendement ne sera possible."),
+        lambda: _("Soumettre au vote"),
+    ),
 }
 
 
-@bp.route("/recommandations/<int:number>/<any(publier, soumettre):step>",
-          methods=["GET", "POST"])
+@bp.route("/recommandations/<int:number>/<any(publier, soumettre):step>", methods=["GET", "POST"])
 def change_status(number: int, step: str):
     convention, rec = load_visible(number)
     action, title, warning, label = CONFIRMATIONS[step]
@@ -130,12 +162,23 @@ def change_status(number: int, step: str):
             else:
                 services.submit_to_vote(current_user, rec, convention)
         if outcome.ok:
-            flash(_("La recommandation %(ref)s est maintenant « %(status)s ».",
-                    ref=rec.reference, status=rec.status.label), "success")
+            flash(
+                _(
+                    "La recommandation %(ref)s est maintenant « %(status)s ».",
+                    ref=rec.reference,
+                    status=rec.status.label,
+                ),
+                "success",
+            )
         return _show(rec)
-    return render_template("confirm.html", form=form, title=title(), warning=warning(),
-                           confirm_label=label(), cancel_url=url_for(
-                               "proposals.show", number=rec.number, slug=rec.slug))
+    return render_template(
+        "confirm.html",
+        form=form,
+        title=title(),
+        warning=warning(),
+        confirm_label=label(),
+        cancel_url=url_for("proposals.show", number=rec.number, slug=rec.slug),
+    )
 
 
 @bp.route("/recommandations/<int:number>/retirer", methods=["GET", "POST"])
@@ -156,16 +199,25 @@ def merge(number: int):
     convention, source = load_visible(number)
     form = MergeForm(obj=source if request.method == "GET" else None)
     form.target.choices = [(0, _("— Choisissez —"))] + [
-        (r.id, f"{r.reference} · {r.title}") for r in queries.published_in(convention)
-        if r.id != source.id]
+        (r.id, f"{r.reference} · {r.title}")
+        for r in queries.published_in(convention)
+        if r.id != source.id
+    ]
     if form.validate_on_submit():
-        target = db.session.get(Recommendation, form.target.data)
+        target = db.get_or_404(Recommendation, form.target.data)
         with attempt(form, "target") as outcome:
-            services.merge(current_user, source, target, convention, form.text_values(),
-                           form.note.data or "")
+            services.merge(
+                current_user, source, target, convention, form.text_values(), form.note.data or ""
+            )
         if outcome.ok:
-            flash(_("%(source)s est fusionnée dans %(target)s.", source=source.reference,
-                    target=target.reference), "success")
+            flash(
+                _(
+                    "%(source)s est fusionnée dans %(target)s.",
+                    source=source.reference,
+                    target=target.reference,
+                ),
+                "success",
+            )
             return _show(target)
     return render_template("proposals/merge.html", form=form, rec=source)
 
@@ -176,8 +228,9 @@ def minority_opinion(number: int):
     form = MinorityOpinionForm(obj=rec if request.method == "GET" else None)
     if form.validate_on_submit():
         with attempt(form, "minority_opinion") as outcome:
-            services.set_minority_opinion(current_user, rec, convention,
-                                          form.minority_opinion.data or "")
+            services.set_minority_opinion(
+                current_user, rec, convention, form.minority_opinion.data or ""
+            )
         if outcome.ok:
             flash(_("L'avis minoritaire est enregistré."), "success")
             return _show(rec)
@@ -186,6 +239,7 @@ def minority_opinion(number: int):
 
 # --- co-authors -------------------------------------------------------------------------
 
+
 @bp.post("/recommandations/<int:number>/co-auteurs")
 def invite(number: int):
     convention, rec = load_visible(number)
@@ -193,8 +247,9 @@ def invite(number: int):
     form.user.choices = [(m.user_id, "") for m in rec.group.memberships]
     if form.validate_on_submit():
         with attempt() as outcome:
-            services.invite_coauthor(current_user, rec, convention,
-                                     db.session.get(User, form.user.data))
+            services.invite_coauthor(
+                current_user, rec, convention, db.get_or_404(User, form.user.data)
+            )
         if outcome.ok:
             flash(_("L'invitation est envoyée."), "success")
     else:
@@ -204,17 +259,18 @@ def invite(number: int):
 
 @bp.post("/recommandations/<int:number>/rejoindre")
 def accept(number: int):
-    _, rec = load_visible(number)
+    # Not `_, rec = ...`: that would make `_` a local name here and hide gettext.
+    rec = load_visible(number)[1]
     if EmptyForm().validate_on_submit():
         with attempt() as outcome:
             services.accept_coauthorship(current_user, rec)
         if outcome.ok:
-            flash(_("Vous êtes co-autrice ou co-auteur de %(ref)s.", ref=rec.reference),
-                  "success")
+            flash(_("Vous êtes co-autrice ou co-auteur de %(ref)s.", ref=rec.reference), "success")
     return _show(rec)
 
 
 # --- amendments --------------------------------------------------------------------------
+
 
 def _amendment_or_404(rec: Recommendation, amendment_number: int):
     found = next((a for a in rec.amendments if a.number == amendment_number), None)
@@ -224,13 +280,16 @@ def _amendment_or_404(rec: Recommendation, amendment_number: int):
 
 
 def _amendment_page(rec, amendment):
-    return redirect(url_for("proposals.amendment", number=rec.number,
-                            amendment_number=amendment.number))
+    return redirect(
+        url_for("proposals.amendment", number=rec.number, amendment_number=amendment.number)
+    )
 
 
 @bp.route("/recommandations/<int:number>/amender", methods=["GET", "POST"])
-@bp.route("/recommandations/<int:number>/amendements/<int:amendment_number>/mettre-a-jour",
-          methods=["GET", "POST"])
+@bp.route(
+    "/recommandations/<int:number>/amendements/<int:amendment_number>/mettre-a-jour",
+    methods=["GET", "POST"],
+)
 def amend(number: int, amendment_number: int | None = None):
     convention, rec = load_visible(number)
     existing = _amendment_or_404(rec, amendment_number) if amendment_number else None
@@ -242,21 +301,27 @@ def amend(number: int, amendment_number: int | None = None):
     if form.validate_on_submit():
         with attempt(form, "justification") as outcome:
             if existing:
-                amendment = amendments.rebase_amendment(current_user, existing, convention,
-                                                        form.text_values(),
-                                                        form.justification.data)
+                amendment = amendments.rebase_amendment(
+                    current_user,
+                    existing,
+                    convention,
+                    form.text_values(),
+                    filled(form.justification),
+                )
             else:
-                amendment = amendments.propose_amendment(current_user, rec, convention,
-                                                         form.text_values(),
-                                                         form.justification.data)
+                amendment = amendments.propose_amendment(
+                    current_user, rec, convention, form.text_values(), filled(form.justification)
+                )
         if outcome.ok:
             flash(_("L'amendement n° %(n)d est déposé.", n=amendment.number), "success")
             return _amendment_page(rec, amendment)
     return render_template("proposals/amend.html", form=form, rec=rec, existing=existing)
 
 
-@bp.post("/recommandations/<int:number>/amendements/<int:amendment_number>/"
-         "<any(ouvrir, decider, retirer):step>")
+@bp.post(
+    "/recommandations/<int:number>/amendements/<int:amendment_number>/"
+    "<any(ouvrir, decider, retirer):step>"
+)
 def amendment_step(number: int, amendment_number: int, step: str):
     convention, rec = load_visible(number)
     amendment = _amendment_or_404(rec, amendment_number)
@@ -268,8 +333,11 @@ def amendment_step(number: int, amendment_number: int, step: str):
             message = _("Le vote sur l'amendement n° %(n)d est ouvert.", n=amendment.number)
         elif step == "decider":
             amendments.decide(current_user, amendment, convention)
-            message = _("Amendement n° %(n)d : %(status)s.", n=amendment.number,
-                        status=amendment.status.label)
+            message = _(
+                "Amendement n° %(n)d : %(status)s.",
+                n=amendment.number,
+                status=amendment.status.label,
+            )
         else:
             amendments.withdraw_amendment(current_user, amendment)
             message = _("L'amendement n° %(n)d est retiré.", n=amendment.number)
@@ -289,6 +357,12 @@ def vote(number: int, amendment_number: int):
     with attempt() as outcome:
         amendments.cast_vote(current_user, amendment, convention, Choice(form.choice.data))
     if outcome.ok:
-        flash(_("Votre vote « %(choice)s » est enregistré. Vous pouvez le changer jusqu'à la "
-                "clôture.", choice=Choice(form.choice.data).label), "success")
+        flash(
+            _(
+                "Votre vote « %(choice)s » est enregistré. Vous pouvez le changer jusqu'à la "
+                "clôture.",
+                choice=Choice(form.choice.data).label,
+            ),
+            "success",
+        )
     return _amendment_page(rec, amendment)

@@ -1,4 +1,5 @@
 """Recommendations, their versions, amendments and votes on them, citizen ideas."""
+
 from __future__ import annotations
 
 import enum
@@ -23,8 +24,7 @@ from convention.assembly.models import Hearing, Theme, WorkingGroup
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.db_types import UTCDateTime, enum_column
-from convention.extensions import db
-
+from convention.extensions import Model, db
 
 
 class Status(enum.Enum):
@@ -55,12 +55,29 @@ PUBLIC_STATUSES = frozenset(Status) - {Status.DRAFT}
 
 # The structured text of a recommendation, in the order it is shown. Title is plain text; the
 # other fields are Markdown.
-TEXT_FIELDS = ("title", "problem", "proposal", "impact", "carried_by", "cost", "risks",
-               "evidence", "minority_opinion")
+TEXT_FIELDS = (
+    "title",
+    "problem",
+    "proposal",
+    "impact",
+    "carried_by",
+    "cost",
+    "risks",
+    "evidence",
+    "minority_opinion",
+)
 REQUIRED_FIELDS = ("title", "problem", "proposal")
-FIELD_LIMITS = {"title": 200, "problem": 10000, "proposal": 10000, "impact": 5000,
-                "carried_by": 2000, "cost": 2000, "risks": 5000, "evidence": 5000,
-                "minority_opinion": 5000}
+FIELD_LIMITS = {
+    "title": 200,
+    "problem": 10000,
+    "proposal": 10000,
+    "impact": 5000,
+    "carried_by": 2000,
+    "cost": 2000,
+    "risks": 5000,
+    "evidence": 5000,
+    "minority_opinion": 5000,
+}
 FIELD_LABELS = {
     "title": _l("Titre"),
     "problem": _l("Le problème auquel elle répond"),
@@ -94,21 +111,23 @@ class RecommendationText:
 recommendation_hearing = Table(
     "recommendation_hearing",
     db.metadata,
-    Column("recommendation_id", ForeignKey("recommendation.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "recommendation_id", ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("hearing_id", ForeignKey("hearing.id", ondelete="CASCADE"), primary_key=True),
 )
 
 recommendation_idea = Table(
     "recommendation_idea",
     db.metadata,
-    Column("recommendation_id", ForeignKey("recommendation.id", ondelete="CASCADE"),
-           primary_key=True),
+    Column(
+        "recommendation_id", ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True
+    ),
     Column("idea_id", ForeignKey("idea.id", ondelete="CASCADE"), primary_key=True),
 )
 
 
-class Recommendation(RecommendationText, db.Model):
+class Recommendation(RecommendationText, Model):
     __tablename__ = "recommendation"
     __table_args__ = (
         UniqueConstraint("convention_id", "number"),
@@ -124,12 +143,14 @@ class Recommendation(RecommendationText, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"))
     group_id: Mapped[int] = mapped_column(ForeignKey("working_group.id"), index=True)
-    theme_id: Mapped[int | None] = mapped_column(ForeignKey("theme.id", ondelete="SET NULL"),
-                                                 index=True)
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("theme.id", ondelete="SET NULL"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     slug: Mapped[str] = mapped_column(String(80))
-    status: Mapped[Status] = mapped_column(enum_column(Status, "recommendation_status"),
-                                           default=Status.DRAFT)
+    status: Mapped[Status] = mapped_column(
+        enum_column(Status, "recommendation_status"), default=Status.DRAFT
+    )
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     version_count: Mapped[int] = mapped_column(Integer, default=0)
     amendment_count: Mapped[int] = mapped_column(Integer, default=0)
@@ -143,18 +164,23 @@ class Recommendation(RecommendationText, db.Model):
     group: Mapped[WorkingGroup] = relationship()
     theme: Mapped[Theme | None] = relationship()
     author: Mapped[User] = relationship()
-    coauthors: Mapped[list[CoAuthor]] = relationship(back_populates="recommendation",
-                                                     cascade="all, delete-orphan")
+    coauthors: Mapped[list[CoAuthor]] = relationship(
+        back_populates="recommendation", cascade="all, delete-orphan"
+    )
     versions: Mapped[list[RecommendationVersion]] = relationship(
-        back_populates="recommendation", order_by="RecommendationVersion.number",
-        cascade="all, delete-orphan")
+        back_populates="recommendation",
+        order_by="RecommendationVersion.number",
+        cascade="all, delete-orphan",
+    )
     amendments: Mapped[list[Amendment]] = relationship(
-        back_populates="recommendation", order_by="Amendment.number",
-        cascade="all, delete-orphan")
-    hearings: Mapped[list[Hearing]] = relationship(secondary=recommendation_hearing,
-                                                   order_by="Hearing.held_on")
-    ideas: Mapped[list[Idea]] = relationship(secondary=recommendation_idea,
-                                             back_populates="recommendations")
+        back_populates="recommendation", order_by="Amendment.number", cascade="all, delete-orphan"
+    )
+    hearings: Mapped[list[Hearing]] = relationship(
+        secondary=recommendation_hearing, order_by="Hearing.held_on"
+    )
+    ideas: Mapped[list[Idea]] = relationship(
+        secondary=recommendation_idea, back_populates="recommendations"
+    )
     merged_into: Mapped[Recommendation | None] = relationship(remote_side=[id])
 
     @property
@@ -162,16 +188,18 @@ class Recommendation(RecommendationText, db.Model):
         return f"R{self.number}"
 
     @property
-    def current_version(self) -> RecommendationVersion | None:
-        return self.versions[-1] if self.versions else None
+    def current_version(self) -> RecommendationVersion:
+        """The latest version: a recommendation has one from its drafting on."""
+        return self.versions[-1]
 
     def is_author(self, user: User) -> bool:
         """The author and the co-authors who accepted the invitation."""
         return user.id == self.author_id or any(
-            c.user_id == user.id and c.accepted_at is not None for c in self.coauthors)
+            c.user_id == user.id and c.accepted_at is not None for c in self.coauthors
+        )
 
 
-class CoAuthor(db.Model):
+class CoAuthor(Model):
     """An invitation to co-write, accepted or not yet."""
 
     __tablename__ = "coauthor"
@@ -179,7 +207,8 @@ class CoAuthor(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"))
+        ForeignKey("recommendation.id", ondelete="CASCADE")
+    )
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -188,22 +217,27 @@ class CoAuthor(db.Model):
     user: Mapped[User] = relationship()
 
 
-class RecommendationVersion(RecommendationText, db.Model):
+class RecommendationVersion(RecommendationText, Model):
     """A snapshot of the whole text, made by every save; never changed afterwards."""
 
     __tablename__ = "recommendation_version"
-    __table_args__ = (UniqueConstraint("recommendation_id", "number"),
-                      CheckConstraint("number > 0", name="number_positive"))
+    __table_args__ = (
+        UniqueConstraint("recommendation_id", "number"),
+        CheckConstraint("number > 0", name="number_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"))
+        ForeignKey("recommendation.id", ondelete="CASCADE")
+    )
     number: Mapped[int] = mapped_column(Integer)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
-                                                             ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     note: Mapped[str] = mapped_column(String(300), default="")
     amendment_id: Mapped[int | None] = mapped_column(
-        ForeignKey("amendment.id", ondelete="SET NULL", use_alter=True))
+        ForeignKey("amendment.id", ondelete="SET NULL", use_alter=True)
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="versions")
@@ -231,46 +265,52 @@ AMENDMENT_STATUS_LABELS = {
     AmendmentStatus.CONFLICTING: _l("en conflit : à mettre à jour"),
     AmendmentStatus.WITHDRAWN: _l("retiré"),
 }
-PENDING_AMENDMENT = frozenset({AmendmentStatus.PROPOSED, AmendmentStatus.VOTING,
-                               AmendmentStatus.CONFLICTING})
+PENDING_AMENDMENT = frozenset(
+    {AmendmentStatus.PROPOSED, AmendmentStatus.VOTING, AmendmentStatus.CONFLICTING}
+)
 
 
-class Amendment(db.Model):
+class Amendment(Model):
     """A change to one or more fields of a published recommendation, decided by its group."""
 
     __tablename__ = "amendment"
     __table_args__ = (
         UniqueConstraint("recommendation_id", "number"),
-        CheckConstraint("votes_for >= 0 AND votes_against >= 0 AND votes_abstain >= 0",
-                        name="tally_not_negative"),
+        CheckConstraint(
+            "votes_for >= 0 AND votes_against >= 0 AND votes_abstain >= 0",
+            name="tally_not_negative",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True)
+        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True
+    )
     number: Mapped[int] = mapped_column(Integer)
     author_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
     base_version_id: Mapped[int] = mapped_column(ForeignKey("recommendation_version.id"))
     changes: Mapped[dict] = mapped_column(JSON)
     justification: Mapped[str] = mapped_column(Text)
-    status: Mapped[AmendmentStatus] = mapped_column(enum_column(AmendmentStatus, "amendment_status"),
-                                                    default=AmendmentStatus.PROPOSED)
+    status: Mapped[AmendmentStatus] = mapped_column(
+        enum_column(AmendmentStatus, "amendment_status"), default=AmendmentStatus.PROPOSED
+    )
     votes_for: Mapped[int] = mapped_column(Integer, default=0)
     votes_against: Mapped[int] = mapped_column(Integer, default=0)
     votes_abstain: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     vote_opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    result_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("recommendation_version.id"))
+    result_version_id: Mapped[int | None] = mapped_column(ForeignKey("recommendation_version.id"))
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="amendments")
     author: Mapped[User] = relationship()
     base_version: Mapped[RecommendationVersion] = relationship(foreign_keys=[base_version_id])
     result_version: Mapped[RecommendationVersion | None] = relationship(
-        foreign_keys=[result_version_id])
-    votes: Mapped[list[AmendmentVote]] = relationship(back_populates="amendment",
-                                                      cascade="all, delete-orphan")
+        foreign_keys=[result_version_id]
+    )
+    votes: Mapped[list[AmendmentVote]] = relationship(
+        back_populates="amendment", cascade="all, delete-orphan"
+    )
 
     @property
     def is_pending(self) -> bool:
@@ -287,11 +327,14 @@ class Choice(enum.Enum):
         return str(CHOICE_LABELS[self])
 
 
-CHOICE_LABELS = {Choice.FOR: _l("pour"), Choice.AGAINST: _l("contre"),
-                 Choice.ABSTAIN: _l("abstention")}
+CHOICE_LABELS = {
+    Choice.FOR: _l("pour"),
+    Choice.AGAINST: _l("contre"),
+    Choice.ABSTAIN: _l("abstention"),
+}
 
 
-class AmendmentVote(db.Model):
+class AmendmentVote(Model):
     """One vote per member and amendment: the database refuses a second one."""
 
     __tablename__ = "amendment_vote"
@@ -307,7 +350,7 @@ class AmendmentVote(db.Model):
     user: Mapped[User] = relationship()
 
 
-class Idea(db.Model):
+class Idea(Model):
     """A citizen's idea on a theme, which members may take up into a recommendation."""
 
     __tablename__ = "idea"
@@ -324,20 +367,21 @@ class Idea(db.Model):
     theme: Mapped[Theme] = relationship()
     author: Mapped[User] = relationship()
     recommendations: Mapped[list[Recommendation]] = relationship(
-        secondary=recommendation_idea, back_populates="ideas")
+        secondary=recommendation_idea, back_populates="ideas"
+    )
 
 
-class RecommendationEvent(db.Model):
+class RecommendationEvent(Model):
     """A change of status or authorship, for the trace page."""
 
     __tablename__ = "recommendation_event"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True)
+        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(40))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
-                                                            ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

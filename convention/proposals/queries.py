@@ -1,4 +1,5 @@
 """Reading recommendations: who sees what, the filtered and sorted list, one page's data."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,10 +21,18 @@ from convention.proposals.models import (
 )
 
 SORTS = ("recent", "discussed", "random")
-LIST_COLUMNS = (Recommendation.number, Recommendation.slug, Recommendation.title,
-                Recommendation.status, Recommendation.theme_id, Recommendation.group_id,
-                Recommendation.updated_at, Recommendation.version_count,
-                Recommendation.amendment_count, Recommendation.comment_count)
+LIST_COLUMNS = (
+    Recommendation.number,
+    Recommendation.slug,
+    Recommendation.title,
+    Recommendation.status,
+    Recommendation.theme_id,
+    Recommendation.group_id,
+    Recommendation.updated_at,
+    Recommendation.version_count,
+    Recommendation.amendment_count,
+    Recommendation.comment_count,
+)
 PER_PAGE = 20
 # A large prime and a multiplier: (id * A + seed) mod P shuffles ids the same way on every
 # database, and the seed (kept in the page's links) keeps pagination stable.
@@ -58,7 +67,8 @@ def can_see(viewer: User | None, recommendation: Recommendation) -> bool:
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return False
     return viewer.role in MANAGING_ROLES or any(
-        m.user_id == viewer.id for m in recommendation.group.memberships)
+        m.user_id == viewer.id for m in recommendation.group.memberships
+    )
 
 
 @dataclass
@@ -92,8 +102,9 @@ class Page:
 
 
 def _filtered(convention: Convention, viewer: User | None, filters: Filters, *columns):
-    statement = select(*columns).where(Recommendation.convention_id == convention.id,
-                                       visible_clause(viewer))
+    statement = select(*columns).where(
+        Recommendation.convention_id == convention.id, visible_clause(viewer)
+    )
     if filters.theme_id:
         statement = statement.where(Recommendation.theme_id == filters.theme_id)
     if filters.group_id:
@@ -111,26 +122,44 @@ def _order(filters: Filters) -> tuple:
     if filters.sort == "discussed":
         return Recommendation.comment_count.desc(), Recommendation.id.desc()
     if filters.sort == "random":
-        shuffled = (cast(Recommendation.id, BigInteger) * literal(_SHUFFLE_A, BigInteger)
-                    + literal(filters.seed, BigInteger)) % literal(_SHUFFLE_P, BigInteger)
+        shuffled = (
+            cast(Recommendation.id, BigInteger) * literal(_SHUFFLE_A, BigInteger)
+            + literal(filters.seed, BigInteger)
+        ) % literal(_SHUFFLE_P, BigInteger)
         return shuffled, Recommendation.id
     return Recommendation.updated_at.desc(), Recommendation.id.desc()
 
 
-def list_page(convention: Convention, viewer: User | None, filters: Filters,
-              page: int = 1) -> Page:
+def list_page(convention: Convention, viewer: User | None, filters: Filters, page: int = 1) -> Page:
     """One page of the list in three queries whatever the size of the convention: the count
     and the page's ids come from narrow indexes, then only those rows are read."""
     page = max(page, 1)
     total = db.session.scalar(_filtered(convention, viewer, filters, func.count()))
-    ids = list(db.session.scalars(
-        _filtered(convention, viewer, filters, Recommendation.id).order_by(*_order(filters))
-        .limit(PER_PAGE).offset((page - 1) * PER_PAGE)))
-    rows = {r.id: r for r in db.session.scalars(
-        select(Recommendation).where(Recommendation.id.in_(ids))
-        # Many-to-one relations joined, long texts not loaded.
-        .options(load_only(*LIST_COLUMNS), joinedload(Recommendation.theme),
-                 joinedload(Recommendation.group).load_only(WorkingGroup.name)))} if ids else {}
+    ids = list(
+        db.session.scalars(
+            _filtered(convention, viewer, filters, Recommendation.id)
+            .order_by(*_order(filters))
+            .limit(PER_PAGE)
+            .offset((page - 1) * PER_PAGE)
+        )
+    )
+    rows = (
+        {
+            r.id: r
+            for r in db.session.scalars(
+                select(Recommendation)
+                .where(Recommendation.id.in_(ids))
+                # Many-to-one relations joined, long texts not loaded.
+                .options(
+                    load_only(*LIST_COLUMNS),
+                    joinedload(Recommendation.theme),
+                    joinedload(Recommendation.group).load_only(WorkingGroup.name),
+                )
+            )
+        }
+        if ids
+        else {}
+    )
     return Page([rows[i] for i in ids], page, PER_PAGE, total or 0)
 
 
@@ -154,36 +183,56 @@ def by_number(convention: Convention, number: int) -> Recommendation | None:
 
 
 def groups_of(convention: Convention) -> list[WorkingGroup]:
-    return list(db.session.scalars(select(WorkingGroup).where(
-        WorkingGroup.convention_id == convention.id).order_by(WorkingGroup.name)))
+    return list(
+        db.session.scalars(
+            select(WorkingGroup)
+            .where(WorkingGroup.convention_id == convention.id)
+            .order_by(WorkingGroup.name)
+        )
+    )
 
 
 def theme_by_slug(convention: Convention, slug: str) -> Theme | None:
-    return db.session.scalar(select(Theme).where(Theme.convention_id == convention.id,
-                                                 Theme.slug == slug))
+    return db.session.scalar(
+        select(Theme).where(Theme.convention_id == convention.id, Theme.slug == slug)
+    )
 
 
 def published_in(convention: Convention) -> list[Recommendation]:
     """The published recommendations, which a merge can go into."""
-    return list(db.session.scalars(select(Recommendation).where(
-        Recommendation.convention_id == convention.id,
-        Recommendation.status == Status.PUBLISHED).order_by(Recommendation.number)))
+    return list(
+        db.session.scalars(
+            select(Recommendation)
+            .where(
+                Recommendation.convention_id == convention.id,
+                Recommendation.status == Status.PUBLISHED,
+            )
+            .order_by(Recommendation.number)
+        )
+    )
 
 
-def ideas_page(convention: Convention, theme_id: int | None):
-    """The ideas, newest first, a page at a time (the page number from the request)."""
-    statement = (select(Idea).where(Idea.convention_id == convention.id)
-                 .options(selectinload(Idea.author), selectinload(Idea.theme),
-                          selectinload(Idea.recommendations))
-                 .order_by(Idea.created_at.desc()))
+def ideas_page(convention: Convention, theme_id: int | None, page: int = 1):
+    """The ideas, newest first, a page at a time."""
+    statement = (
+        select(Idea)
+        .where(Idea.convention_id == convention.id)
+        .options(
+            selectinload(Idea.author), selectinload(Idea.theme), selectinload(Idea.recommendations)
+        )
+        .order_by(Idea.created_at.desc())
+    )
     if theme_id:
         statement = statement.where(Idea.theme_id == theme_id)
-    return db.paginate(statement, per_page=20, error_out=False)
+    return db.paginate(statement, page=page, per_page=20, error_out=False)
 
 
 def group_of_member(user: User | None, convention: Convention) -> int | None:
     """The id of the working group `user` is a member of in `convention`, if any."""
     if user is None:
         return None
-    return db.session.scalar(select(GroupMembership.group_id).where(
-        GroupMembership.user_id == user.id, GroupMembership.convention_id == convention.id))
+    return db.session.scalar(
+        select(GroupMembership.group_id).where(
+            GroupMembership.user_id == user.id, GroupMembership.convention_id == convention.id
+        )
+    )

@@ -3,7 +3,10 @@ merging, minority opinions, citations of hearings and citizen ideas.
 
 Services take the acting person explicitly, raise `ConventionError` subclasses and never commit.
 """
+
 from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -32,7 +35,7 @@ from convention.proposals.models import (
 )
 
 
-def clean_fields(fields: dict[str, str | None], *, partial: bool = False) -> dict[str, str]:
+def clean_fields(fields: Mapping[str, str | None], *, partial: bool = False) -> dict[str, str]:
     """Check the text fields: known names, required ones present, lengths within limits.
 
     The first problem is raised with the field it concerns, so the form can show it there.
@@ -45,16 +48,25 @@ def clean_fields(fields: dict[str, str | None], *, partial: bool = False) -> dic
         if name not in cleaned:
             continue
         if name in REQUIRED_FIELDS and not cleaned[name]:
-            raise InvalidInput(_l("« %(field)s » ne peut pas être vide.",
-                                  field=FIELD_LABELS[name]), field=name)
+            raise InvalidInput(
+                _l("« %(field)s » ne peut pas être vide.", field=FIELD_LABELS[name]), field=name
+            )
         if len(cleaned[name]) > FIELD_LIMITS[name]:
-            raise InvalidInput(_l("« %(field)s » dépasse %(n)d caractères.",
-                                  field=FIELD_LABELS[name], n=FIELD_LIMITS[name]), field=name)
+            raise InvalidInput(
+                _l(
+                    "« %(field)s » dépasse %(n)d caractères.",
+                    field=FIELD_LABELS[name],
+                    n=FIELD_LIMITS[name],
+                ),
+                field=name,
+            )
     if not partial:
         missing = [name for name in REQUIRED_FIELDS if not cleaned.get(name)]
         if missing:
-            raise InvalidInput(_l("« %(field)s » ne peut pas être vide.",
-                                  field=FIELD_LABELS[missing[0]]), field=missing[0])
+            raise InvalidInput(
+                _l("« %(field)s » ne peut pas être vide.", field=FIELD_LABELS[missing[0]]),
+                field=missing[0],
+            )
     return cleaned
 
 
@@ -62,29 +74,37 @@ def is_group_member(user: User, group: WorkingGroup) -> bool:
     return any(m.user_id == user.id for m in group.memberships)
 
 
-def record_event(recommendation: Recommendation, kind: str, actor: User | None,
-                 **details) -> RecommendationEvent:
-    event = RecommendationEvent(recommendation_id=recommendation.id, kind=kind, actor=actor,
-                                details=details)
+def record_event(
+    recommendation: Recommendation, kind: str, actor: User | None, **details
+) -> RecommendationEvent:
+    event = RecommendationEvent(
+        recommendation_id=recommendation.id, kind=kind, actor=actor, details=details
+    )
     db.session.add(event)
     return event
 
 
-def new_version(recommendation: Recommendation, author: User | None, note: str,
-                 amendment_id: int | None = None) -> RecommendationVersion:
+def new_version(
+    recommendation: Recommendation, author: User | None, note: str, amendment_id: int | None = None
+) -> RecommendationVersion:
     """Snapshot the recommendation's current text as its next version."""
     recommendation.version_count += 1
-    version = RecommendationVersion(number=recommendation.version_count, author=author,
-                                    note=note[:300], amendment_id=amendment_id,
-                                    **recommendation.text())
+    version = RecommendationVersion(
+        number=recommendation.version_count,
+        author=author,
+        note=note[:300],
+        amendment_id=amendment_id,
+        **recommendation.text(),
+    )
     recommendation.versions.append(version)
     recommendation.updated_at = utcnow()
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise ConventionError(_l(
-            "Quelqu'un d'autre vient d'enregistrer une version : rechargez la page.")) from None
+        raise ConventionError(
+            _l("Quelqu'un d'autre vient d'enregistrer une version : rechargez la page.")
+        ) from None
     search.index(recommendation)
     return version
 
@@ -93,17 +113,30 @@ def _hearings(convention: Convention, hearing_ids) -> list[Hearing]:
     ids = set(hearing_ids or ())
     if not ids:
         return []
-    found = list(db.session.scalars(select(Hearing).where(
-        Hearing.id.in_(ids), Hearing.convention_id == convention.id,
-        Hearing.published_at.is_not(None))))
+    found = list(
+        db.session.scalars(
+            select(Hearing).where(
+                Hearing.id.in_(ids),
+                Hearing.convention_id == convention.id,
+                Hearing.published_at.is_not(None),
+            )
+        )
+    )
     if len(found) != len(ids):
         raise InvalidInput(_l("Une des auditions citées n'existe pas."), field="hearings")
     return found
 
 
-def draft_recommendation(actor: User, convention: Convention, group: WorkingGroup,
-                         fields: dict[str, str], *, hearing_ids=(), ideas: list[Idea] = (),
-                         note: str = "") -> Recommendation:
+def draft_recommendation(
+    actor: User,
+    convention: Convention,
+    group: WorkingGroup,
+    fields: dict[str, str],
+    *,
+    hearing_ids=(),
+    ideas: Sequence[Idea] = (),
+    note: str = "",
+) -> Recommendation:
     """A member drafts a recommendation in their own working group, during deliberation.
 
     It starts as a draft visible to the group only, with its first version.
@@ -113,12 +146,27 @@ def draft_recommendation(actor: User, convention: Convention, group: WorkingGrou
     if convention.current_phase != PhaseKind.DELIBERATION:
         raise WrongPhase()
     cleaned = clean_fields(fields)
-    number = (db.session.scalar(select(func.max(Recommendation.number)).where(
-        Recommendation.convention_id == convention.id)) or 0) + 1
+    number = (
+        db.session.scalar(
+            select(func.max(Recommendation.number)).where(
+                Recommendation.convention_id == convention.id
+            )
+        )
+        or 0
+    ) + 1
     recommendation = Recommendation(
-        convention_id=convention.id, group=group, theme=group.theme, number=number,
-        slug=slugify(cleaned["title"])[:70] or "recommandation", author=actor,
-        status=Status.DRAFT, version_count=0, amendment_count=0, comment_count=0, **cleaned)
+        convention_id=convention.id,
+        group=group,
+        theme=group.theme,
+        number=number,
+        slug=slugify(cleaned["title"])[:70] or "recommandation",
+        author=actor,
+        status=Status.DRAFT,
+        version_count=0,
+        amendment_count=0,
+        comment_count=0,
+        **cleaned,
+    )
     recommendation.hearings = _hearings(convention, hearing_ids)
     recommendation.ideas = list(ideas)
     db.session.add(recommendation)
@@ -126,34 +174,48 @@ def draft_recommendation(actor: User, convention: Convention, group: WorkingGrou
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise ConventionError(_l("Deux recommandations ont été créées en même temps : "
-                                 "réessayez.")) from None
+        raise ConventionError(
+            _l("Deux recommandations ont été créées en même temps : réessayez.")
+        ) from None
     new_version(recommendation, actor, note or str(_l("Première version")))
     record_event(recommendation, "drafted", actor, ideas=[i.id for i in ideas])
     return recommendation
 
 
-def revise(actor: User, recommendation: Recommendation, convention: Convention,
-           fields: dict[str, str], *, hearing_ids=None, note: str = "") -> RecommendationVersion:
+def revise(
+    actor: User,
+    recommendation: Recommendation,
+    convention: Convention,
+    fields: dict[str, str],
+    *,
+    hearing_ids=None,
+    note: str = "",
+) -> RecommendationVersion:
     """The authors revise a draft; every save is a new version. Published text changes only
     through amendments."""
     lifecycle.check("revise", actor, recommendation, convention)
     cleaned = clean_fields(fields)
+    hearings_unchanged = True
     if hearing_ids is not None:
-        recommendation.hearings = _hearings(convention, hearing_ids)
-    if all(getattr(recommendation, k) == v for k, v in cleaned.items()) and hearing_ids is None:
+        hearings = _hearings(convention, hearing_ids)
+        hearings_unchanged = {h.id for h in hearings} == {h.id for h in recommendation.hearings}
+        recommendation.hearings = hearings
+    # A save that changes nothing would add a version identical to the last one.
+    if all(getattr(recommendation, k) == v for k, v in cleaned.items()) and hearings_unchanged:
         raise InvalidInput(_l("Aucune modification à enregistrer."))
     for name, value in cleaned.items():
         setattr(recommendation, name, value)
     return new_version(recommendation, actor, note)
 
 
-def invite_coauthor(actor: User, recommendation: Recommendation, convention: Convention,
-                    invitee: User) -> CoAuthor:
+def invite_coauthor(
+    actor: User, recommendation: Recommendation, convention: Convention, invitee: User
+) -> CoAuthor:
     lifecycle.check("invite_coauthor", actor, recommendation, convention)
     if invitee.role != Role.MEMBER or not is_group_member(invitee, recommendation.group):
-        raise InvalidInput(_l("Seuls les membres du même groupe peuvent être co-auteurs."),
-                           field="user")
+        raise InvalidInput(
+            _l("Seuls les membres du même groupe peuvent être co-auteurs."), field="user"
+        )
     if invitee.id == recommendation.author_id:
         raise InvalidInput(_l("Cette personne est déjà l'autrice ou l'auteur."), field="user")
     invitation = CoAuthor(user=invitee)
@@ -162,8 +224,9 @@ def invite_coauthor(actor: User, recommendation: Recommendation, convention: Con
             recommendation.coauthors.append(invitation)
             db.session.flush()
     except IntegrityError:
-        raise AlreadyExists(_l("%(name)s est déjà invité·e.", name=invitee.display_name),
-                            field="user") from None
+        raise AlreadyExists(
+            _l("%(name)s est déjà invité·e.", name=invitee.display_name), field="user"
+        ) from None
     record_event(recommendation, "coauthor_invited", actor, user_id=invitee.id)
     return invitation
 
@@ -178,9 +241,12 @@ def accept_coauthorship(actor: User, recommendation: Recommendation) -> CoAuthor
     return invitation
 
 
-def _transition(action: str, actor: User, recommendation: Recommendation,
-                convention: Convention, **details) -> None:
+def _transition(
+    action: str, actor: User, recommendation: Recommendation, convention: Convention, **details
+) -> None:
     rule = lifecycle.check(action, actor, recommendation, convention)
+    if rule.target is None:
+        raise ValueError(f"{action!r} changes no status: it is not a transition")
     previous = recommendation.status
     recommendation.status = rule.target
     recommendation.updated_at = utcnow()
@@ -198,14 +264,18 @@ def submit_to_vote(actor: User, recommendation: Recommendation, convention: Conv
     pending = [a for a in recommendation.amendments if a.status in PENDING_AMENDMENT]
     if pending:
         lifecycle.check("submit", actor, recommendation, convention)
-        raise ConventionError(_l(
-            "%(n)d amendement(s) en attente : décidez-les ou retirez-les avant le vote.",
-            n=len(pending)))
+        raise ConventionError(
+            _l(
+                "%(n)d amendement(s) en attente : décidez-les ou retirez-les avant le vote.",
+                n=len(pending),
+            )
+        )
     _transition("submit", actor, recommendation, convention)
 
 
-def withdraw(actor: User, recommendation: Recommendation, convention: Convention,
-             reason: str = "") -> None:
+def withdraw(
+    actor: User, recommendation: Recommendation, convention: Convention, reason: str = ""
+) -> None:
     """Withdrawn recommendations stay readable with their history; pending amendments end."""
     _transition("withdraw", actor, recommendation, convention, reason=reason.strip()[:300])
     for amendment in recommendation.amendments:
@@ -213,14 +283,21 @@ def withdraw(actor: User, recommendation: Recommendation, convention: Convention
             amendment.status = AmendmentStatus.WITHDRAWN
 
 
-def record_vote_result(actor: User, recommendation: Recommendation, convention: Convention,
-                       adopted: bool, **tally) -> None:
+def record_vote_result(
+    actor: User, recommendation: Recommendation, convention: Convention, adopted: bool, **tally
+) -> None:
     """Extension point for the members' vote: the recommendation becomes adopted or rejected."""
     _transition("adopt" if adopted else "reject", actor, recommendation, convention, **tally)
 
 
-def merge(actor: User, source: Recommendation, target: Recommendation, convention: Convention,
-          fields: dict[str, str], note: str = "") -> RecommendationVersion:
+def merge(
+    actor: User,
+    source: Recommendation,
+    target: Recommendation,
+    convention: Convention,
+    fields: dict[str, str],
+    note: str = "",
+) -> RecommendationVersion:
     """Combine `source` into `target`: the target gets a new version with the merged text and
     the source's ideas and hearings; the source is marked merged. Both histories are kept."""
     if source.id == target.id:
@@ -239,12 +316,12 @@ def merge(actor: User, source: Recommendation, target: Recommendation, conventio
         if amendment.status in PENDING_AMENDMENT:
             amendment.status = AmendmentStatus.WITHDRAWN
     record_event(target, "merged_from", actor, source=source.id, source_ref=source.reference)
-    return new_version(target, actor, note or str(_l("Fusion avec %(ref)s",
-                                                        ref=source.reference)))
+    return new_version(target, actor, note or str(_l("Fusion avec %(ref)s", ref=source.reference)))
 
 
-def set_minority_opinion(actor: User, recommendation: Recommendation, convention: Convention,
-                         opinion: str) -> RecommendationVersion:
+def set_minority_opinion(
+    actor: User, recommendation: Recommendation, convention: Convention, opinion: str
+) -> RecommendationVersion:
     """Members of the group who disagree write the minority opinion; it is versioned too."""
     lifecycle.check("minority_opinion", actor, recommendation, convention)
     cleaned = clean_fields({"minority_opinion": opinion}, partial=True)["minority_opinion"]
@@ -255,6 +332,7 @@ def set_minority_opinion(actor: User, recommendation: Recommendation, convention
 
 
 # --- citizen ideas -------------------------------------------------------------------------
+
 
 def post_idea(actor: User, convention: Convention, theme: Theme, title: str, body: str) -> Idea:
     """Registered residents with a confirmed email post ideas on a theme during deliberation."""

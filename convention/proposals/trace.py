@@ -5,6 +5,7 @@ Each source is a function returning `TraceEvent`s for a recommendation. This pac
 members' vote, the public judgment, the official answer) register theirs in the application's
 registry from their `init_app`; so do the titles of recorded events.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -41,30 +42,53 @@ def trace(recommendation: Recommendation) -> list[TraceEvent]:
 
 
 def _ideas(recommendation: Recommendation) -> list[TraceEvent]:
-    return [TraceEvent(idea.created_at, "idea", _("Idée d'un habitant : « %(title)s »",
-                                                  title=idea.title),
-                       actor=idea.author.public_name)
-            for idea in recommendation.ideas]
+    return [
+        TraceEvent(
+            idea.created_at,
+            "idea",
+            _("Idée d'un habitant : « %(title)s »", title=idea.title),
+            actor=idea.author.public_name,
+        )
+        for idea in recommendation.ideas
+    ]
 
 
 def _hearings(recommendation: Recommendation) -> list[TraceEvent]:
-    return [TraceEvent(h.held_on, "hearing", _("Audition citée : %(title)s (%(expert)s)",
-                                               title=h.title, expert=h.expert))
-            for h in recommendation.hearings]
+    return [
+        TraceEvent(
+            h.held_on,
+            "hearing",
+            _("Audition citée : %(title)s (%(expert)s)", title=h.title, expert=h.expert),
+        )
+        for h in recommendation.hearings
+    ]
 
 
 def _versions(recommendation: Recommendation) -> list[TraceEvent]:
-    return [TraceEvent(v.created_at, "version", _("Version %(n)d", n=v.number), v.note,
-                       actor=v.author.public_name if v.author else None)
-            for v in recommendation.versions]
+    return [
+        TraceEvent(
+            v.created_at,
+            "version",
+            _("Version %(n)d", n=v.number),
+            v.note,
+            actor=v.author.public_name if v.author else None,
+        )
+        for v in recommendation.versions
+    ]
 
 
 def _amendments(recommendation: Recommendation) -> list[TraceEvent]:
     events = []
     for a in recommendation.amendments:
-        events.append(TraceEvent(a.created_at, "amendment",
-                                 _("Amendement n° %(n)d proposé", n=a.number),
-                                 a.justification, actor=a.author.public_name))
+        events.append(
+            TraceEvent(
+                a.created_at,
+                "amendment",
+                _("Amendement n° %(n)d proposé", n=a.number),
+                a.justification,
+                actor=a.author.public_name,
+            )
+        )
     return events
 
 
@@ -79,22 +103,36 @@ EVENT_TITLES = {
     "reject": lambda d: _("Rejetée par les membres"),
     "coauthor_invited": lambda d: _("Co-autrice ou co-auteur invité·e"),
     "coauthor_joined": lambda d: _("Co-autrice ou co-auteur ajouté·e"),
-    "amendment_vote_opened": lambda d: _("Vote ouvert sur l'amendement n° %(n)s",
-                                         n=d.get("amendment")),
+    "amendment_vote_opened": lambda d: _(
+        "Vote ouvert sur l'amendement n° %(n)s", n=d.get("amendment")
+    ),
     "amendment_decided": lambda d: _(
         "Amendement n° %(n)s : %(status)s (pour %(f)s, contre %(a)s, abstention %(b)s)",
-        n=d.get("amendment"), status=d.get("status"), f=d.get("votes_for"),
-        a=d.get("votes_against"), b=d.get("votes_abstain")),
+        n=d.get("amendment"),
+        status=d.get("status"),
+        f=d.get("votes_for"),
+        a=d.get("votes_against"),
+        b=d.get("votes_abstain"),
+    ),
 }
 
 
 def _events(recommendation: Recommendation) -> list[TraceEvent]:
     rows = db.session.scalars(
-        select(RecommendationEvent).where(RecommendationEvent.recommendation_id ==
-                                          recommendation.id)
-        .options(selectinload(RecommendationEvent.actor)))
-    return [TraceEvent(e.created_at, e.kind, _event_title(e), e.details.get("reason", ""),
-                       actor=e.actor.public_name if e.actor else None) for e in rows]
+        select(RecommendationEvent)
+        .where(RecommendationEvent.recommendation_id == recommendation.id)
+        .options(selectinload(RecommendationEvent.actor))
+    )
+    return [
+        TraceEvent(
+            e.created_at,
+            e.kind,
+            _event_title(e),
+            e.details.get("reason", ""),
+            actor=e.actor.public_name if e.actor else None,
+        )
+        for e in rows
+    ]
 
 
 def _event_title(event: RecommendationEvent) -> str:

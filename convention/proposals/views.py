@@ -1,4 +1,5 @@
 """Reading recommendations: the list, one recommendation, its history, diffs and trace."""
+
 from __future__ import annotations
 
 import secrets
@@ -9,17 +10,13 @@ from convention.assembly import services as assembly
 from convention.assembly.models import Theme
 from convention.auth.access import current_viewer
 from convention.forms import EmptyForm
+from convention.params import int_arg, page_arg
 from convention.proposals import diff, lifecycle, queries
 from convention.proposals.models import PENDING_AMENDMENT, Status
 from convention.proposals.trace import trace
 from convention.registry import registry
 
 bp = Blueprint("proposals", __name__)
-
-
-def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else None
 
 
 def load_visible(number: int):
@@ -38,23 +35,32 @@ def index(theme: Theme | None = None):
     sort = request.args.get("tri", "recent")
     if sort not in queries.SORTS:
         sort = "recent"
-    seed = _int_arg("graine")
+    seed = int_arg("graine", minimum=0)
     if sort == "random" and seed is None:
         # A new shuffle per visit, kept in the links so the pages stay consistent.
-        return redirect(url_for(request.endpoint, **{**request.view_args, **request.args,
-                                                     "graine": secrets.randbelow(10**6)}))
+        # Only views call this one, so the request has matched an endpoint and its arguments.
+        args = {**(request.view_args or {}), **request.args, "graine": secrets.randbelow(10**6)}
+        return redirect(url_for(request.endpoint or "proposals.index", **args))
     filters = queries.Filters(
-        theme_id=theme.id if theme else _int_arg("theme"),
-        group_id=_int_arg("groupe"),
+        theme_id=theme.id if theme else int_arg("theme"),
+        group_id=int_arg("groupe"),
         status=next((s for s in Status if s.value == status_value), None),
         query=request.args.get("q", "")[:200],
         sort=sort,
         seed=seed or 0,
     )
-    page = queries.list_page(convention, current_viewer(), filters, _int_arg("page") or 1)
-    return render_template("proposals/index.html", page=page, filters=filters, theme=theme,
-                           themes=convention.themes, groups=queries.groups_of(convention), statuses=list(Status),
-                           sorts=queries.SORTS, args=request.args)
+    page = queries.list_page(convention, current_viewer(), filters, page_arg())
+    return render_template(
+        "proposals/index.html",
+        page=page,
+        filters=filters,
+        theme=theme,
+        themes=convention.themes,
+        groups=queries.groups_of(convention),
+        statuses=list(Status),
+        sorts=queries.SORTS,
+        args=request.args,
+    )
 
 
 @bp.route("/themes/<slug>")
@@ -74,14 +80,21 @@ def show(number: int, slug: str | None = None):
     me = current_viewer()
     relations = lifecycle.relations(me, rec)
     can = {action: lifecycle.allowed(action, me, rec, convention) for action in lifecycle.RULES}
-    invitation = next((c for c in rec.coauthors if me and c.user_id == me.id
-                       and c.accepted_at is None), None)
+    invitation = next(
+        (c for c in rec.coauthors if me and c.user_id == me.id and c.accepted_at is None), None
+    )
     return render_template(
-        "proposals/show.html", rec=rec, convention=convention, can=can, relations=relations,
+        "proposals/show.html",
+        rec=rec,
+        convention=convention,
+        can=can,
+        relations=relations,
         **registry().panels_for("recommendation", convention, rec, me),
         pending=[a for a in rec.amendments if a.status in PENDING_AMENDMENT],
         decided=[a for a in rec.amendments if a.status not in PENDING_AMENDMENT],
-        invitation=invitation, post_button=EmptyForm())
+        invitation=invitation,
+        post_button=EmptyForm(),
+    )
 
 
 @bp.route("/recommandations/<int:number>/historique")
@@ -95,13 +108,19 @@ def compare(number: int):
     _, rec = load_visible(number)
     by_number = {v.number: v for v in rec.versions}
     last = rec.versions[-1].number
-    old = by_number.get(_int_arg("de") or max(last - 1, 1))
-    new = by_number.get(_int_arg("a") or last)
+    old = by_number.get(int_arg("de") or max(last - 1, 1))
+    new = by_number.get(int_arg("a") or last)
     if old is None or new is None:
         abort(404)
     view = "cote" if request.args.get("vue") == "cote" else "inline"
-    return render_template("proposals/compare.html", rec=rec, old=old, new=new, view=view,
-                           fields=diff.compare(old, new))
+    return render_template(
+        "proposals/compare.html",
+        rec=rec,
+        old=old,
+        new=new,
+        view=view,
+        fields=diff.compare(old, new),
+    )
 
 
 @bp.route("/recommandations/<int:number>/trace")
@@ -120,9 +139,14 @@ def amendment(number: int, amendment_number: int):
     relations = lifecycle.relations(me, rec)
     my_vote = next((v.choice for v in found.votes if me and v.user_id == me.id), None)
     return render_template(
-        "proposals/amendment.html", rec=rec, amendment=found, convention=convention,
+        "proposals/amendment.html",
+        rec=rec,
+        amendment=found,
+        convention=convention,
         fields=diff.compare_changes(found.base_version, found.changes),
         can_decide=lifecycle.allowed("decide_amendment", me, rec, convention),
         can_vote="member" in relations and found.status.value == "voting",
-        is_author=bool(me and me.id == found.author_id), my_vote=my_vote,
-        post_button=EmptyForm())
+        is_author=bool(me and me.id == found.author_id),
+        my_vote=my_vote,
+        post_button=EmptyForm(),
+    )

@@ -1,21 +1,34 @@
 """The final report and open data, the authority's official answers, follow-up and feeds."""
+
 from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
-from convention.publication import staff_views, trace_sources, views
+from convention import jobs as background_jobs
+from convention.publication import jobs, staff_views, trace_sources, views
 from convention.registry import NavEntry, registry
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(views.bp)
     app.register_blueprint(staff_views.bp)
+    background_jobs.register_stages(app, jobs.STAGES)
     found = registry(app)
     found.trace_sources.extend(trace_sources.SOURCES)
     found.add_navigation(
-        NavEntry("public", "publication.report_index", _l("Rapport et réponses"), 40,
-                 current_for=("publication",)),
-        NavEntry("staff", "publication_staff.dashboard", _l("Publication"), 80,
-                 current_for=("publication_staff",)),
+        NavEntry(
+            "public",
+            "publication.report_index",
+            _l("Rapport et réponses"),
+            40,
+            current_for=("publication",),
+        ),
+        NavEntry(
+            "staff",
+            "publication_staff.dashboard",
+            _l("Publication"),
+            80,
+            current_for=("publication_staff",),
+        ),
     )

@@ -1,4 +1,5 @@
 """Report editions, official answers, follow-up updates, members' assessments, export jobs."""
+
 from __future__ import annotations
 
 import enum
@@ -21,12 +22,12 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.db_types import UTCDateTime, enum_column
-from convention.extensions import db
+from convention.extensions import Model
+from convention.jobs import JobMixin, job_constraints
 from convention.proposals.models import Recommendation
 
 
-
-class ReportEdition(db.Model):
+class ReportEdition(Model):
     """A published report, frozen: the data it was rendered from is kept as it was."""
 
     __tablename__ = "report_edition"
@@ -40,11 +41,12 @@ class ReportEdition(db.Model):
     data: Mapped[dict] = mapped_column(JSON, deferred=True)
     sha256: Mapped[str] = mapped_column(String(64))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
-                                                                   ondelete="SET NULL"))
+    published_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
 
-class ReportEditionFile(db.Model):
+class ReportEditionFile(Model):
     """A published edition in one format, rendered once and kept: every download of the
     edition serves these bytes, so a public download never renders the report (the PDF of a
     large convention takes tens of seconds of processor time)."""
@@ -80,20 +82,19 @@ ANSWER_LABELS = {
 }
 
 
-class Answer(db.Model):
+class Answer(Model):
     """The authority's official answer to one adopted recommendation (comply or explain)."""
 
     __tablename__ = "answer"
     __table_args__ = (
-        CheckConstraint("kind <> 'rejected' OR length(reasons) > 0",
-                        name="rejection_has_reasons"),
-        CheckConstraint("kind <> 'under_study' OR due_on IS NOT NULL",
-                        name="study_has_due_date"),
+        CheckConstraint("kind <> 'rejected' OR length(reasons) > 0", name="rejection_has_reasons"),
+        CheckConstraint("kind <> 'under_study' OR due_on IS NOT NULL", name="study_has_due_date"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("recommendation.id", ondelete="CASCADE"), unique=True
+    )
     kind: Mapped[AnswerKind] = mapped_column(enum_column(AnswerKind, "answer_kind"))
     reasons: Mapped[str] = mapped_column(Text, default="")
     due_on: Mapped[date | None] = mapped_column(Date)
@@ -102,21 +103,25 @@ class Answer(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
-                                                            ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     recommendation: Mapped[Recommendation] = relationship()
-    assessments: Mapped[list[AnswerAssessment]] = relationship(back_populates="answer",
-                                                               cascade="all, delete-orphan")
+    assessments: Mapped[list[AnswerAssessment]] = relationship(
+        back_populates="answer", cascade="all, delete-orphan"
+    )
 
 
-class AnswerAssessment(db.Model):
+class AnswerAssessment(Model):
     """A member's grade of an answer, 0 to 10, as the Convention citoyenne pour le climat
     graded the government's answers. One per member and answer."""
 
     __tablename__ = "answer_assessment"
-    __table_args__ = (UniqueConstraint("answer_id", "member_id"),
-                      CheckConstraint("grade >= 0 AND grade <= 10", name="grade_0_to_10"))
+    __table_args__ = (
+        UniqueConstraint("answer_id", "member_id"),
+        CheckConstraint("grade >= 0 AND grade <= 10", name="grade_0_to_10"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     answer_id: Mapped[int] = mapped_column(ForeignKey("answer.id", ondelete="CASCADE"))
@@ -127,51 +132,41 @@ class AnswerAssessment(db.Model):
     answer: Mapped[Answer] = relationship(back_populates="assessments")
 
 
-class FollowUpUpdate(db.Model):
+class FollowUpUpdate(Model):
     """An implementation update on an adopted recommendation."""
 
     __tablename__ = "follow_up_update"
-    __table_args__ = (CheckConstraint("progress >= 0 AND progress <= 100",
-                                      name="progress_0_to_100"),)
+    __table_args__ = (
+        CheckConstraint("progress >= 0 AND progress <= 100", name="progress_0_to_100"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True)
+        ForeignKey("recommendation.id", ondelete="CASCADE"), index=True
+    )
     happened_on: Mapped[date] = mapped_column(Date)
     progress: Mapped[int] = mapped_column(Integer)
     text: Mapped[str] = mapped_column(Text)
     # One address a line: "Title | https://address" or just an address.
     links: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
-                                                            ondelete="SET NULL"))
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
 
     recommendation: Mapped[Recommendation] = relationship()
     author: Mapped[User | None] = relationship()
 
 
-class JobStatus(enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class ExportJob(db.Model):
+class ExportJob(JobMixin, Model):
     """A draft export prepared for one staff member; only they can download it."""
 
     __tablename__ = "export_job"
+    __table_args__ = job_constraints()
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"))
-    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id",
-                                                            ondelete="CASCADE"))
+    # The draft is for its requester alone: it goes with their account.
+    requested_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     format: Mapped[str] = mapped_column(String(10))
-    status: Mapped[JobStatus] = mapped_column(enum_column(JobStatus, "job_status"),
-                                              default=JobStatus.QUEUED)
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    stage: Mapped[str] = mapped_column(String(100), default="")
     content: Mapped[bytes | None] = mapped_column(LargeBinary)
-    error: Mapped[str] = mapped_column(String(500), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

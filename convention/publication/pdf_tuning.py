@@ -17,6 +17,7 @@ and none changing what the PDF shows:
 Checked against pydyf 0.13 (pinned in requirements.txt); tests check the list follows the added
 pages, the level used and that the collector comes back.
 """
+
 from __future__ import annotations
 
 import gc

@@ -1,4 +1,5 @@
 """Reading what the publication pages and feeds show: editions, answers, follow-up."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -13,14 +14,19 @@ FEED_LENGTH = 50
 
 
 def edition(convention: Convention, number: int) -> ReportEdition | None:
-    return db.session.scalar(select(ReportEdition).where(
-        ReportEdition.convention_id == convention.id, ReportEdition.number == number))
+    return db.session.scalar(
+        select(ReportEdition).where(
+            ReportEdition.convention_id == convention.id, ReportEdition.number == number
+        )
+    )
 
 
-def recommendation(convention: Convention, number: int, *,
-                   public_only: bool = False) -> Recommendation | None:
-    statement = select(Recommendation).where(Recommendation.convention_id == convention.id,
-                                             Recommendation.number == number)
+def recommendation(
+    convention: Convention, number: int, *, public_only: bool = False
+) -> Recommendation | None:
+    statement = select(Recommendation).where(
+        Recommendation.convention_id == convention.id, Recommendation.number == number
+    )
     if public_only:
         statement = statement.where(Recommendation.status.in_(PUBLIC_STATUSES))
     return db.session.scalar(statement)
@@ -36,36 +42,56 @@ def answer_to(rec: Recommendation, *, published_only: bool = False) -> Answer | 
 def latest_updates(recs: list[Recommendation]) -> dict[int, FollowUpUpdate]:
     """Each recommendation's latest follow-up update, by recommendation id."""
     updates: dict[int, FollowUpUpdate] = {}
-    for update in db.session.scalars(select(FollowUpUpdate).where(
-            FollowUpUpdate.recommendation_id.in_([r.id for r in recs]))
-            .order_by(FollowUpUpdate.happened_on, FollowUpUpdate.id)):
+    for update in db.session.scalars(
+        select(FollowUpUpdate)
+        .where(FollowUpUpdate.recommendation_id.in_([r.id for r in recs]))
+        .order_by(FollowUpUpdate.happened_on, FollowUpUpdate.id)
+    ):
         updates[update.recommendation_id] = update
     return updates
 
 
 def updates_of(rec: Recommendation) -> list[FollowUpUpdate]:
-    return list(db.session.scalars(select(FollowUpUpdate).where(
-        FollowUpUpdate.recommendation_id == rec.id)))
+    return list(
+        db.session.scalars(select(FollowUpUpdate).where(FollowUpUpdate.recommendation_id == rec.id))
+    )
 
 
 def newest_public_recommendations(convention: Convention) -> list[Recommendation]:
-    return list(db.session.scalars(select(Recommendation).where(
-        Recommendation.convention_id == convention.id,
-        Recommendation.status.in_(PUBLIC_STATUSES))
-        .order_by(Recommendation.published_at.desc()).limit(FEED_LENGTH)))
+    return list(
+        db.session.scalars(
+            select(Recommendation)
+            .where(
+                Recommendation.convention_id == convention.id,
+                Recommendation.status.in_(PUBLIC_STATUSES),
+            )
+            .order_by(Recommendation.published_at.desc())
+            .limit(FEED_LENGTH)
+        )
+    )
 
 
 def newest_published_answers(convention: Convention) -> list[Answer]:
-    return list(db.session.scalars(
-        select(Answer).join(Recommendation).where(
-            Recommendation.convention_id == convention.id, Answer.published_at.is_not(None))
-        .options(selectinload(Answer.recommendation))
-        .order_by(Answer.published_at.desc()).limit(FEED_LENGTH)))
+    return list(
+        db.session.scalars(
+            select(Answer)
+            .join(Recommendation)
+            .where(Recommendation.convention_id == convention.id, Answer.published_at.is_not(None))
+            .options(selectinload(Answer.recommendation))
+            .order_by(Answer.published_at.desc())
+            .limit(FEED_LENGTH)
+        )
+    )
 
 
 def newest_updates(convention: Convention) -> list[FollowUpUpdate]:
-    return list(db.session.scalars(
-        select(FollowUpUpdate).join(Recommendation).where(
-            Recommendation.convention_id == convention.id)
-        .options(selectinload(FollowUpUpdate.recommendation))
-        .order_by(FollowUpUpdate.created_at.desc()).limit(FEED_LENGTH)))
+    return list(
+        db.session.scalars(
+            select(FollowUpUpdate)
+            .join(Recommendation)
+            .where(Recommendation.convention_id == convention.id)
+            .options(selectinload(FollowUpUpdate.recommendation))
+            .order_by(FollowUpUpdate.created_at.desc())
+            .limit(FEED_LENGTH)
+        )
+    )

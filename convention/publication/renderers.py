@@ -3,6 +3,7 @@
 Formats never read the database: they only read the dictionary made by `build_report` (or
 frozen in an edition), which is why they always agree.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,13 +25,39 @@ from convention.publication.pdf_tuning import tuned_for_the_report
 
 # Open data: the columns of recommendations.csv, in this order, documented in README.md.
 CSV_COLUMNS = [
-    "reference", "number", "theme", "group", "title", "problem", "proposal", "impact",
-    "carried_by", "cost", "risks", "evidence", "minority_opinion", "versions", "amendments",
-    "members_vote_for", "members_vote_against", "members_vote_abstain", "members_vote_turnout",
-    "members_vote_quorum_met", "members_vote_seal", "public_majority_grade",
-    "public_judgments", "public_rank", "answer_kind", "answer_service", "answer_text",
-    "answer_reasons", "answer_due_on", "answer_published_at", "answer_assessment_average",
-    "answer_assessments", "follow_up_progress",
+    "reference",
+    "number",
+    "theme",
+    "group",
+    "title",
+    "problem",
+    "proposal",
+    "impact",
+    "carried_by",
+    "cost",
+    "risks",
+    "evidence",
+    "minority_opinion",
+    "versions",
+    "amendments",
+    "members_vote_for",
+    "members_vote_against",
+    "members_vote_abstain",
+    "members_vote_turnout",
+    "members_vote_quorum_met",
+    "members_vote_seal",
+    "public_majority_grade",
+    "public_judgments",
+    "public_rank",
+    "answer_kind",
+    "answer_service",
+    "answer_text",
+    "answer_reasons",
+    "answer_due_on",
+    "answer_published_at",
+    "answer_assessment_average",
+    "answer_assessments",
+    "follow_up_progress",
 ]
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -50,28 +77,50 @@ def flat_rows(report: dict) -> list[dict]:
             judgment = rec.get("public_judgment") or {}
             answer = rec.get("answer") or {}
             assessment = answer.get("assessment") or {}
-            rows.append({
-                **{k: rec[k] for k in ("reference", "number", "theme", "group", "title",
-                                       "problem", "proposal", "impact", "carried_by", "cost",
-                                       "risks", "evidence", "minority_opinion")},
-                "versions": len(rec["versions"]), "amendments": len(rec["amendments"]),
-                "members_vote_for": vote.get("for"), "members_vote_against": vote.get("against"),
-                "members_vote_abstain": vote.get("abstain"),
-                "members_vote_turnout": vote.get("turnout"),
-                "members_vote_quorum_met": vote.get("quorum_met"),
-                "members_vote_seal": vote.get("seal"),
-                "public_majority_grade": judgment.get("majority_grade"),
-                "public_judgments": judgment.get("judgments"),
-                "public_rank": judgment.get("rank"),
-                "answer_kind": answer.get("kind"), "answer_service": answer.get("service"),
-                "answer_text": answer.get("text"), "answer_reasons": answer.get("reasons"),
-                "answer_due_on": answer.get("due_on"),
-                "answer_published_at": answer.get("published_at"),
-                "answer_assessment_average": assessment.get("average"),
-                "answer_assessments": assessment.get("count"),
-                "follow_up_progress": rec["follow_up"][-1]["progress"] if rec["follow_up"]
-                else None,
-            })
+            rows.append(
+                {
+                    **{
+                        k: rec[k]
+                        for k in (
+                            "reference",
+                            "number",
+                            "theme",
+                            "group",
+                            "title",
+                            "problem",
+                            "proposal",
+                            "impact",
+                            "carried_by",
+                            "cost",
+                            "risks",
+                            "evidence",
+                            "minority_opinion",
+                        )
+                    },
+                    "versions": len(rec["versions"]),
+                    "amendments": len(rec["amendments"]),
+                    "members_vote_for": vote.get("for"),
+                    "members_vote_against": vote.get("against"),
+                    "members_vote_abstain": vote.get("abstain"),
+                    "members_vote_turnout": vote.get("turnout"),
+                    "members_vote_quorum_met": vote.get("quorum_met"),
+                    "members_vote_seal": vote.get("seal"),
+                    "public_majority_grade": judgment.get("majority_grade"),
+                    "public_judgments": judgment.get("judgments"),
+                    "public_rank": judgment.get("rank"),
+                    "answer_kind": answer.get("kind"),
+                    "answer_service": answer.get("service"),
+                    "answer_text": answer.get("text"),
+                    "answer_reasons": answer.get("reasons"),
+                    "answer_due_on": answer.get("due_on"),
+                    "answer_published_at": answer.get("published_at"),
+                    "answer_assessment_average": assessment.get("average"),
+                    "answer_assessments": assessment.get("count"),
+                    "follow_up_progress": rec["follow_up"][-1]["progress"]
+                    if rec["follow_up"]
+                    else None,
+                }
+            )
     return rows
 
 
@@ -92,8 +141,9 @@ def render_json(report: dict) -> bytes:
 def render_html(report: dict, *, edition: int | None = None, inline_css: bool = False) -> str:
     """The report as a standalone HTML page; the PDF renderer inlines the stylesheet."""
     css = (PROJECT_ROOT / "static/css/report.css").read_text() if inline_css else None
-    return render_template("publication/report_document.html", report=report, edition=edition,
-                           css=css)
+    return render_template(
+        "publication/report_document.html", report=report, edition=edition, css=css
+    )
 
 
 def render_pdf(report: dict, *, edition: int | None = None) -> bytes:
@@ -105,8 +155,8 @@ def render_pdf(report: dict, *, edition: int | None = None) -> bytes:
     html = render_html(report, edition=edition, inline_css=True)
     with tuned_for_the_report():
         return HTML(string=html, base_url=str(PROJECT_ROOT / "static")).write_pdf(
-            pdf_variant="pdf/ua-1", pdf_identifier=b"convention-report",
-            uncompressed_pdf=False)
+            pdf_variant="pdf/ua-1", pdf_identifier=b"convention-report", uncompressed_pdf=False
+        )
 
 
 def _text_blocks(report: dict):
@@ -128,32 +178,54 @@ def _text_blocks(report: dict):
         yield "h1", theme["name"]
         for rec in theme["recommendations"]:
             yield "h2", f"{rec['reference']} · {rec['title']}"
-            for label, key in (("Le problème", "problem"), ("La recommandation", "proposal"),
-                               ("Impact attendu", "impact"), ("Mise en œuvre", "carried_by"),
-                               ("Coût", "cost"), ("Risques et garde-fous", "risks"),
-                               ("Sources", "evidence"), ("Avis minoritaire", "minority_opinion")):
+            for label, key in (
+                ("Le problème", "problem"),
+                ("La recommandation", "proposal"),
+                ("Impact attendu", "impact"),
+                ("Mise en œuvre", "carried_by"),
+                ("Coût", "cost"),
+                ("Risques et garde-fous", "risks"),
+                ("Sources", "evidence"),
+                ("Avis minoritaire", "minority_opinion"),
+            ):
                 if rec[key]:
                     yield "h3", label
                     yield "p", rec[key]
             vote = rec.get("members_vote")
             if vote:
-                yield "table", ("Vote des membres", ["Pour", "Contre", "Abstention",
-                                                     "Participation", "Quorum"],
-                                [vote.get("for"), vote.get("against"), vote.get("abstain"),
-                                 vote.get("turnout"), "atteint" if vote.get("quorum_met")
-                                 else "non atteint"])
+                yield (
+                    "table",
+                    (
+                        "Vote des membres",
+                        ["Pour", "Contre", "Abstention", "Participation", "Quorum"],
+                        [
+                            vote.get("for"),
+                            vote.get("against"),
+                            vote.get("abstain"),
+                            vote.get("turnout"),
+                            "atteint" if vote.get("quorum_met") else "non atteint",
+                        ],
+                    ),
+                )
             judgment = rec.get("public_judgment")
             if judgment:
-                yield "p", (f"Jugement du public : {judgment.get('majority_grade')} "
-                            f"({judgment.get('judgments')} avis, rang {judgment.get('rank')}).")
+                yield (
+                    "p",
+                    (
+                        f"Jugement du public : {judgment.get('majority_grade')} "
+                        f"({judgment.get('judgments')} avis, rang {judgment.get('rank')})."
+                    ),
+                )
             answer = rec.get("answer")
             if answer:
                 yield "h3", f"Réponse de la collectivité : {answer['kind_label']}"
                 yield "p", answer["text"]
                 if answer["reasons"]:
                     yield "p", f"Raisons : {answer['reasons']}"
-            yield "p", (f"{len(rec['versions'])} version(s), {len(rec['amendments'])} "
-                        f"amendement(s).")
+            yield (
+                "p",
+                (f"{len(rec['versions'])} version(s), {len(rec['amendments'])} amendement(s)."),
+            )
 
 
 def render_docx(report: dict, *, edition: int | None = None) -> bytes:
@@ -173,7 +245,7 @@ def render_docx(report: dict, *, edition: int | None = None) -> bytes:
             document.add_paragraph(caption)
             table = document.add_table(rows=2, cols=len(headers))
             table.style = "Table Grid"
-            for i, (header, value) in enumerate(zip(headers, values)):
+            for i, (header, value) in enumerate(zip(headers, values, strict=True)):
                 table.rows[0].cells[i].text = str(header)
                 table.rows[1].cells[i].text = "" if value is None else str(value)
         else:
@@ -195,12 +267,16 @@ def render_odt(report: dict, *, edition: int | None = None) -> bytes:
         heading_styles[level] = style
     for kind, content in _text_blocks(report):
         if kind == "title":
-            document.text.addElement(H(outlinelevel=1, stylename=heading_styles[1],
-                                       text=content))
+            document.text.addElement(H(outlinelevel=1, stylename=heading_styles[1], text=content))
         elif kind in ("h1", "h2", "h3"):
             level = int(kind[1])
-            document.text.addElement(H(outlinelevel=min(level + 1, 3) if kind != "h1" else 1,
-                                       stylename=heading_styles[level], text=content))
+            document.text.addElement(
+                H(
+                    outlinelevel=min(level + 1, 3) if kind != "h1" else 1,
+                    stylename=heading_styles[level],
+                    text=content,
+                )
+            )
         elif kind == "table":
             caption, headers, values = content
             document.text.addElement(P(text=caption))
@@ -227,8 +303,10 @@ RENDERERS: dict[str, tuple[Callable[..., bytes | str], str]] = {
     "csv": (lambda report, edition=None: render_csv(report), "text/csv; charset=utf-8"),
     "json": (lambda report, edition=None: render_json(report), "application/json"),
     "odt": (render_odt, "application/vnd.oasis.opendocument.text"),
-    "docx": (render_docx,
-             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    "docx": (
+        render_docx,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
 }
 
 

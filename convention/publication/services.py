@@ -1,4 +1,5 @@
 """Rules for publishing the report, answering recommendations and following them up."""
+
 from __future__ import annotations
 
 import hashlib
@@ -40,31 +41,50 @@ def publish_report(actor: User, convention: Convention) -> ReportEdition:
     data = build_report(convention)
     if data["recommendation_count"] == 0:
         raise ConventionError(_l("Aucune recommandation adoptée : le rapport serait vide."))
-    number = (db.session.scalar(select(func.max(ReportEdition.number)).where(
-        ReportEdition.convention_id == convention.id)) or 0) + 1
-    edition = ReportEdition(convention_id=convention.id, number=number, data=data,
-                            sha256=digest(data), published_by_id=actor.id)
+    number = (
+        db.session.scalar(
+            select(func.max(ReportEdition.number)).where(
+                ReportEdition.convention_id == convention.id
+            )
+        )
+        or 0
+    ) + 1
+    edition = ReportEdition(
+        convention_id=convention.id,
+        number=number,
+        data=data,
+        sha256=digest(data),
+        published_by_id=actor.id,
+    )
     try:
         with db.session.begin_nested():
             db.session.add(edition)
             db.session.flush()
     except IntegrityError:
-        raise ConventionError(_l("Une autre édition vient d'être publiée : rechargez la page.")
-                              ) from None
+        raise ConventionError(
+            _l("Une autre édition vient d'être publiée : rechargez la page.")
+        ) from None
     record(actor, "report.publish", edition, number=number, sha256=edition.sha256)
     return edition
 
 
 def editions(convention: Convention) -> list[ReportEdition]:
-    return list(db.session.scalars(select(ReportEdition).where(
-        ReportEdition.convention_id == convention.id).order_by(ReportEdition.number.desc())))
+    return list(
+        db.session.scalars(
+            select(ReportEdition)
+            .where(ReportEdition.convention_id == convention.id)
+            .order_by(ReportEdition.number.desc())
+        )
+    )
 
 
 def _stored_file(edition: ReportEdition, fmt: str) -> ReportEditionFile | None:
     """The kept file with its content (`edition_files` lists them without)."""
-    return db.session.scalar(select(ReportEditionFile).where(
-        ReportEditionFile.edition_id == edition.id, ReportEditionFile.format == fmt)
-        .options(undefer(ReportEditionFile.content)))
+    return db.session.scalar(
+        select(ReportEditionFile)
+        .where(ReportEditionFile.edition_id == edition.id, ReportEditionFile.format == fmt)
+        .options(undefer(ReportEditionFile.content))
+    )
 
 
 class FileBeingPrepared(ConventionError):
@@ -95,34 +115,60 @@ def edition_file(edition: ReportEdition, fmt: str, *, wait: bool = True) -> Repo
         if found is not None:
             return found
     content = render(edition.data, fmt, edition=edition.number)
-    rendered = ReportEditionFile(edition_id=edition.id, format=fmt, content=content,
-                                 size=len(content), sha256=hashlib.sha256(content).hexdigest())
+    rendered = ReportEditionFile(
+        edition_id=edition.id,
+        format=fmt,
+        content=content,
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+    )
     try:
         with db.session.begin_nested():
             db.session.add(rendered)
     except IntegrityError:
         # Kept meanwhile by another download (SQLite, which has no such lock): the same file.
-        return _stored_file(edition, fmt)
+        kept = _stored_file(edition, fmt)
+        if kept is None:  # refused for another reason than that file
+            raise
+        return kept
     return rendered
 
 
 def edition_files(editions: list[ReportEdition]) -> dict[tuple[int, str], ReportEditionFile]:
     """The files already kept, by (edition id, format), without their content."""
-    return {(f.edition_id, f.format): f for f in db.session.scalars(select(
-        ReportEditionFile).where(ReportEditionFile.edition_id.in_([e.id for e in editions])))}
+    return {
+        (f.edition_id, f.format): f
+        for f in db.session.scalars(
+            select(ReportEditionFile).where(
+                ReportEditionFile.edition_id.in_([e.id for e in editions])
+            )
+        )
+    }
 
 
 def _require_adopted(recommendation: Recommendation) -> None:
     if recommendation.status != Status.ADOPTED:
-        raise InvalidInput(_l("Seules les recommandations adoptées par les membres reçoivent "
-                              "une réponse et un suivi ; %(ref)s est « %(status)s ».",
-                              ref=recommendation.reference,
-                              status=recommendation.status.label))
+        raise InvalidInput(
+            _l(
+                "Seules les recommandations adoptées par les membres reçoivent "
+                "une réponse et un suivi ; %(ref)s est « %(status)s ».",
+                ref=recommendation.reference,
+                status=recommendation.status.label,
+            )
+        )
 
 
-def record_answer(actor: User, recommendation: Recommendation, *, kind: AnswerKind,
-                  service: str, public_text: str, reasons: str = "",
-                  due_on: date | None = None, today: date | None = None) -> Answer:
+def record_answer(
+    actor: User,
+    recommendation: Recommendation,
+    *,
+    kind: AnswerKind,
+    service: str,
+    public_text: str,
+    reasons: str = "",
+    due_on: date | None = None,
+    today: date | None = None,
+) -> Answer:
     """Comply or explain: a rejection states its reasons; a study has a due date to come."""
     require_manager(actor)
     _require_adopted(recommendation)
@@ -135,16 +181,19 @@ def record_answer(actor: User, recommendation: Recommendation, *, kind: AnswerKi
     if not public_text:
         raise InvalidInput(_l("Écrivez le texte public de la réponse."), field="public_text")
     if kind == AnswerKind.REJECTED and not reasons:
-        raise InvalidInput(_l("Une recommandation non retenue doit l'être pour des raisons "
-                              "écrites : indiquez-les."), field="reasons")
+        raise InvalidInput(
+            _l(
+                "Une recommandation non retenue doit l'être pour des raisons "
+                "écrites : indiquez-les."
+            ),
+            field="reasons",
+        )
     if kind == AnswerKind.UNDER_STUDY:
         if due_on is None:
-            raise InvalidInput(_l("Indiquez la date à laquelle l'étude aboutira."),
-                               field="due_on")
+            raise InvalidInput(_l("Indiquez la date à laquelle l'étude aboutira."), field="due_on")
         if due_on <= today:
             raise InvalidInput(_l("L'échéance doit être dans le futur."), field="due_on")
-    answer = db.session.scalar(select(Answer).where(
-        Answer.recommendation_id == recommendation.id))
+    answer = db.session.scalar(select(Answer).where(Answer.recommendation_id == recommendation.id))
     if answer is None:
         answer = Answer(recommendation=recommendation, author_id=actor.id)
         db.session.add(answer)
@@ -153,8 +202,14 @@ def record_answer(actor: User, recommendation: Recommendation, *, kind: AnswerKi
     answer.due_on = due_on if kind == AnswerKind.UNDER_STUDY else None
     answer.updated_at = utcnow()
     db.session.flush()
-    record(actor, "answer.record", answer, recommendation=recommendation.reference,
-           kind=kind, published=answer.published_at is not None)
+    record(
+        actor,
+        "answer.record",
+        answer,
+        recommendation=recommendation.reference,
+        kind=kind,
+        published=answer.published_at is not None,
+    )
     return answer
 
 
@@ -166,29 +221,37 @@ def publish_answers(actor: User, answers: list[Answer]) -> int:
         if answer.published_at is None:
             answer.published_at = now
             count += 1
-            record(actor, "answer.publish", answer,
-                   recommendation=answer.recommendation.reference)
+            record(actor, "answer.publish", answer, recommendation=answer.recommendation.reference)
     return count
 
 
 def is_overdue(answer: Answer | None, convention: Convention, today: date) -> bool:
     """Under study past its due date, or no public answer once the answering period ended."""
     if answer is not None and answer.published_at is not None:
-        return answer.kind == AnswerKind.UNDER_STUDY and answer.due_on is not None \
+        return (
+            answer.kind == AnswerKind.UNDER_STUDY
+            and answer.due_on is not None
             and answer.due_on < today
+        )
     phase = convention.phase(PhaseKind.PUBLICATION)
     return bool(phase and phase.ends_on and phase.ends_on.date() < today)
 
 
-def post_follow_up(actor: User, recommendation: Recommendation, *, happened_on: date,
-                   progress: int, text: str, links: str = "") -> tuple[FollowUpUpdate, list[User]]:
+def post_follow_up(
+    actor: User,
+    recommendation: Recommendation,
+    *,
+    happened_on: date,
+    progress: int,
+    text: str,
+    links: str = "",
+) -> tuple[FollowUpUpdate, list[User]]:
     """Record implementation progress; returns the update and the followers to email."""
     require_manager(actor)
     _require_adopted(recommendation)
     text = text.strip()
     if not isinstance(progress, int) or not 0 <= progress <= 100:
-        raise InvalidInput(_l("L'avancement est un pourcentage entre 0 et 100."),
-                           field="progress")
+        raise InvalidInput(_l("L'avancement est un pourcentage entre 0 et 100."), field="progress")
     if not text:
         raise InvalidInput(_l("Décrivez où en est la mise en œuvre."), field="text")
     if happened_on is None:
@@ -196,20 +259,31 @@ def post_follow_up(actor: User, recommendation: Recommendation, *, happened_on: 
     for line in links.splitlines():
         url = line.rpartition("|")[2].strip()
         if url and not url.startswith(("https://", "http://")):
-            raise InvalidInput(_l("Chaque lien doit être une adresse http(s) : « %(line)s ».",
-                                  line=line.strip()), field="links")
-    update = FollowUpUpdate(recommendation=recommendation, happened_on=happened_on,
-                            progress=progress, text=text, links=links.strip(),
-                            author_id=actor.id)
+            raise InvalidInput(
+                _l("Chaque lien doit être une adresse http(s) : « %(line)s ».", line=line.strip()),
+                field="links",
+            )
+    update = FollowUpUpdate(
+        recommendation=recommendation,
+        happened_on=happened_on,
+        progress=progress,
+        text=text,
+        links=links.strip(),
+        author_id=actor.id,
+    )
     db.session.add(update)
     db.session.flush()
-    record(actor, "follow_up.post", update, recommendation=recommendation.reference,
-           progress=progress)
-    followers = list(db.session.scalars(
-        select(User).join(Follow, Follow.user_id == User.id)
-        .join(Thread, Thread.id == Follow.thread_id)
-        .where(Thread.target_kind == TargetKind.RECOMMENDATION,
-               Thread.target_id == recommendation.id)))
+    record(
+        actor, "follow_up.post", update, recommendation=recommendation.reference, progress=progress
+    )
+    followers = list(
+        db.session.scalars(
+            select(User)
+            .join(Follow, Follow.user_id == User.id)
+            .join(Thread, Thread.id == Follow.thread_id)
+            .where(Thread.about(TargetKind.RECOMMENDATION, recommendation.id))
+        )
+    )
     return update, followers
 
 
@@ -225,11 +299,15 @@ def assess_answer(actor: User, answer: Answer, convention: Convention, grade: in
         raise InvalidInput(_l("La note va de 0 à 10."), field="grade")
     dialect = db.session.get_bind().dialect.name
     insert = pg_insert if dialect == "postgresql" else sqlite_insert
-    statement = insert(AnswerAssessment).values(answer_id=answer.id, member_id=actor.id,
-                                                grade=grade, assessed_at=utcnow())
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=["answer_id", "member_id"],
-        set_={"grade": statement.excluded.grade, "assessed_at": statement.excluded.assessed_at}))
+    statement = insert(AnswerAssessment).values(
+        answer_id=answer.id, member_id=actor.id, grade=grade, assessed_at=utcnow()
+    )
+    db.session.execute(
+        statement.on_conflict_do_update(
+            index_elements=["answer_id", "member_id"],
+            set_={"grade": statement.excluded.grade, "assessed_at": statement.excluded.assessed_at},
+        )
+    )
     db.session.expire(answer, ["assessments"])
 
 
@@ -237,5 +315,7 @@ def answers_by_recommendation(recommendations: list[Recommendation]) -> dict[int
     ids = [r.id for r in recommendations]
     if not ids:
         return {}
-    return {a.recommendation_id: a for a in db.session.scalars(
-        select(Answer).where(Answer.recommendation_id.in_(ids)))}
+    return {
+        a.recommendation_id: a
+        for a in db.session.scalars(select(Answer).where(Answer.recommendation_id.in_(ids)))
+    }

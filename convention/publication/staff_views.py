@@ -1,11 +1,11 @@
 """Staff pages: draft exports with progress, publishing editions, answers and follow-up."""
+
 from __future__ import annotations
 
 from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -15,17 +15,17 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from convention import background
 from convention.assembly import services as assembly
 from convention.auth.access import staff_required
 from convention.extensions import db
-from convention.forms import EmptyForm
+from convention.forms import EmptyForm, filled
 from convention.i18n import site_language
+from convention.jobs import JobStatus, job_state, status_response
 from convention.mail import send_email
 from convention.proposals.models import Recommendation
 from convention.publication import jobs, queries, services
 from convention.publication.forms import AnswerForm, FollowUpForm
-from convention.publication.models import AnswerKind, ExportJob, JobStatus, ReportEdition
+from convention.publication.models import AnswerKind, ExportJob
 from convention.publication.renderers import RENDERERS
 from convention.publication.report import adopted_recommendations
 from convention.transaction import after_commit, attempt
@@ -48,10 +48,16 @@ def dashboard():
     kept = services.edition_files(editions)
     # The files still being rendered (in the worker) or never rendered, by edition.
     missing = {e.id: [fmt for fmt in RENDERERS if (e.id, fmt) not in kept] for e in editions}
-    return render_template("publication/staff_dashboard.html", editions=editions,
-                           missing=missing, formats=list(RENDERERS), button=EmptyForm(),
-                           recs=recs, answers=answers,
-                           unpublished=[a for a in answers.values() if a.published_at is None])
+    return render_template(
+        "publication/staff_dashboard.html",
+        editions=editions,
+        missing=missing,
+        formats=list(RENDERERS),
+        button=EmptyForm(),
+        recs=recs,
+        answers=answers,
+        unpublished=[a for a in answers.values() if a.published_at is None],
+    )
 
 
 @bp.post("/exports")
@@ -61,10 +67,7 @@ def start_export():
     if fmt not in RENDERERS or not EmptyForm().validate_on_submit():
         abort(400)
     job = jobs.create_job(current_user, convention, fmt)
-    try:
-        jobs.enqueue(job)
-    except Exception:  # shown on the job page; the failure is recorded there
-        db.session.rollback()
+    jobs.enqueue(job)
     return redirect(url_for("publication_staff.export", job_id=job.id))
 
 
@@ -78,8 +81,17 @@ def _own_job(job_id: str) -> ExportJob:
 
 @bp.route("/exports/<job_id>")
 def export(job_id: str):
-    return render_template("publication/export.html", job=_own_job(job_id),
-                           done=JobStatus.DONE, failed=JobStatus.FAILED)
+    job = _own_job(job_id)
+    return render_template("publication/export.html", job=job, state=job_state(job))
+
+
+@bp.route("/exports/<job_id>/etat")
+def export_status(job_id: str):
+    """Where the export stands, for its page's script."""
+    job = _own_job(job_id)
+    return status_response(
+        job, (url_for("publication_staff.export_file", job_id=job.id), _("Télécharger"))
+    )
 
 
 @bp.route("/exports/<job_id>/fichier")
@@ -89,7 +101,8 @@ def export_file(job_id: str):
         abort(404)
     response = Response(job.content, mimetype=RENDERERS[job.format][1])
     response.headers["Content-Disposition"] = (
-        f'attachment; filename="rapport-brouillon.{job.format}"')
+        f'attachment; filename="rapport-brouillon.{job.format}"'
+    )
     # A draft must not be kept by shared caches or proxies.
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -104,29 +117,22 @@ def publish():
             edition = services.publish_report(current_user, convention)
         if outcome.ok:
             flash(_("L'édition %(n)d du rapport est publiée.", n=edition.number), "success")
-            _render_files(edition)
+            jobs.render_files(edition)
         return redirect(url_for("publication_staff.dashboard"))
     count = len(services.editions(convention))
     return render_template(
-        "confirm.html", form=form, title=_("Publier le rapport final ?"),
-        warning=_("Le rapport sera figé tel qu'il est maintenant et téléchargeable par tous. "
-                  "Une nouvelle publication créera une nouvelle édition datée ; "
-                  "les éditions précédentes resteront disponibles.") +
-        (" " + _("Éditions déjà publiées : %(n)d.", n=count) if count else ""),
+        "confirm.html",
+        form=form,
+        title=_("Publier le rapport final ?"),
+        warning=_(
+            "Le rapport sera figé tel qu'il est maintenant et téléchargeable par tous. "
+            "Une nouvelle publication créera une nouvelle édition datée ; "
+            "les éditions précédentes resteront disponibles."
+        )
+        + (" " + _("Éditions déjà publiées : %(n)d.", n=count) if count else ""),
         confirm_label=_("Publier l'édition %(n)d", n=count + 1),
-        cancel_url=url_for("publication_staff.dashboard"))
-
-
-def _render_files(edition: ReportEdition) -> None:
-    """The edition's files, in the worker when Redis is configured, otherwise now. The
-    edition is published either way: a file that could not be rendered now is rendered at
-    its first download."""
-    try:
-        background.submit(jobs.render_edition, str(edition.id))
-    except Exception:
-        db.session.rollback()
-        current_app.logger.exception("edition %s: files not rendered at publication",
-                                     edition.number)
+        cancel_url=url_for("publication_staff.dashboard"),
+    )
 
 
 def _adopted_or_404(number: int) -> Recommendation:
@@ -146,15 +152,27 @@ def answer(number: int):
     follow_form = FollowUpForm(prefix="suivi")
     if form.validate_on_submit():
         with attempt(form) as outcome:
-            services.record_answer(current_user, rec, kind=AnswerKind(form.kind.data),
-                                   service=form.service.data, public_text=form.public_text.data,
-                                   reasons=form.reasons.data or "", due_on=form.due_on.data)
+            services.record_answer(
+                current_user,
+                rec,
+                kind=AnswerKind(form.kind.data),
+                service=filled(form.service),
+                public_text=filled(form.public_text),
+                reasons=form.reasons.data or "",
+                due_on=form.due_on.data,
+            )
         if outcome.ok:
             flash(_("La réponse à %(ref)s est enregistrée.", ref=rec.reference), "success")
             return redirect(url_for("publication_staff.answer", number=number))
-    return render_template("publication/answer_form.html", rec=rec, form=form,
-                           existing=existing, follow_form=follow_form, button=EmptyForm(),
-                           kinds=list(AnswerKind))
+    return render_template(
+        "publication/answer_form.html",
+        rec=rec,
+        form=form,
+        existing=existing,
+        follow_form=follow_form,
+        button=EmptyForm(),
+        kinds=list(AnswerKind),
+    )
 
 
 @bp.post("/reponses/publier")
@@ -169,8 +187,11 @@ def publish_answers(number: int | None = None):
         count = services.publish_answers(current_user, answers)
     if outcome.ok:
         flash(_("%(n)d réponse(s) publiée(s).", n=count), "success")
-    return redirect(url_for("publication_staff.answer", number=number) if number
-                    else url_for("publication_staff.dashboard"))
+    return redirect(
+        url_for("publication_staff.answer", number=number)
+        if number
+        else url_for("publication_staff.dashboard")
+    )
 
 
 @bp.post("/reponses/<int:number>/suivi")
@@ -184,24 +205,43 @@ def follow_up(number: int):
         return redirect(url_for("publication_staff.answer", number=number) + "#suivi")
     with attempt() as outcome:
         update, followers = services.post_follow_up(
-            current_user, rec, happened_on=form.happened_on.data, progress=form.progress.data,
-            text=form.text.data, links=form.links.data or "")
+            current_user,
+            rec,
+            happened_on=filled(form.happened_on),
+            progress=filled(form.progress),
+            text=filled(form.text),
+            links=form.links.data or "",
+        )
     if not outcome.ok:
         return redirect(url_for("publication_staff.answer", number=number) + "#suivi")
     link = url_for("proposals.show", number=rec.number, slug=rec.slug, _external=True)
     with site_language():  # whatever language the staff member reads
-        emails = [(follower.email,
-                   _("Suivi de %(ref)s : %(progress)d %%", ref=rec.reference,
-                     progress=update.progress),
-                   render_template("publication/email/follow_up.txt", rec=rec, update=update,
-                                   link=link, user=follower))
-                  for follower in followers]
+        emails = [
+            (
+                follower.email,
+                _(
+                    "Suivi de %(ref)s : %(progress)d %%",
+                    ref=rec.reference,
+                    progress=update.progress,
+                ),
+                render_template(
+                    "publication/email/follow_up.txt",
+                    rec=rec,
+                    update=update,
+                    link=link,
+                    user=follower,
+                ),
+            )
+            for follower in followers
+        ]
 
     def send_all() -> None:
         for email in emails:
             send_email(*email)
 
     after_commit(send_all)
-    flash(_("Le point de suivi est publié ; %(n)d personne(s) prévenue(s).",
-            n=len(followers)), "success")
+    flash(
+        _("Le point de suivi est publié ; %(n)d personne(s) prévenue(s).", n=len(followers)),
+        "success",
+    )
     return redirect(url_for("publication_staff.answer", number=number))

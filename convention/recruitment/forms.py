@@ -1,48 +1,69 @@
 """Staff forms for the selection and the draw."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, IntegerField, SelectField, StringField
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from convention.forms import REQUIRED
+from convention.forms import REQUIRED, Form, SelectChoice
 
 
-class ImportForm(FlaskForm):
-    pool = FileField(_l("Vivier des volontaires (CSV)"),
-                     validators=[FileRequired(_l("Choisissez le fichier du vivier."))],
-                     description=_l("Une colonne id, une colonne par caractéristique, et "
-                                    "facultativement une colonne address (une personne par "
-                                    "foyer)."))
-    quotas = FileField(_l("Quotas (CSV)"),
-                       validators=[FileRequired(_l("Choisissez le fichier des quotas."))],
-                       description=_l("Colonnes feature, value, min, max, et facultativement "
-                                      "target (part dans la population)."))
-    k = IntegerField(_l("Taille du panel"),
-                     validators=[InputRequired(REQUIRED), NumberRange(1, 10000,
-                                                                       _l("Au moins 1."))])
-    algorithm = SelectField(_l("Méthode"), choices=[
-        SelectChoice("leximin", "LEXIMIN"), SelectChoice("maximin", "MAXIMIN"),
-        SelectChoice("legacy", "LEGACY")], default="leximin",
-        description=_l("LEXIMIN (recommandée) rend les chances aussi égales que les quotas le "
-                       "permettent ; MAXIMIN est plus rapide avec la même chance minimale ; "
-                       "LEGACY est la méthode ancienne, pour comparaison."))
-    panels = IntegerField(_l("Nombre de panels de la loterie publique"), default=1000,
-                          validators=[InputRequired(REQUIRED),
-                                      NumberRange(1, 100000, _l("Entre 1 et 100 000."))])
+class ImportForm(Form):
+    pool = FileField(
+        _l("Vivier des volontaires (CSV)"),
+        validators=[FileRequired(_l("Choisissez le fichier du vivier."))],
+        description=_l(
+            "Une colonne id, une colonne par caractéristique, et "
+            "facultativement une colonne address (une personne par "
+            "foyer)."
+        ),
+    )
+    quotas = FileField(
+        _l("Quotas (CSV)"),
+        validators=[FileRequired(_l("Choisissez le fichier des quotas."))],
+        description=_l(
+            "Colonnes feature, value, min, max, et facultativement "
+            "target (part dans la population)."
+        ),
+    )
+    k = IntegerField(
+        _l("Taille du panel"),
+        validators=[InputRequired(REQUIRED), NumberRange(1, 10000, _l("Au moins 1."))],
+    )
+    algorithm = SelectField(
+        _l("Méthode"),
+        choices=[
+            SelectChoice("leximin", "LEXIMIN"),
+            SelectChoice("maximin", "MAXIMIN"),
+            SelectChoice("legacy", "LEGACY"),
+        ],
+        default="leximin",
+        description=_l(
+            "LEXIMIN (recommandée) rend les chances aussi égales que les quotas le "
+            "permettent ; MAXIMIN est plus rapide avec la même chance minimale ; "
+            "LEGACY est la méthode ancienne, pour comparaison."
+        ),
+    )
+    panels = IntegerField(
+        _l("Nombre de panels de la loterie publique"),
+        default=1000,
+        validators=[InputRequired(REQUIRED), NumberRange(1, 100000, _l("Entre 1 et 100 000."))],
+    )
 
 
-class SeedForm(FlaskForm):
-    seed = StringField(_l("Graine tirée en public"),
-                       validators=[DataRequired(REQUIRED), Length(max=200)],
-                       description=_l("Par exemple les chiffres de dés lancés pendant la "
-                                      "cérémonie, séparés par des espaces."))
+class SeedForm(Form):
+    seed = StringField(
+        _l("Graine tirée en public"),
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+        description=_l(
+            "Par exemple les chiffres de dés lancés pendant la cérémonie, séparés par des espaces."
+        ),
+    )
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     accepted = BooleanField(_l("A accepté"))
     name = StringField(_l("Nom"), validators=[Optional(), Length(max=80)])
     email = EmailField(_l("Adresse électronique"), validators=[Optional(), Length(max=254)])

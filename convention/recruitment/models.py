@@ -1,50 +1,38 @@
 """A selection run (pool, quotas, results, lottery, draw) and the invitations it sends."""
+
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from convention.clock import utcnow
 from convention.db_types import UTCDateTime, enum_column
-from convention.extensions import db
+from convention.extensions import Model
+from convention.jobs import JobMixin, job_constraints
 
 
-
-class RunStatus(enum.Enum):
-    QUEUED = "queued"
-    RUNNING = "running"
-    DONE = "done"
-    FAILED = "failed"
-
-
-class SortitionRun(db.Model):
+class SortitionRun(JobMixin, Model):
     """One selection: the imported files, the computed distribution's report and lottery,
-    then the public draw. The pool file is kept so the run can be checked and replaced."""
+    then the public draw. The pool file is kept so the run can be checked and replaced. The
+    computation is a background job: its requester is the staff member who imported."""
 
     __tablename__ = "sortition_run"
-    __table_args__ = (CheckConstraint("k > 0", name="panel_not_empty"),
-                      CheckConstraint("panels > 0", name="lottery_not_empty"))
+    __table_args__ = (
+        CheckConstraint("k > 0", name="panel_not_empty"),
+        CheckConstraint("panels > 0", name="lottery_not_empty"),
+        *job_constraints(),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
-                                                                 ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     k: Mapped[int] = mapped_column(Integer)
     algorithm: Mapped[str] = mapped_column(String(10))
     panels: Mapped[int] = mapped_column(Integer, default=1000)
     pool_csv: Mapped[str] = mapped_column(Text)
     quotas_csv: Mapped[str] = mapped_column(Text)
     pool_size: Mapped[int] = mapped_column(Integer)
-    status: Mapped[RunStatus] = mapped_column(enum_column(RunStatus, "run_status"),
-                                              default=RunStatus.QUEUED)
-    stage: Mapped[str] = mapped_column(String(120), default="")
-    progress: Mapped[int] = mapped_column(Integer, default=0)
-    error: Mapped[str] = mapped_column(Text, default="")
     # Plain data made from the sortition report: probabilities, fairness, composition.
     report: Mapped[dict | None] = mapped_column(JSON)
     # The published list of panels (canonical text) and the private id -> pseudonym table.
@@ -57,7 +45,8 @@ class SortitionRun(db.Model):
     drawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     invitations: Mapped[list[Invitation]] = relationship(
-        back_populates="run", order_by="Invitation.id", cascade="all, delete-orphan")
+        back_populates="run", order_by="Invitation.id", cascade="all, delete-orphan"
+    )
 
 
 class InvitationStatus(enum.Enum):
@@ -66,7 +55,7 @@ class InvitationStatus(enum.Enum):
     DECLINED = "declined"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """A drawn volunteer invited to join; `round` 0 is the main draw, then replacements."""
 
     __tablename__ = "invitation"
@@ -77,11 +66,10 @@ class Invitation(db.Model):
     person_id: Mapped[str] = mapped_column(String(100))
     pseudonym: Mapped[str] = mapped_column(String(40))
     round: Mapped[int] = mapped_column(Integer, default=0)
-    status: Mapped[InvitationStatus] = mapped_column(enum_column(InvitationStatus,
-                                                           "invitation_status"),
-                                                     default=InvitationStatus.INVITED)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
-                                                           ondelete="SET NULL"))
+    status: Mapped[InvitationStatus] = mapped_column(
+        enum_column(InvitationStatus, "invitation_status"), default=InvitationStatus.INVITED
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     run: Mapped[SortitionRun] = relationship(back_populates="invitations")

@@ -1,5 +1,6 @@
 """The drawn members' profile in the final report (the report's `members_by_profile` slot,
 registered by the feature's `init_app`): aggregates only, never a person."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -19,14 +20,25 @@ def members_by_profile(convention: Convention) -> list[dict]:
     run = last_drawn(convention)
     if run is None:
         return []
-    accepted = db.session.scalars(select(Invitation.person_id).where(
-        Invitation.run_id == run.id, Invitation.status == InvitationStatus.ACCEPTED)).all()
+    accepted = db.session.scalars(
+        select(Invitation.person_id).where(
+            Invitation.run_id == run.id, Invitation.status == InvitationStatus.ACCEPTED
+        )
+    ).all()
     if not accepted:
         return []
     people = pool_people(run)
     features = list(people[accepted[0]])
-    return [{"feature": feature,
-             "values": [{"value": value, "count": count} for value, count in sorted(
-                 Counter(people[person][feature] for person in accepted).items(),
-                 key=lambda kv: (-kv[1], kv[0]))]}
-            for feature in features]
+    return [
+        {
+            "feature": feature,
+            "values": [
+                {"value": value, "count": count}
+                for value, count in sorted(
+                    Counter(people[person][feature] for person in accepted).items(),
+                    key=lambda kv: (-kv[1], kv[0]),
+                )
+            ],
+        }
+        for feature in features
+    ]

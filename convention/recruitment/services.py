@@ -3,6 +3,7 @@
 The algorithms come from `convention.sortition`; this module keeps their inputs and results
 in the database and applies the convention's rules (who may act, in which order).
 """
+
 from __future__ import annotations
 
 import secrets
@@ -10,7 +11,7 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from convention import background, sortition
+from convention import jobs, sortition
 from convention.assembly import services as assembly
 from convention.assembly.models import Convention, WorkingGroup
 from convention.assembly.services import require_manager
@@ -20,8 +21,26 @@ from convention.auth.services import create_account, find_by_email
 from convention.clock import utcnow
 from convention.errors import ConventionError, InvalidInput
 from convention.extensions import db
+from convention.params import CONTROL_CHARACTERS
 from convention.recruitment.messages import describe
-from convention.recruitment.models import Invitation, InvitationStatus, RunStatus, SortitionRun
+from convention.recruitment.models import Invitation, InvitationStatus, SortitionRun
+
+#: The selection's stages and failure (registered by the feature's `init_app`).
+STAGES = {
+    "sortition.reading": _l("lecture du vivier et des quotas"),
+    "sortition.solving": _l("recherche de la sélection la plus équitable"),
+    "sortition.comparing": _l("comparaison avec la méthode ancienne (LEGACY)"),
+    "sortition.lottery": _l("arrondi de la sélection en loterie de panels"),
+}
+PROBLEMS = "sortition.problems"
+
+
+def describe_problems(params: dict) -> str:
+    """The problems that stopped a selection, one a line, in the reader's language."""
+    return "\n".join(describe(p["code"], p["params"]) for p in params.get("problems", []))
+
+
+ERRORS: dict[str, jobs.ErrorLabel] = {PROBLEMS: describe_problems}
 
 
 class ImportProblems(InvalidInput):
@@ -38,34 +57,62 @@ def _prepare(pool_csv: str, quotas_csv: str, k: int):
     return pool, quotas, sortition.prepare(pool, quotas, k)
 
 
-def import_run(actor: User, convention: Convention, *, pool_file: bytes, quotas_file: bytes,
-               k: int, algorithm: str = "leximin", panels: int = sortition.DEFAULT_PANELS
-               ) -> SortitionRun:
-    """Check the pool and quotas together (all or nothing) and record a run to compute."""
+def import_run(
+    actor: User,
+    convention: Convention,
+    *,
+    pool_file: bytes,
+    quotas_file: bytes,
+    k: int,
+    algorithm: str = "leximin",
+    panels: int = sortition.DEFAULT_PANELS,
+) -> SortitionRun:
+    """Check the pool and quotas together (all or nothing: every problem is found before
+    anything is written) and record a run to compute."""
     require_manager(actor)
     if algorithm not in sortition.ALGORITHMS:
         raise InvalidInput(_l("Méthode de sélection inconnue."), field="algorithm")
     if not 1 <= panels <= 100000:
-        raise InvalidInput(_l("Le nombre de panels de la loterie va de 1 à 100 000."),
-                           field="panels")
+        raise InvalidInput(
+            _l("Le nombre de panels de la loterie va de 1 à 100 000."), field="panels"
+        )
     problems: list[str] = []
     texts = {}
     for name, data in (("pool", pool_file), ("quotas", quotas_file)):
         try:
             texts[name] = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
-            problems.append(describe("bad_encoding", {"file": name, "line": data[:error.start]
-                                                      .count(b"\n") + 1}))
+            problems.append(
+                describe(
+                    "bad_encoding", {"file": name, "line": data[: error.start].count(b"\n") + 1}
+                )
+            )
+            continue
+        # The database cannot store a NUL byte, and no column of a pool holds a control one.
+        found = CONTROL_CHARACTERS.search(texts[name])
+        if found:
+            problems.append(
+                describe(
+                    "control_character",
+                    {"file": name, "line": texts[name].count("\n", 0, found.start()) + 1},
+                )
+            )
     if problems:
         raise ImportProblems(problems)
     try:
         pool, _quotas, _problem = _prepare(texts["pool"], texts["quotas"], k)
     except sortition.SortitionError as error:
         raise ImportProblems([describe(p.code, p.params) for p in error.problems]) from None
-    run = SortitionRun(convention_id=convention.id, created_by_id=actor.id, k=k,
-                       algorithm=algorithm, panels=panels, pool_csv=texts["pool"],
-                       quotas_csv=texts["quotas"], pool_size=len(pool),
-                       status=RunStatus.QUEUED, stage=str(_l("en attente")), progress=0)
+    run = SortitionRun(
+        convention_id=convention.id,
+        requested_by_id=actor.id,
+        k=k,
+        algorithm=algorithm,
+        panels=panels,
+        pool_csv=texts["pool"],
+        quotas_csv=texts["quotas"],
+        pool_size=len(pool),
+    )
     db.session.add(run)
     db.session.flush()
     record(actor, "sortition.import", run, k=k, algorithm=algorithm, pool_size=len(pool))
@@ -73,50 +120,53 @@ def import_run(actor: User, convention: Convention, *, pool_file: bytes, quotas_
 
 
 def start(run: SortitionRun) -> None:
-    """Compute in the worker when Redis is configured, otherwise now."""
-    background.submit(compute, str(run.id))
+    """Compute the selection once the import is committed: in the worker when Redis is
+    configured, otherwise right after the commit."""
+    jobs.submit(compute, str(run.id), SortitionRun)
 
 
 def compute(run_id: str) -> None:
-    """The selection itself: the distribution, LEGACY on the same pool for comparison, the
-    report and the lottery. Stages are committed as they pass, so staff see the progress."""
-    run = db.session.get(SortitionRun, int(run_id))
+    """The selection itself (see `_compute`), as a job: its stages are shown to staff while it
+    runs, its results committed once at the end."""
+    jobs.perform(SortitionRun, int(run_id), _compute)
 
-    def stage(text: str, progress: int) -> None:
-        run.stage, run.progress, run.status = text, progress, RunStatus.RUNNING
-        db.session.commit()
 
+def _compute(run: SortitionRun, progress: jobs.Progress) -> None:
+    """The distribution, LEGACY on the same pool for comparison, the report and the lottery.
+    A problem the sortition package finds fails the run with its codes, shown in the reader's
+    language."""
     try:
-        stage(str(_l("lecture du vivier et des quotas")), 5)
-        pool, _quotas, problem = _prepare(run.pool_csv, run.quotas_csv, run.k)
-        steps = {"count": 0}
+        progress.stage("sortition.reading", 5)
+        _pool, _quotas, problem = _prepare(run.pool_csv, run.quotas_csv, run.k)
+        steps = 0
 
         def on_progress(step: str, detail: dict) -> None:
-            steps["count"] += 1
-            if steps["count"] % 10 == 1:  # a commit per step would slow the solver down
-                stage(f"{run.algorithm.upper()} : {step}", min(70, 10 + steps["count"]))
+            nonlocal steps
+            steps += 1
+            if steps % 10 == 1:  # a write per solver step would slow the solver down
+                progress.stage("sortition.solving", min(70, 10 + steps))
 
-        distribution = sortition.run(problem, run.algorithm, seed=run.id,
-                                     on_progress=on_progress)
-        stage(str(_l("comparaison avec la méthode ancienne (LEGACY)")), 75)
-        legacy = sortition.run(problem, "legacy", seed=run.id) \
-            if run.algorithm != "legacy" else None
+        distribution = sortition.run(problem, run.algorithm, seed=run.id, on_progress=on_progress)
+        progress.stage("sortition.comparing", 75)
+        legacy = (
+            sortition.run(problem, "legacy", seed=run.id) if run.algorithm != "legacy" else None
+        )
         report = sortition.build_report(distribution, legacy=legacy)
-        stage(str(_l("arrondi en loterie de %(n)d panels", n=run.panels)), 85)
+        progress.stage("sortition.lottery", 85)
         lottery = sortition.build_lottery(distribution, panels=run.panels)
-        run.report = report_data(report)
-        run.panel_list = lottery.to_bytes().decode("utf-8")
-        run.pseudonyms = lottery.pseudonyms
-        run.lottery = {"panels": lottery.size, "fairness_loss": lottery.fairness_loss,
-                       "lowest": lottery.lowest}
-        run.stage, run.progress, run.status = str(_l("terminé")), 100, RunStatus.DONE
-        db.session.commit()
     except sortition.SortitionError as error:
-        db.session.rollback()
-        run = db.session.get(SortitionRun, int(run_id))
-        run.error = "\n".join(describe(p.code, p.params) for p in error.problems)
-        run.status, run.stage, run.progress = RunStatus.FAILED, str(_l("échec")), 100
-        db.session.commit()
+        raise jobs.JobFailed(
+            PROBLEMS, problems=[{"code": p.code, "params": p.params} for p in error.problems]
+        ) from error
+    # The run's row is written last: the stages above are written to it from another session.
+    run.report = report_data(report)
+    run.panel_list = lottery.to_bytes().decode("utf-8")
+    run.pseudonyms = lottery.pseudonyms
+    run.lottery = {
+        "panels": lottery.size,
+        "fairness_loss": lottery.fairness_loss,
+        "lowest": lottery.lowest,
+    }
 
 
 def report_data(report: sortition.Report) -> dict:
@@ -125,45 +175,69 @@ def report_data(report: sortition.Report) -> dict:
     def fairness(f):
         if f is None:
             return None
-        return {"algorithm": f.algorithm, "lowest": f.lowest, "highest": f.highest,
-                "gini": f.gini, "below_leximin_lowest": f.below_leximin_lowest,
-                "histogram": [{"low": b.low, "high": b.high, "count": b.count}
-                              for b in f.histogram]}
+        return {
+            "algorithm": f.algorithm,
+            "lowest": f.lowest,
+            "highest": f.highest,
+            "gini": f.gini,
+            "below_leximin_lowest": f.below_leximin_lowest,
+            "histogram": [{"low": b.low, "high": b.high, "count": b.count} for b in f.histogram],
+        }
 
-    return {"n": report.n, "k": report.k, "support": report.support,
-            "probabilities": report.probabilities, "fairness": fairness(report.fairness),
-            "legacy": fairness(report.legacy),
-            "legacy_probabilities": report.legacy_probabilities,
-            "composition": [vars(row) for row in report.composition]}
+    return {
+        "n": report.n,
+        "k": report.k,
+        "support": report.support,
+        "probabilities": report.probabilities,
+        "fairness": fairness(report.fairness),
+        "legacy": fairness(report.legacy),
+        "legacy_probabilities": report.legacy_probabilities,
+        "composition": [vars(row) for row in report.composition],
+    }
 
 
 def draw(actor: User, run: SortitionRun, seed: str) -> list[Invitation]:
     """The public draw: the seed entered in public picks one panel of the published list.
     It cannot be redone; the drawn volunteers are invited."""
     require_manager(actor)
-    if run.status != RunStatus.DONE:
+    if run.status != jobs.JobStatus.DONE or run.panel_list is None or run.pseudonyms is None:
         raise ConventionError(_l("La sélection n'est pas encore calculée."))
     if run.drawn_at is not None:
         raise ConventionError(_l("Le tirage a déjà eu lieu : il ne peut pas être refait."))
     try:
         outcome = sortition.draw(run.panel_list.encode("utf-8"), seed)
     except sortition.SortitionError as error:
-        raise InvalidInput(describe(error.problems[0].code, error.problems[0].params),
-                           field="seed") from None
+        raise InvalidInput(
+            describe(error.problems[0].code, error.problems[0].params), field="seed"
+        ) from None
     run.seed, run.drawn_index, run.list_sha256 = outcome.seed, outcome.index, outcome.list_sha256
     run.drawn_at = utcnow()
     person_of = {pseudonym: person for person, pseudonym in run.pseudonyms.items()}
-    invitations = [Invitation(person_id=person_of[p], pseudonym=p, round=0,
-                              status=InvitationStatus.INVITED)
-                   for p in outcome.members]
+    invitations = [
+        Invitation(person_id=person_of[p], pseudonym=p, round=0, status=InvitationStatus.INVITED)
+        for p in outcome.members
+    ]
     run.invitations.extend(invitations)
-    record(actor, "sortition.draw", run, seed=outcome.seed, index=outcome.index,
-           list_sha256=outcome.list_sha256)
+    record(
+        actor,
+        "sortition.draw",
+        run,
+        seed=outcome.seed,
+        index=outcome.index,
+        list_sha256=outcome.list_sha256,
+    )
     return invitations
 
 
-def answer(actor: User, invitation: Invitation, *, accepted: bool, email: str = "",
-           name: str = "", group: WorkingGroup | None = None) -> User | None:
+def answer(
+    actor: User,
+    invitation: Invitation,
+    *,
+    accepted: bool,
+    email: str = "",
+    name: str = "",
+    group: WorkingGroup | None = None,
+) -> User | None:
     """Record a drawn volunteer's answer. Acceptance creates their member account (or makes
     an existing account a member) and seats them in a working group."""
     require_manager(actor)
@@ -175,24 +249,31 @@ def answer(actor: User, invitation: Invitation, *, accepted: bool, email: str = 
         record(actor, "sortition.declined", invitation.run, person=invitation.person_id)
         return None
     if group is None:
-        raise InvalidInput(_l("Choisissez le groupe de travail du nouveau membre."),
-                           field="group")
+        raise InvalidInput(_l("Choisissez le groupe de travail du nouveau membre."), field="group")
     if not email.strip() or not name.strip():
-        raise InvalidInput(_l("Indiquez le nom et l'adresse électronique du nouveau membre."),
-                           field="email")
+        raise InvalidInput(
+            _l("Indiquez le nom et l'adresse électronique du nouveau membre."), field="email"
+        )
     user = find_by_email(email)
     if user is None:
-        user = create_account(email, name.strip(), secrets.token_urlsafe(24), role=Role.MEMBER,
-                              first_name=name.strip().split()[0])
+        user = create_account(
+            email,
+            name.strip(),
+            secrets.token_urlsafe(24),
+            role=Role.MEMBER,
+            first_name=name.strip().split()[0],
+        )
     elif user.role in (Role.CITIZEN, Role.MEMBER):
         user.role = Role.MEMBER
     else:
-        raise InvalidInput(_l("Cette adresse appartient à un compte de l'équipe ou d'animation."),
-                           field="email")
+        raise InvalidInput(
+            _l("Cette adresse appartient à un compte de l'équipe ou d'animation."), field="email"
+        )
     assembly.add_member(actor, group, user)
     invitation.status, invitation.user_id = InvitationStatus.ACCEPTED, user.id
-    record(actor, "sortition.accepted", invitation.run, person=invitation.person_id,
-           user_id=user.id)
+    record(
+        actor, "sortition.accepted", invitation.run, person=invitation.person_id, user_id=user.id
+    )
     return user
 
 
@@ -200,51 +281,79 @@ def replace(actor: User, run: SortitionRun, seed: str) -> list[Invitation]:
     """Draw substitutes for the seats left by those who declined: the substitutes, with the
     people who accepted, meet every quota; the draw uses a public seed, like the first one."""
     require_manager(actor)
-    if run.drawn_at is None:
+    if run.drawn_at is None or run.pseudonyms is None:
         raise ConventionError(_l("Le tirage principal n'a pas encore eu lieu."))
     waiting = [i for i in run.invitations if i.status == InvitationStatus.INVITED]
     if waiting:
-        raise ConventionError(_l("%(n)d personne(s) n'ont pas encore répondu : enregistrez "
-                                 "leur réponse avant de tirer des remplaçants.", n=len(waiting)))
+        raise ConventionError(
+            _l(
+                "%(n)d personne(s) n'ont pas encore répondu : enregistrez "
+                "leur réponse avant de tirer des remplaçants.",
+                n=len(waiting),
+            )
+        )
     accepted = [i.person_id for i in run.invitations if i.status == InvitationStatus.ACCEPTED]
     declined = [i.person_id for i in run.invitations if i.status == InvitationStatus.DECLINED]
     if len(accepted) >= run.k:
         raise ConventionError(_l("Le panel est complet : aucun remplaçant à tirer."))
     pool, quotas, _problem = _prepare(run.pool_csv, run.quotas_csv, run.k)
     try:
-        result = sortition.replacement(pool, quotas, run.k, accepted, declined,
-                                       algorithm="leximin", seed=run.id)
-        lottery = sortition.build_lottery(result.distribution, panels=run.panels,
-                                          pseudonyms={p: run.pseudonyms[p] for p in
-                                                      result.distribution.problem.pool.ids})
+        result = sortition.replacement(
+            pool, quotas, run.k, accepted, declined, algorithm="leximin", seed=run.id
+        )
+        if result.distribution is None:  # those who accepted already fill the panel
+            raise ConventionError(_l("Le panel est complet : aucun remplaçant à tirer."))
+        lottery = sortition.build_lottery(
+            result.distribution,
+            panels=run.panels,
+            pseudonyms={p: run.pseudonyms[p] for p in result.distribution.problem.pool.ids},
+        )
         outcome = lottery.draw(seed)
     except sortition.SortitionError as error:
-        raise InvalidInput("\n".join(describe(p.code, p.params) for p in error.problems),
-                           field="seed") from None
+        raise InvalidInput(
+            "\n".join(describe(p.code, p.params) for p in error.problems), field="seed"
+        ) from None
     round_number = max(i.round for i in run.invitations) + 1
     person_of = {pseudonym: person for person, pseudonym in run.pseudonyms.items()}
-    invitations = [Invitation(person_id=person_of[p], pseudonym=p, round=round_number,
-                              status=InvitationStatus.INVITED)
-                   for p in outcome.members]
+    invitations = [
+        Invitation(
+            person_id=person_of[p], pseudonym=p, round=round_number, status=InvitationStatus.INVITED
+        )
+        for p in outcome.members
+    ]
     run.invitations.extend(invitations)
-    record(actor, "sortition.replacement", run, seed=outcome.seed, round=round_number,
-           substitutes=len(invitations), list_sha256=outcome.list_sha256)
+    record(
+        actor,
+        "sortition.replacement",
+        run,
+        seed=outcome.seed,
+        round=round_number,
+        substitutes=len(invitations),
+        list_sha256=outcome.list_sha256,
+    )
     return invitations
 
 
 def runs(convention: Convention) -> list[SortitionRun]:
-    return list(db.session.scalars(select(SortitionRun).where(
-        SortitionRun.convention_id == convention.id).order_by(SortitionRun.id.desc())))
+    return list(
+        db.session.scalars(
+            select(SortitionRun)
+            .where(SortitionRun.convention_id == convention.id)
+            .order_by(SortitionRun.id.desc())
+        )
+    )
 
 
 def last_drawn(convention: Convention) -> SortitionRun | None:
-    return db.session.scalar(select(SortitionRun).where(
-        SortitionRun.convention_id == convention.id, SortitionRun.drawn_at.is_not(None))
-        .order_by(SortitionRun.drawn_at.desc()).limit(1))
+    return db.session.scalar(
+        select(SortitionRun)
+        .where(SortitionRun.convention_id == convention.id, SortitionRun.drawn_at.is_not(None))
+        .order_by(SortitionRun.drawn_at.desc())
+        .limit(1)
+    )
 
 
 def pool_people(run: SortitionRun) -> dict[str, dict]:
     """Each volunteer's features, by id (staff pages only)."""
     pool = sortition.read_pool(run.pool_csv)
     return {p.id: p.features for p in pool.people}
-

@@ -1,4 +1,5 @@
 """The selection: staff pages (import, run, report, draw, invitations) and the public draw."""
+
 from __future__ import annotations
 
 import click
@@ -11,13 +12,14 @@ from convention import sortition
 from convention.assembly import services as assembly
 from convention.assembly.models import WorkingGroup
 from convention.auth.access import staff_required
-from convention.errors import ConventionError
 from convention.extensions import db
-from convention.forms import committed_or_flashed
+from convention.forms import filled
+from convention.jobs import JobStatus, job_state, status_response
 from convention.recruitment import services
 from convention.recruitment.forms import AnswerForm, ImportForm, SeedForm
 from convention.recruitment.messages import describe
-from convention.recruitment.models import Invitation, RunStatus, SortitionRun
+from convention.recruitment.models import Invitation, SortitionRun
+from convention.transaction import attempt
 
 bp = Blueprint("recruitment", __name__, cli_group="sortition")
 staff = Blueprint("recruitment_staff", __name__, url_prefix="/gestion/tirage")
@@ -40,46 +42,77 @@ def _run_or_404(run_id: int) -> SortitionRun:
 def index():
     convention = assembly.current_convention()
     form = ImportForm()
-    problems = []
+    problems: list[str] = []
     if form.validate_on_submit():
-        try:
+        with attempt() as outcome:
             run = services.import_run(
-                current_user, convention, pool_file=form.pool.data.read(),
-                quotas_file=form.quotas.data.read(), k=form.k.data,
-                algorithm=form.algorithm.data, panels=form.panels.data)
-        except services.ImportProblems as error:
-            db.session.rollback()
-            problems = error.problems
-        except ConventionError as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
+                current_user,
+                convention,
+                pool_file=form.pool.data.read(),
+                quotas_file=form.quotas.data.read(),
+                k=filled(form.k),
+                algorithm=form.algorithm.data,
+                panels=filled(form.panels),
+            )
+        if isinstance(outcome.error, services.ImportProblems):
+            problems = outcome.error.problems  # listed on the page under the flashed heading
+        if outcome.ok:
             services.start(run)
             return redirect(url_for("recruitment_staff.run", run_id=run.id))
-    return render_template("recruitment/index.html", form=form, problems=problems,
-                           runs=services.runs(convention))
+    return render_template(
+        "recruitment/index.html", form=form, problems=problems, runs=services.runs(convention)
+    )
 
 
 @staff.route("/<int:run_id>")
 def run(run_id: int):
     found = _run_or_404(run_id)
-    groups = db.session.scalars(select(WorkingGroup).where(
-        WorkingGroup.convention_id == found.convention_id).order_by(WorkingGroup.name)).all()
+    groups = db.session.scalars(
+        select(WorkingGroup)
+        .where(WorkingGroup.convention_id == found.convention_id)
+        .order_by(WorkingGroup.name)
+    ).all()
     answer_form = AnswerForm()
     answer_form.group.choices = [(g.id, g.name) for g in groups]
     people = services.pool_people(found) if found.invitations else {}
-    return render_template("recruitment/run.html", run=found, report=found.report,
-                           seed_form=SeedForm(), answer_form=answer_form, people=people,
-                           done=RunStatus.DONE, failed=RunStatus.FAILED,
-                           histogram=_bars(found.report) if found.report else None)
+    return render_template(
+        "recruitment/run.html",
+        run=found,
+        report=found.report,
+        state=job_state(found),
+        seed_form=SeedForm(),
+        answer_form=answer_form,
+        people=people,
+        histogram=_bars(found.report) if found.report else None,
+    )
+
+
+@staff.route("/<int:run_id>/etat")
+def run_status(run_id: int):
+    """Where the computation stands, for the run page's script."""
+    found = _run_or_404(run_id)
+    return status_response(
+        found,
+        (
+            url_for("recruitment_staff.run", run_id=found.id),
+            _("Afficher le résultat de la sélection"),
+        ),
+    )
 
 
 def _bars(report: dict) -> list[dict]:
     """Bars of the probability histogram, scaled for the SVG chart."""
     bins = report["fairness"]["histogram"]
     top = max((b["count"] for b in bins), default=1) or 1
-    return [{**b, "height": round(150 * b["count"] / top), "x": 40 + i * (520 / len(bins)),
-             "width": 520 / len(bins) - 2} for i, b in enumerate(bins)]
+    return [
+        {
+            **b,
+            "height": round(150 * b["count"] / top),
+            "x": 40 + i * (520 / len(bins)),
+            "width": 520 / len(bins) - 2,
+        }
+        for i, b in enumerate(bins)
+    ]
 
 
 @staff.route("/<int:run_id>/tirage", methods=["GET", "POST"])
@@ -87,11 +120,18 @@ def draw(run_id: int):
     found = _run_or_404(run_id)
     form = SeedForm()
     if form.validate_on_submit() and request.form.get("confirme") == "1":
-        with committed_or_flashed() as outcome:
-            invitations = services.draw(current_user, found, form.seed.data)
+        with attempt() as outcome:
+            invitations = services.draw(current_user, found, filled(form.seed))
         if outcome.ok:
-            flash(_("Le panel n° %(n)d est tiré : %(count)d personnes à inviter.",
-                    n=found.drawn_index + 1, count=len(invitations)), "success")
+            flash(
+                _(
+                    "Le panel n° %(n)d est tiré : %(count)d personnes à inviter.",
+                    # draw() has just recorded the index of the panel it drew.
+                    n=found.drawn_index + 1,  # type: ignore[operator]
+                    count=len(invitations),
+                ),
+                "success",
+            )
         return redirect(url_for("recruitment_staff.run", run_id=found.id))
     if form.validate_on_submit():
         return render_template("recruitment/confirm_draw.html", run=found, form=form)
@@ -107,17 +147,31 @@ def answer(run_id: int, invitation_id: int):
     if invitation.run_id != found.id:
         abort(404)
     form = AnswerForm()
-    form.group.choices = [(g.id, g.name) for g in db.session.scalars(select(WorkingGroup).where(
-        WorkingGroup.convention_id == found.convention_id))]
+    form.group.choices = [
+        (g.id, g.name)
+        for g in db.session.scalars(
+            select(WorkingGroup).where(WorkingGroup.convention_id == found.convention_id)
+        )
+    ]
     if form.validate_on_submit():
         accepted = request.form.get("decision") == "accepte"
-        with committed_or_flashed() as outcome:
-            services.answer(current_user, invitation, accepted=accepted,
-                            email=form.email.data or "", name=form.name.data or "",
-                            group=db.session.get(WorkingGroup, form.group.data))
+        with attempt() as outcome:
+            services.answer(
+                current_user,
+                invitation,
+                accepted=accepted,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                group=db.session.get(WorkingGroup, form.group.data),
+            )
         if outcome.ok:
-            flash(_("Réponse enregistrée : %(status)s.", status=_("accepté") if accepted
-                    else _("refusé")), "success")
+            flash(
+                _(
+                    "Réponse enregistrée : %(status)s.",
+                    status=_("accepté") if accepted else _("refusé"),
+                ),
+                "success",
+            )
     else:
         for errors in form.errors.values():
             for message in errors:
@@ -132,8 +186,8 @@ def replace(run_id: int):
     if not form.validate_on_submit():
         flash(_("Indiquez la graine tirée en public."), "error")
         return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
-    with committed_or_flashed() as outcome:
-        invitations = services.replace(current_user, found, form.seed.data)
+    with attempt() as outcome:
+        invitations = services.replace(current_user, found, filled(form.seed))
     if outcome.ok:
         flash(_("%(n)d remplaçant(s) tiré(s).", n=len(invitations)), "success")
     return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
@@ -145,8 +199,9 @@ def pseudonyms(run_id: int):
     found = _run_or_404(run_id)
     if not found.pseudonyms:
         abort(404)
-    rows = "id,pseudonym\r\n" + "".join(f"{person},{pseudonym}\r\n" for person, pseudonym
-                                         in sorted(found.pseudonyms.items()))
+    rows = "id,pseudonym\r\n" + "".join(
+        f"{person},{pseudonym}\r\n" for person, pseudonym in sorted(found.pseudonyms.items())
+    )
     response = Response(rows, mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="pseudonymes-{run_id}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
@@ -155,10 +210,11 @@ def pseudonyms(run_id: int):
 
 # --- public ------------------------------------------------------------------------------
 
+
 @bp.route("/tirage")
 def public():
     convention = assembly.current_convention()
-    runs = [r for r in services.runs(convention) if r.status == RunStatus.DONE]
+    runs = [r for r in services.runs(convention) if r.status == JobStatus.DONE]
     return render_template("recruitment/public.html", runs=runs)
 
 
@@ -181,8 +237,9 @@ def verify_command(panel_list: str, seed: str) -> None:
     try:
         outcome = sortition.verify(panel_list, seed)
     except sortition.SortitionError as error:
-        raise click.ClickException("; ".join(describe(p.code, p.params)
-                                             for p in error.problems)) from None
+        raise click.ClickException(
+            "; ".join(describe(p.code, p.params) for p in error.problems)
+        ) from None
     click.echo(f"list SHA-256: {outcome.list_sha256}")
     click.echo(f"seed: {outcome.seed}")
     click.echo(f"panel {outcome.index + 1} of {outcome.panels}: {' '.join(outcome.members)}")

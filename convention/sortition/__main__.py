@@ -35,7 +35,7 @@ def _read(path: str) -> bytes:
     try:
         return Path(path).read_bytes()
     except OSError as error:
-        raise SystemExit(_fail(f"cannot read {path}: {error.strerror}"))
+        raise SystemExit(_fail(f"cannot read {path}: {error.strerror}")) from None
 
 
 def _fail(message: str) -> int:

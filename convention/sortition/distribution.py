@@ -72,7 +72,7 @@ class Distribution:
         return float(self.group_probabilities.min())
 
     def by_id(self) -> dict[str, float]:
-        return dict(zip(self.problem.pool.ids, self.marginals.tolist()))
+        return dict(zip(self.problem.pool.ids, self.marginals.tolist(), strict=True))
 
     def check(self) -> None:
         """Raise `CheckFailed` unless every panel is valid, probabilities are non-negative and

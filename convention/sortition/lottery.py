@@ -23,10 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
+from . import standalone_verify
 from .distribution import Distribution
 from .problems import LotteryError, Problem
 from .rounding import assign_people, copies_per_panel
-from . import standalone_verify
 from .standalone_verify import PSEUDONYM
 
 DEFAULT_PANELS = 1000

@@ -125,7 +125,7 @@ def read_respondents(data: bytes | str) -> Pool:
     if problems:
         raise PoolError(problems)
     people = tuple(
-        Person(str(row), dict(zip(table.header, cells)))
+        Person(str(row), dict(zip(table.header, cells, strict=True)))
         for row, (_, cells) in enumerate(table.rows)
     )
     return Pool(people, table.header)

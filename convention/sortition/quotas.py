@@ -13,6 +13,7 @@ quota feature is a pool column, every volunteer's value has a quota row).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .csv_input import read_table, short_list
@@ -105,7 +106,7 @@ def read_quotas(data: bytes | str) -> Quotas:
     lines: dict[tuple[str, str], list[int]] = defaultdict(list)
     for line, cells in table.rows:
         feature, value = cells[columns[names[0]]], cells[columns[names[1]]]  # type: ignore[index]
-        for column, text in zip(names, (feature, value)):
+        for column, text in zip(names, (feature, value), strict=True):
             if not text:
                 problems.append(Problem("empty_quota_name", {"line": line, "column": column}))
         low = _parse_count(cells[columns["min"]], line, "min", problems)  # type: ignore[index]
@@ -165,8 +166,9 @@ def check_against_pool(pool: Pool, quotas: Quotas) -> list[Problem]:
     return problems
 
 
-def shifted(quotas: Quotas, taken: dict[tuple[str, str], int]) -> Quotas:
-    """Quotas left for the remaining seats once `taken[(feature, value)]` people are fixed in.
+def shifted(quotas: Quotas, taken: Mapping[tuple[str, str | None], int]) -> Quotas:
+    """Quotas left for the remaining seats once `taken[(feature, value)]` people are fixed in
+    (value None: people without that feature, which the quotas then refuse).
     A maximum may become negative: the caller reports that as a problem."""
     return Quotas(
         tuple(

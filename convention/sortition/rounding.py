@@ -110,7 +110,7 @@ def assign_people(
     orders = [rng.permutation(people) for people in problem.groups]
     cursors = np.zeros(problem.group_count, dtype=np.int64)
     panels: list[list[int]] = []
-    for composition, count in zip(distribution.compositions, copies):
+    for composition, count in zip(distribution.compositions, copies, strict=True):
         for _ in range(int(count)):
             panel: list[int] = []
             for g in np.flatnonzero(composition):

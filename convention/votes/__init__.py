@@ -3,6 +3,7 @@ paper totals and sealed, verifiable tallies.
 
 `majority_judgment` and `verify_tally` are pure (standard library only): the second runs as a
 script, `python convention/votes/verify_tally.py export.json`, without the application."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -11,8 +12,13 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from convention.registry import NavEntry, registry
-from convention.votes import adoption, consultation_views, report_contributions, trace_sources
-from convention.votes import views
+from convention.votes import (
+    adoption,
+    consultation_views,
+    report_contributions,
+    trace_sources,
+    views,
+)
 
 
 def _members_vote_panel(convention: Any, recommendation: Any, viewer: Any) -> dict:

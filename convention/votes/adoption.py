@@ -5,6 +5,7 @@ One vote per member and ballot is a database constraint. Every vote first takes 
 row lock with the open window in the same statement, so a vote and the close never cross: a
 vote either lands before the close (and is counted) or sees the ballot closed.
 """
+
 from __future__ import annotations
 
 import json
@@ -35,8 +36,11 @@ from convention.votes.models import (
 from convention.votes.rules import rules_for
 from convention.votes.upsert import insert
 
-COUNTER = {Choice.FOR: "votes_for", Choice.AGAINST: "votes_against",
-           Choice.ABSTAIN: "votes_abstain"}
+COUNTER = {
+    Choice.FOR: "votes_for",
+    Choice.AGAINST: "votes_against",
+    Choice.ABSTAIN: "votes_abstain",
+}
 
 
 class VotingClosed(ConventionError):
@@ -48,8 +52,10 @@ class AlreadyVoted(ConventionError):
 
 
 class TallyMismatch(ConventionError):
-    message = _l("Le recomptage des bulletins ne correspond pas aux compteurs : le vote n'est "
-                 "pas clos. Prévenez l'équipe technique.")
+    message = _l(
+        "Le recomptage des bulletins ne correspond pas aux compteurs : le vote n'est "
+        "pas clos. Prévenez l'équipe technique."
+    )
 
 
 @dataclass(frozen=True)
@@ -67,11 +73,17 @@ class Tally:
 
     def sentence(self) -> str:
         """The tally in one readable sentence, for the recommendation and trace pages."""
-        text = _("Pour %(f)d, contre %(a)d, abstention %(b)d ; participation %(p)d sur %(e)d "
-                 "membres (%(pct)d %%), quorum %(quorum)s.", f=self.votes_for,
-                 a=self.votes_against, b=self.votes_abstain, p=self.participants,
-                 e=self.eligible, pct=self.turnout_percent,
-                 quorum=_("atteint") if self.quorum_met else _("non atteint"))
+        text = _(
+            "Pour %(f)d, contre %(a)d, abstention %(b)d ; participation %(p)d sur %(e)d "
+            "membres (%(pct)d %%), quorum %(quorum)s.",
+            f=self.votes_for,
+            a=self.votes_against,
+            b=self.votes_abstain,
+            p=self.participants,
+            e=self.eligible,
+            pct=self.turnout_percent,
+            quorum=_("atteint") if self.quorum_met else _("non atteint"),
+        )
         if self.paper:
             text += " " + _("Dont %(n)d vote(s) sur papier.", n=self.paper)
         return text
@@ -81,34 +93,53 @@ class Tally:
         return round(100 * self.participants / self.eligible) if self.eligible else 0
 
     def as_details(self) -> dict:
-        return {"votes_for": self.votes_for, "votes_against": self.votes_against,
-                "votes_abstain": self.votes_abstain, "participants": self.participants,
-                "eligible": self.eligible, "paper": self.paper, "quorum_met": self.quorum_met}
+        return {
+            "votes_for": self.votes_for,
+            "votes_against": self.votes_against,
+            "votes_abstain": self.votes_abstain,
+            "participants": self.participants,
+            "eligible": self.eligible,
+            "paper": self.paper,
+            "quorum_met": self.quorum_met,
+        }
 
 
 def eligible_members(convention: Convention) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(GroupMembership).join(User).where(
-            GroupMembership.convention_id == convention.id, User.role == Role.MEMBER))
+    return db.session.execute(
+        select(func.count())
+        .select_from(GroupMembership)
+        .join(User)
+        .where(GroupMembership.convention_id == convention.id, User.role == Role.MEMBER)
+    ).scalar_one()
 
 
 def is_voter(user: User | None, convention_id: int) -> bool:
     """Members drawn by lot, in a group of this convention, vote; no one else does."""
     if user is None or not getattr(user, "is_authenticated", True) or user.role != Role.MEMBER:
         return False
-    return db.session.scalar(select(GroupMembership.id).where(
-        GroupMembership.convention_id == convention_id,
-        GroupMembership.user_id == user.id)) is not None
+    return (
+        db.session.scalar(
+            select(GroupMembership.id).where(
+                GroupMembership.convention_id == convention_id, GroupMembership.user_id == user.id
+            )
+        )
+        is not None
+    )
 
 
-def open_ballots(actor: User, convention: Convention, recommendations: list[Recommendation],
-                 closes_at: datetime, *, now: datetime | None = None) -> list[AdoptionBallot]:
+def open_ballots(
+    actor: User,
+    convention: Convention,
+    recommendations: list[Recommendation],
+    closes_at: datetime,
+    *,
+    now: datetime | None = None,
+) -> list[AdoptionBallot]:
     """The group's facilitator or staff open one ballot per submitted recommendation, during
     the members' vote, under the convention's current rules."""
     now = now or utcnow()
     if not recommendations:
-        raise InvalidInput(_l("Choisissez au moins une recommandation."),
-                           field="recommendations")
+        raise InvalidInput(_l("Choisissez au moins une recommandation."), field="recommendations")
     if closes_at <= now:
         raise InvalidInput(_l("La clôture doit être dans le futur."), field="closes_at")
     rules = rules_for(convention)
@@ -118,40 +149,64 @@ def open_ballots(actor: User, convention: Convention, recommendations: list[Reco
         # Opening needs the same rights, status and phase as recording the result.
         lifecycle.check("adopt", actor, rec, convention)
         ballot = AdoptionBallot(
-            convention_id=convention.id, recommendation=rec, secret=rules.secret,
+            convention_id=convention.id,
+            recommendation=rec,
+            secret=rules.secret,
             quorum_percent=rules.quorum_percent,
             threshold_numerator=rules.threshold_numerator,
             threshold_denominator=rules.threshold_denominator,
-            abstentions_count=rules.abstentions_count, eligible=eligible,
-            opened_by_id=actor.id, opened_at=now, closes_at=closes_at, votes_for=0,
-            votes_against=0, votes_abstain=0, participants=0, paper_for=0, paper_against=0,
-            paper_abstain=0)
+            abstentions_count=rules.abstentions_count,
+            eligible=eligible,
+            opened_by_id=actor.id,
+            opened_at=now,
+            closes_at=closes_at,
+            votes_for=0,
+            votes_against=0,
+            votes_abstain=0,
+            participants=0,
+            paper_for=0,
+            paper_against=0,
+            paper_abstain=0,
+        )
         db.session.add(ballot)
         ballots.append(ballot)
     try:
         with db.session.begin_nested():
             db.session.flush()
     except IntegrityError:
-        raise ConventionError(_l("Un vote existe déjà pour une de ces recommandations.")) \
-            from None
+        raise ConventionError(_l("Un vote existe déjà pour une de ces recommandations.")) from None
     for ballot in ballots:
-        record_event(ballot.recommendation, "adoption_vote_opened", actor, ballot=ballot.id,
-                     secret=ballot.secret)
+        record_event(
+            ballot.recommendation,
+            "adoption_vote_opened",
+            actor,
+            ballot=ballot.id,
+            secret=ballot.secret,
+        )
     return ballots
 
 
 def _lock_open(ballot: AdoptionBallot, now: datetime) -> bool:
     """Lock the ballot row if the vote is open at `now`; the window is checked in SQL, in the
     same transaction as the vote."""
-    return db.session.scalar(
-        select(AdoptionBallot.id).where(
-            AdoptionBallot.id == ballot.id, AdoptionBallot.closed_at.is_(None),
-            AdoptionBallot.opened_at <= now, AdoptionBallot.closes_at > now)
-        .with_for_update()) is not None
+    return (
+        db.session.scalar(
+            select(AdoptionBallot.id)
+            .where(
+                AdoptionBallot.id == ballot.id,
+                AdoptionBallot.closed_at.is_(None),
+                AdoptionBallot.opened_at <= now,
+                AdoptionBallot.closes_at > now,
+            )
+            .with_for_update()
+        )
+        is not None
+    )
 
 
-def cast_vote(member: User, ballot: AdoptionBallot, choice: Choice, *,
-              now: datetime | None = None) -> None:
+def cast_vote(
+    member: User, ballot: AdoptionBallot, choice: Choice, *, now: datetime | None = None
+) -> None:
     """A member votes for, against or abstains, once per ballot, while it is open.
 
     Secret ballot: the roll records that the member voted, and an unlinked ballot records the
@@ -159,16 +214,20 @@ def cast_vote(member: User, ballot: AdoptionBallot, choice: Choice, *,
     ballot: voting again replaces the vote until the close.
     """
     if not is_voter(member, ballot.convention_id):
-        raise NotAllowed(_l("Seuls les membres tirés au sort votent l'adoption des "
-                            "recommandations."))
+        raise NotAllowed(
+            _l("Seuls les membres tirés au sort votent l'adoption des recommandations.")
+        )
     if not isinstance(choice, Choice):
         raise InvalidInput(_l("Choix de vote inconnu."), field="choice")
     now = now or utcnow()
     if not _lock_open(ballot, now):
         raise VotingClosed()
     joined = db.session.scalar(
-        insert(VoteParticipation).values(ballot_id=ballot.id, user_id=member.id)
-        .on_conflict_do_nothing().returning(VoteParticipation.user_id))
+        insert(VoteParticipation)
+        .values(ballot_id=ballot.id, user_id=member.id)
+        .on_conflict_do_nothing()
+        .returning(VoteParticipation.user_id)
+    )
     deltas = {name: 0 for name in COUNTER.values()}
     if ballot.secret:
         if joined is None:
@@ -176,26 +235,34 @@ def cast_vote(member: User, ballot: AdoptionBallot, choice: Choice, *,
         db.session.add(SecretVote(ballot_id=ballot.id, choice=choice))
         db.session.flush()
     else:
-        statement = insert(NamedVote).values(ballot_id=ballot.id, user_id=member.id,
-                                              choice=choice, previous_choice=None, cast_at=now)
+        statement = insert(NamedVote).values(
+            ballot_id=ballot.id, user_id=member.id, choice=choice, previous_choice=None, cast_at=now
+        )
         # `named_vote.choice` on the right is the row being replaced: the old choice.
         statement = statement.on_conflict_do_update(
             index_elements=["ballot_id", "user_id"],
-            set_={"choice": statement.excluded.choice,
-                  "previous_choice": NamedVote.__table__.c.choice,
-                  "cast_at": statement.excluded.cast_at},
+            set_={
+                "choice": statement.excluded.choice,
+                "previous_choice": NamedVote.__table__.c.choice,
+                "cast_at": statement.excluded.cast_at,
+            },
         ).returning(NamedVote.previous_choice)
         previous = db.session.scalar(statement)
         if previous is not None:
             deltas[COUNTER[previous]] -= 1
     deltas[COUNTER[choice]] += 1
-    values = {name: getattr(AdoptionBallot, name) + delta for name, delta in deltas.items()
-              if delta}
+    values = {
+        name: getattr(AdoptionBallot, name) + delta for name, delta in deltas.items() if delta
+    }
     if joined is not None:
         values["participants"] = AdoptionBallot.participants + 1
     if values:
-        db.session.execute(update(AdoptionBallot).where(AdoptionBallot.id == ballot.id)
-                           .values(**values).execution_options(synchronize_session=False))
+        db.session.execute(
+            update(AdoptionBallot)
+            .where(AdoptionBallot.id == ballot.id)
+            .values(**values)
+            .execution_options(synchronize_session=False)
+        )
     db.session.expire(ballot)
 
 
@@ -206,57 +273,90 @@ def my_vote(member: User | None, ballot: AdoptionBallot) -> tuple[bool, Choice |
     voted = db.session.get(VoteParticipation, (ballot.id, member.id)) is not None
     if ballot.secret or not voted:
         return voted, None
-    return True, db.session.scalar(select(NamedVote.choice).where(
-        NamedVote.ballot_id == ballot.id, NamedVote.user_id == member.id))
+    return True, db.session.scalar(
+        select(NamedVote.choice).where(
+            NamedVote.ballot_id == ballot.id, NamedVote.user_id == member.id
+        )
+    )
 
 
-def record_paper(actor: User, ballot: AdoptionBallot, *, votes_for: int, votes_against: int,
-                 votes_abstain: int) -> None:
+def record_paper(
+    actor: User, ballot: AdoptionBallot, *, votes_for: int, votes_against: int, votes_abstain: int
+) -> None:
     """Staff record the totals of an in-person or paper vote, until the close. They are kept
     apart from the electronic votes, added to them in the tally, and audited."""
     if actor is None or not actor.is_manager:
         raise NotAllowed()
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise InvalidInput(_l("Un total ne peut pas être négatif."), field="votes_for")
-    locked = db.session.scalar(select(AdoptionBallot.closed_at).where(
-        AdoptionBallot.id == ballot.id).with_for_update())
+    locked = db.session.scalar(
+        select(AdoptionBallot.closed_at).where(AdoptionBallot.id == ballot.id).with_for_update()
+    )
     if locked is not None or ballot.closed_at is not None:
         raise VotingClosed(_l("Ce vote est clos : ses totaux ne changent plus."))
     previous = (ballot.paper_for, ballot.paper_against, ballot.paper_abstain)
     ballot.paper_for, ballot.paper_against = votes_for, votes_against
     ballot.paper_abstain = votes_abstain
     ballot.paper_recorded_at = utcnow()
-    record(actor, "paper_votes_recorded", ballot, recommendation=ballot.recommendation_id,
-           previous=list(previous), votes_for=votes_for, votes_against=votes_against,
-           votes_abstain=votes_abstain)
+    record(
+        actor,
+        "paper_votes_recorded",
+        ballot,
+        recommendation=ballot.recommendation_id,
+        previous=list(previous),
+        votes_for=votes_for,
+        votes_against=votes_against,
+        votes_abstain=votes_abstain,
+    )
 
 
 def tally(ballot: AdoptionBallot) -> Tally:
     """The tally from the counters and paper totals: a fixed cost, whatever the turnout."""
     counts = verify_tally.result(
         export_header(ballot),
-        {"for": ballot.votes_for, "against": ballot.votes_against,
-         "abstain": ballot.votes_abstain}, ballot.participants)
-    return Tally(counts["for"], counts["against"], counts["abstain"], counts["participants"],
-                 counts["eligible"], ballot.paper_total, counts["quorum_met"], counts["adopted"])
+        {"for": ballot.votes_for, "against": ballot.votes_against, "abstain": ballot.votes_abstain},
+        ballot.participants,
+    )
+    return Tally(
+        counts["for"],
+        counts["against"],
+        counts["abstain"],
+        counts["participants"],
+        counts["eligible"],
+        ballot.paper_total,
+        counts["quorum_met"],
+        counts["adopted"],
+    )
 
 
 def recount(ballot: AdoptionBallot) -> dict[Choice, int]:
     """Count the electronic ballots themselves (used at the close and by tests)."""
     model = SecretVote if ballot.secret else NamedVote
-    rows = dict(db.session.execute(select(model.choice, func.count()).where(
-        model.ballot_id == ballot.id).group_by(model.choice)).all())
+    rows = dict(
+        db.session.execute(
+            select(model.choice, func.count())
+            .where(model.ballot_id == ballot.id)
+            .group_by(model.choice)
+        )
+        .tuples()
+        .all()
+    )
     return {choice: rows.get(choice, 0) for choice in Choice}
 
 
-def close_ballot(actor: User, ballot: AdoptionBallot, convention: Convention, *,
-                 now: datetime | None = None) -> Tally:
+def close_ballot(
+    actor: User, ballot: AdoptionBallot, convention: Convention, *, now: datetime | None = None
+) -> Tally:
     """Close the vote: freeze the tally, seal it, and make the recommendation adopted or
     rejected through the recommendations' lifecycle."""
     rec = ballot.recommendation
     lifecycle.check("adopt", actor, rec, convention)
-    if db.session.scalar(select(AdoptionBallot.closed_at).where(
-            AdoptionBallot.id == ballot.id).with_for_update()) is not None:
+    if (
+        db.session.scalar(
+            select(AdoptionBallot.closed_at).where(AdoptionBallot.id == ballot.id).with_for_update()
+        )
+        is not None
+    ):
         raise VotingClosed(_l("Ce vote est déjà clos."))
     db.session.refresh(ballot)
     counted = recount(ballot)
@@ -267,34 +367,57 @@ def close_ballot(actor: User, ballot: AdoptionBallot, convention: Convention, *,
     ballot.quorum_met, ballot.adopted = result.quorum_met, result.adopted
     ballot.digest = verify_tally.digest(export_header(ballot), export_ballots(ballot))
     record_vote_result(actor, rec, convention, result.adopted, **result.as_details())
-    record(actor, "adoption_vote_closed", ballot, recommendation=rec.id,
-           adopted=result.adopted, digest=ballot.digest, **result.as_details())
+    record(
+        actor,
+        "adoption_vote_closed",
+        ballot,
+        recommendation=rec.id,
+        adopted=result.adopted,
+        digest=ballot.digest,
+        **result.as_details(),
+    )
     return result
 
 
 # --- open data ------------------------------------------------------------------------------
 
+
 def export_header(ballot: AdoptionBallot) -> dict:
-    return {"ballot_id": ballot.id, "recommendation_id": ballot.recommendation_id,
-            "secret": ballot.secret, "eligible": ballot.eligible,
-            "quorum_percent": ballot.quorum_percent,
-            "threshold_numerator": ballot.threshold_numerator,
-            "threshold_denominator": ballot.threshold_denominator,
-            "abstentions_count": ballot.abstentions_count, "paper_for": ballot.paper_for,
-            "paper_against": ballot.paper_against, "paper_abstain": ballot.paper_abstain}
+    return {
+        "ballot_id": ballot.id,
+        "recommendation_id": ballot.recommendation_id,
+        "secret": ballot.secret,
+        "eligible": ballot.eligible,
+        "quorum_percent": ballot.quorum_percent,
+        "threshold_numerator": ballot.threshold_numerator,
+        "threshold_denominator": ballot.threshold_denominator,
+        "abstentions_count": ballot.abstentions_count,
+        "paper_for": ballot.paper_for,
+        "paper_against": ballot.paper_against,
+        "paper_abstain": ballot.paper_abstain,
+    }
 
 
 def export_ballots(ballot: AdoptionBallot) -> list[dict]:
     """Secret: choice and random id, listed by that random id (an order that means nothing).
     Named: choice, member id and public name, by member id."""
     if ballot.secret:
-        rows = db.session.execute(select(SecretVote.id, SecretVote.choice).where(
-            SecretVote.ballot_id == ballot.id).order_by(SecretVote.id))
+        rows = db.session.execute(
+            select(SecretVote.id, SecretVote.choice)
+            .where(SecretVote.ballot_id == ballot.id)
+            .order_by(SecretVote.id)
+        )
         return [{"id": ballot_id, "choice": choice.value} for ballot_id, choice in rows]
-    votes = db.session.scalars(select(NamedVote).where(NamedVote.ballot_id == ballot.id)
-                               .join(NamedVote.user).order_by(NamedVote.user_id))
-    return [{"member_id": v.user_id, "member": v.user.public_name, "choice": v.choice.value}
-            for v in votes]
+    votes = db.session.scalars(
+        select(NamedVote)
+        .where(NamedVote.ballot_id == ballot.id)
+        .join(NamedVote.user)
+        .order_by(NamedVote.user_id)
+    )
+    return [
+        {"member_id": v.user_id, "member": v.user.public_name, "choice": v.choice.value}
+        for v in votes
+    ]
 
 
 def export(ballot: AdoptionBallot) -> dict:
@@ -302,40 +425,69 @@ def export(ballot: AdoptionBallot) -> dict:
     if not ballot.is_closed:
         raise VotingClosed(_l("Les bulletins sont publiés à la clôture du vote."))
     result = tally(ballot)
-    return {"format": "convention-adoption-vote/1", "header": export_header(ballot),
-            "ballots": export_ballots(ballot), "digest": ballot.digest,
-            "tally": {"for": result.votes_for, "against": result.votes_against,
-                      "abstain": result.votes_abstain, "participants": result.participants,
-                      "eligible": result.eligible, "quorum_met": result.quorum_met,
-                      "adopted": result.adopted}}
+    return {
+        "format": "convention-adoption-vote/1",
+        "header": export_header(ballot),
+        "ballots": export_ballots(ballot),
+        "digest": ballot.digest,
+        "tally": {
+            "for": result.votes_for,
+            "against": result.votes_against,
+            "abstain": result.votes_abstain,
+            "participants": result.participants,
+            "eligible": result.eligible,
+            "quorum_met": result.quorum_met,
+            "adopted": result.adopted,
+        },
+    }
 
 
 def roll(ballot: AdoptionBallot) -> list[User]:
     """Who voted (public, including for a secret ballot), by name."""
-    return sorted(db.session.scalars(select(User).join(
-        VoteParticipation, VoteParticipation.user_id == User.id).where(
-        VoteParticipation.ballot_id == ballot.id)), key=lambda u: u.public_name.casefold())
+    return sorted(
+        db.session.scalars(
+            select(User)
+            .join(VoteParticipation, VoteParticipation.user_id == User.id)
+            .where(VoteParticipation.ballot_id == ballot.id)
+        ),
+        key=lambda u: u.public_name.casefold(),
+    )
 
 
 def ballots_for(convention: Convention) -> list[AdoptionBallot]:
-    return list(db.session.scalars(select(AdoptionBallot).where(
-        AdoptionBallot.convention_id == convention.id).join(AdoptionBallot.recommendation)
-        .order_by(Recommendation.number)))
+    return list(
+        db.session.scalars(
+            select(AdoptionBallot)
+            .where(AdoptionBallot.convention_id == convention.id)
+            .join(AdoptionBallot.recommendation)
+            .order_by(Recommendation.number)
+        )
+    )
 
 
 def submitted(convention: Convention) -> list[Recommendation]:
     """Recommendations waiting for a members' vote that has not been opened yet."""
     opened = select(AdoptionBallot.recommendation_id)
-    return list(db.session.scalars(select(Recommendation).where(
-        Recommendation.convention_id == convention.id, Recommendation.status == Status.SUBMITTED,
-        Recommendation.id.not_in(opened)).order_by(Recommendation.number)))
+    return list(
+        db.session.scalars(
+            select(Recommendation)
+            .where(
+                Recommendation.convention_id == convention.id,
+                Recommendation.status == Status.SUBMITTED,
+                Recommendation.id.not_in(opened),
+            )
+            .order_by(Recommendation.number)
+        )
+    )
 
 
 def can_open(actor: User | None, convention: Convention) -> bool:
-    return bool(actor and getattr(actor, "is_authenticated", False)
-                and actor.role in {Role.FACILITATOR, Role.STAFF, Role.ADMIN}
-                and convention.current_phase == PhaseKind.MEMBERS_VOTE)
-
+    return bool(
+        actor
+        and getattr(actor, "is_authenticated", False)
+        and actor.role in {Role.FACILITATOR, Role.STAFF, Role.ADMIN}
+        and convention.current_phase == PhaseKind.MEMBERS_VOTE
+    )
 
 
 def is_open(ballot: AdoptionBallot, now: datetime | None = None) -> bool:
@@ -352,10 +504,14 @@ def page_summary(recommendation: Recommendation) -> dict:
     """What a recommendation's page shows of its members' vote."""
     found = ballot_of(recommendation)
     closed = tally(found) if found and found.is_closed else None
-    return {"members_vote": found, "members_vote_tally": closed,
-            "members_vote_sentence": closed.sentence() if closed else ""}
+    return {
+        "members_vote": found,
+        "members_vote_tally": closed,
+        "members_vote_sentence": closed.sentence() if closed else "",
+    }
 
 
 def ballot_of(recommendation: Recommendation) -> AdoptionBallot | None:
-    return db.session.scalar(select(AdoptionBallot).where(
-        AdoptionBallot.recommendation_id == recommendation.id))
+    return db.session.scalar(
+        select(AdoptionBallot).where(AdoptionBallot.recommendation_id == recommendation.id)
+    )

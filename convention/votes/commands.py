@@ -1,4 +1,5 @@
 """`flask verify-tally BALLOT_ID`: recompute a closed vote's tally and seal from its export."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,9 @@ def verify_tally_command(ballot_id: int) -> None:
         raise click.ClickException(f"no closed ballot with id {ballot_id}")
     # Through the published text, so what is checked is what the public downloads.
     export = json.loads(adoption.canonical_export(ballot))
-    click.echo(json.dumps(verify_tally.recount(export["header"], export["ballots"]),
-                          ensure_ascii=False))
+    click.echo(
+        json.dumps(verify_tally.recount(export["header"], export["ballots"]), ensure_ascii=False)
+    )
     click.echo(f"digest {verify_tally.digest(export['header'], export['ballots'])}")
     problems = verify_tally.verify(export)
     if export["digest"] != ballot.digest:

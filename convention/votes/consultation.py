@@ -7,6 +7,7 @@ triggers in the statement that writes the judgment (migration 0007), sharded ove
 same moment seldom wait for one another. On PostgreSQL a whole judgment (checks, lock, writes,
 counters) is a single statement, one round trip.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -38,8 +39,15 @@ from convention.votes.models import (
 from convention.votes.rules import rules_for
 from convention.votes.upsert import insert
 
-GRADE_LABELS = (_l("Excellent"), _l("Très bien"), _l("Bien"), _l("Assez bien"),
-                _l("Passable"), _l("Insuffisant"), _l("À rejeter"))
+GRADE_LABELS = (
+    _l("Excellent"),
+    _l("Très bien"),
+    _l("Bien"),
+    _l("Assez bien"),
+    _l("Passable"),
+    _l("Insuffisant"),
+    _l("À rejeter"),
+)
 GRADE_COLUMNS = tuple(getattr(JudgmentTally, f"grade_{g}") for g in range(GRADE_COUNT))
 
 
@@ -66,25 +74,41 @@ class Result:
 
 
 def consultation_for(convention: Convention) -> Consultation | None:
-    return db.session.scalar(select(Consultation).where(
-        Consultation.convention_id == convention.id))
+    return db.session.scalar(
+        select(Consultation).where(Consultation.convention_id == convention.id)
+    )
 
 
 def adopted_in(convention_id: int) -> list[Recommendation]:
     """The recommendations the public judges: those the members adopted."""
-    return list(db.session.scalars(select(Recommendation).where(
-        Recommendation.convention_id == convention_id, Recommendation.status == Status.ADOPTED)
-        .order_by(Recommendation.number)))
+    return list(
+        db.session.scalars(
+            select(Recommendation)
+            .where(
+                Recommendation.convention_id == convention_id,
+                Recommendation.status == Status.ADOPTED,
+            )
+            .order_by(Recommendation.number)
+        )
+    )
 
 
 def adopted_ids(convention_id: int) -> list[int]:
-    return list(db.session.scalars(select(Recommendation.id).where(
-        Recommendation.convention_id == convention_id, Recommendation.status == Status.ADOPTED)
-        .order_by(Recommendation.number)))
+    return list(
+        db.session.scalars(
+            select(Recommendation.id)
+            .where(
+                Recommendation.convention_id == convention_id,
+                Recommendation.status == Status.ADOPTED,
+            )
+            .order_by(Recommendation.number)
+        )
+    )
 
 
-def open_consultation(actor: User, convention: Convention, closes_at: datetime, *,
-                      now: datetime | None = None) -> Consultation:
+def open_consultation(
+    actor: User, convention: Convention, closes_at: datetime, *, now: datetime | None = None
+) -> Consultation:
     """Staff open the consultation during its phase, with the convention's current settings."""
     if actor is None or not actor.is_manager:
         raise NotAllowed()
@@ -96,9 +120,13 @@ def open_consultation(actor: User, convention: Convention, closes_at: datetime, 
     if consultation_for(convention) is not None:
         raise ConventionError(_l("La consultation a déjà été ouverte."))
     rules = rules_for(convention)
-    consultation = Consultation(convention_id=convention.id, opened_at=now, closes_at=closes_at,
-                                ungraded_as_reject=rules.ungraded_as_reject,
-                                results_hidden_until_close=rules.results_hidden_until_close)
+    consultation = Consultation(
+        convention_id=convention.id,
+        opened_at=now,
+        closes_at=closes_at,
+        ungraded_as_reject=rules.ungraded_as_reject,
+        results_hidden_until_close=rules.results_hidden_until_close,
+    )
     db.session.add(consultation)
     db.session.flush()
     record(actor, "consultation_opened", consultation, closes_at=closes_at)
@@ -157,12 +185,18 @@ SELECT (SELECT count(*) FROM target) AS found, (SELECT count(*) FROM open_consul
 _JUDGE_FOR_PSYCOPG = str(_JUDGE_POSTGRESQL.compile(dialect=postgresql_psycopg.dialect()))
 
 
-def _statement_parameters(citizen_id: int, consultation_id: int | None,
-                          grades: dict[int, int | None], now: datetime) -> dict:
+def _statement_parameters(
+    citizen_id: int, consultation_id: int | None, grades: dict[int, int | None], now: datetime
+) -> dict:
     """`_JUDGE_POSTGRESQL`'s parameters: the grades as two arrays in recommendation order."""
     ids = sorted(grades)
-    return {"recommendations": ids, "grades": [grades[i] for i in ids], "citizen": citizen_id,
-            "consultation": consultation_id, "now": now}
+    return {
+        "recommendations": ids,
+        "grades": [grades[i] for i in ids],
+        "citizen": citizen_id,
+        "consultation": consultation_id,
+        "now": now,
+    }
 
 
 def _check_grades(grades: dict[int, int | None]) -> None:
@@ -174,12 +208,19 @@ def _check_grades(grades: dict[int, int | None]) -> None:
 def _refuse_unknown(grades: dict[int, int | None], valid) -> None:
     unknown = set(grades) - set(valid or ())
     if unknown:
-        raise InvalidInput(_l("Seules les recommandations adoptées sont soumises à la "
-                              "consultation."), field=f"rec_{min(unknown)}")
+        raise InvalidInput(
+            _l("Seules les recommandations adoptées sont soumises à la consultation."),
+            field=f"rec_{min(unknown)}",
+        )
 
 
-def judge(citizen: User, consultation: Consultation, grades: dict[int, int | None], *,
-          now: datetime | None = None) -> None:
+def judge(
+    citizen: User,
+    consultation: Consultation,
+    grades: dict[int, int | None],
+    *,
+    now: datetime | None = None,
+) -> None:
     """A registered resident with a confirmed email grades adopted recommendations, from 0
     (Excellent) to 6 (À rejeter); None takes a grade back. Changeable until the close.
     On a refusal nothing is written."""
@@ -223,6 +264,8 @@ def _judge_on_the_driver(engine: Engine, parameters: dict) -> bool:
     proxied = engine.raw_connection()
     try:
         driver = proxied.driver_connection
+        if driver is None:  # only a connection invalidated since its checkout has none
+            raise RuntimeError("the pooled connection has no driver connection")
         driver.autocommit = True
         try:
             _found, written, _valid = driver.execute(_JUDGE_FOR_PSYCOPG, parameters).fetchone()
@@ -233,8 +276,9 @@ def _judge_on_the_driver(engine: Engine, parameters: dict) -> bool:
         proxied.close()
 
 
-def _judge(citizen: User, consultation: Consultation | None, grades: dict[int, int | None],
-           now: datetime) -> None:
+def _judge(
+    citizen: User, consultation: Consultation | None, grades: dict[int, int | None], now: datetime
+) -> None:
     if citizen is None or not getattr(citizen, "is_authenticated", True):
         raise NotAllowed()
     if not citizen.is_confirmed:
@@ -246,52 +290,94 @@ def _judge(citizen: User, consultation: Consultation | None, grades: dict[int, i
             raise ConsultationClosed()
         _judge_step_by_step(citizen, consultation, grades, now)
         return
-    found, written, valid = db.session.execute(_JUDGE_POSTGRESQL, _statement_parameters(
-        citizen.id, consultation.id if consultation else None, grades, now)).one()
+    found, written, valid = db.session.execute(
+        _JUDGE_POSTGRESQL,
+        _statement_parameters(citizen.id, consultation.id if consultation else None, grades, now),
+    ).one()
     if not written:
         if found:
             _refuse_unknown(grades, valid)
         raise ConsultationClosed()
 
 
-def _judge_step_by_step(citizen: User, consultation: Consultation,
-                        grades: dict[int, int | None], now: datetime) -> None:
+def _judge_step_by_step(
+    citizen: User, consultation: Consultation, grades: dict[int, int | None], now: datetime
+) -> None:
     """The same judgment on SQLite, which has no data-modifying WITH; SQLite runs one writer
     at a time, so the consultation cannot close between the check and the writes."""
-    _refuse_unknown(grades, db.session.scalars(select(Recommendation.id).where(
-        Recommendation.convention_id == consultation.convention_id,
-        Recommendation.status == Status.ADOPTED, Recommendation.id.in_(grades))))
-    if not is_open(db.session.get(Consultation, consultation.id, populate_existing=True), now):
+    _refuse_unknown(
+        grades,
+        db.session.scalars(
+            select(Recommendation.id).where(
+                Recommendation.convention_id == consultation.convention_id,
+                Recommendation.status == Status.ADOPTED,
+                Recommendation.id.in_(grades),
+            )
+        ),
+    )
+    if not is_open(db.session.get_one(Consultation, consultation.id, populate_existing=True), now):
         raise ConsultationClosed()
-    db.session.execute(insert(ConsultationParticipant).values(
-        consultation_id=consultation.id, citizen_id=citizen.id).on_conflict_do_nothing())
+    db.session.execute(
+        insert(ConsultationParticipant)
+        .values(consultation_id=consultation.id, citizen_id=citizen.id)
+        .on_conflict_do_nothing()
+    )
     taken_back = [rec_id for rec_id, grade in grades.items() if grade is None]
-    existing = set(db.session.scalars(select(Judgment.recommendation_id).where(
-        Judgment.citizen_id == citizen.id, Judgment.recommendation_id.in_(taken_back)))
-    ) if taken_back else set()
-    rows = [{"consultation_id": consultation.id, "recommendation_id": rec_id,
-             "citizen_id": citizen.id, "grade": grades[rec_id], "updated_at": now}
-            for rec_id in sorted(grades) if grades[rec_id] is not None or rec_id in existing]
+    existing = (
+        set(
+            db.session.scalars(
+                select(Judgment.recommendation_id).where(
+                    Judgment.citizen_id == citizen.id, Judgment.recommendation_id.in_(taken_back)
+                )
+            )
+        )
+        if taken_back
+        else set()
+    )
+    rows = [
+        {
+            "consultation_id": consultation.id,
+            "recommendation_id": rec_id,
+            "citizen_id": citizen.id,
+            "grade": grades[rec_id],
+            "updated_at": now,
+        }
+        for rec_id in sorted(grades)
+        if grades[rec_id] is not None or rec_id in existing
+    ]
     if rows:
         statement = insert(Judgment).values(rows)
-        db.session.execute(statement.on_conflict_do_update(
-            index_elements=["recommendation_id", "citizen_id"],
-            set_={"grade": statement.excluded.grade, "updated_at": statement.excluded.updated_at},
-            where=Judgment.__table__.c.grade.is_distinct_from(statement.excluded.grade)))
+        db.session.execute(
+            statement.on_conflict_do_update(
+                index_elements=["recommendation_id", "citizen_id"],
+                set_={
+                    "grade": statement.excluded.grade,
+                    "updated_at": statement.excluded.updated_at,
+                },
+                where=Judgment.__table__.c.grade.is_distinct_from(statement.excluded.grade),
+            )
+        )
 
 
 def my_grades(citizen: User | None, consultation: Consultation) -> dict[int, int]:
     if citizen is None or not getattr(citizen, "is_authenticated", False):
         return {}
-    return dict(db.session.execute(select(Judgment.recommendation_id, Judgment.grade).where(
-        Judgment.consultation_id == consultation.id, Judgment.citizen_id == citizen.id,
-        Judgment.grade.is_not(None))).all())
+    rows = db.session.execute(
+        select(Judgment.recommendation_id, Judgment.grade).where(
+            Judgment.consultation_id == consultation.id,
+            Judgment.citizen_id == citizen.id,
+            Judgment.grade.is_not(None),
+        )
+    ).tuples()
+    return {rec_id: grade for rec_id, grade in rows if grade is not None}
 
 
 def participants(consultation: Consultation) -> int:
-    return db.session.scalar(select(func.coalesce(func.sum(ConsultationTurnout.participants),
-                                                  0)).where(
-        ConsultationTurnout.consultation_id == consultation.id))
+    return db.session.execute(
+        select(func.coalesce(func.sum(ConsultationTurnout.participants), 0)).where(
+            ConsultationTurnout.consultation_id == consultation.id
+        )
+    ).scalar_one()
 
 
 def grade_counts(recommendation_ids: list[int]) -> dict[int, tuple[int, ...]]:
@@ -299,25 +385,33 @@ def grade_counts(recommendation_ids: list[int]) -> dict[int, tuple[int, ...]]:
     rows = db.session.execute(
         select(JudgmentTally.recommendation_id, *(func.sum(c) for c in GRADE_COLUMNS))
         .where(JudgmentTally.recommendation_id.in_(recommendation_ids))
-        .group_by(JudgmentTally.recommendation_id))
+        .group_by(JudgmentTally.recommendation_id)
+    )
     counts = {rec_id: (0,) * GRADE_COUNT for rec_id in recommendation_ids}
     for rec_id, *values in rows:
         counts[rec_id] = tuple(int(v or 0) for v in values)
     return counts
 
 
-def results(consultation: Consultation, recommendations: list[Recommendation], *,
-            voters: int | None = None) -> list[Result]:
+def results(
+    consultation: Consultation, recommendations: list[Recommendation], *, voters: int | None = None
+) -> list[Result]:
     """Each recommendation's distribution and majority grade, ranked by majority judgment,
     from the counters (`voters`: the turnout, when the caller already has it)."""
     counts = grade_counts([r.id for r in recommendations])
     if voters is None:
         voters = participants(consultation)
     by_id = {r.id: r for r in recommendations}
-    return [Result(by_id[row["recommendation_id"]], tuple(row["counts"]), row["ungraded"],
-                   row["majority_grade"], row["rank"])
-            for row in verify_tally.ranked_results(counts, voters,
-                                                   consultation.ungraded_as_reject)]
+    return [
+        Result(
+            by_id[row["recommendation_id"]],
+            tuple(row["counts"]),
+            row["ungraded"],
+            row["majority_grade"],
+            row["rank"],
+        )
+        for row in verify_tally.ranked_results(counts, voters, consultation.ungraded_as_reject)
+    ]
 
 
 def results_visible(consultation: Consultation | None, viewer: User | None) -> bool:
@@ -328,8 +422,9 @@ def results_visible(consultation: Consultation | None, viewer: User | None) -> b
     return bool(viewer and getattr(viewer, "is_authenticated", False) and viewer.is_manager)
 
 
-def close_consultation(actor: User, consultation: Consultation, *,
-                       now: datetime | None = None) -> None:
+def close_consultation(
+    actor: User, consultation: Consultation, *, now: datetime | None = None
+) -> None:
     """Staff close the consultation: no judgment after it; results are sealed and shown."""
     if actor is None or not actor.is_manager:
         raise NotAllowed()
@@ -339,31 +434,47 @@ def close_consultation(actor: User, consultation: Consultation, *,
         # and holds back the next ones until the close commits: their statement only takes its
         # snapshot once it has the table, so it sees the consultation closed and is refused.
         db.session.execute(text("LOCK TABLE judgment IN SHARE ROW EXCLUSIVE MODE"))
-    if db.session.scalar(select(Consultation.closed_at).where(
-            Consultation.id == consultation.id).with_for_update()) is not None:
+    if (
+        db.session.scalar(
+            select(Consultation.closed_at)
+            .where(Consultation.id == consultation.id)
+            .with_for_update()
+        )
+        is not None
+    ):
         raise ConsultationClosed(_l("La consultation est déjà close."))
     consultation.closed_at = now or utcnow()
-    consultation.digest = verify_tally.digest(export_header(consultation),
-                                              export_judgments(consultation))
-    record(actor, "consultation_closed", consultation, digest=consultation.digest,
-           participants=participants(consultation))
+    consultation.digest = verify_tally.digest(
+        export_header(consultation), export_judgments(consultation)
+    )
+    record(
+        actor,
+        "consultation_closed",
+        consultation,
+        digest=consultation.digest,
+        participants=participants(consultation),
+    )
 
 
 def export_header(consultation: Consultation) -> dict:
-    return {"consultation_id": consultation.id, "participants": participants(consultation),
-            "ungraded_as_reject": consultation.ungraded_as_reject}
+    return {
+        "consultation_id": consultation.id,
+        "participants": participants(consultation),
+        "ungraded_as_reject": consultation.ungraded_as_reject,
+    }
 
 
 def export_judgments(consultation: Consultation) -> list[dict]:
     """Judgments without any identity: recommendation and grade only (grades taken back are
     not judgments)."""
-    rows = db.session.execute(select(Judgment.recommendation_id, Judgment.grade).where(
-        Judgment.consultation_id == consultation.id, Judgment.grade.is_not(None))
-        .order_by(Judgment.recommendation_id, Judgment.grade))
+    rows = db.session.execute(
+        select(Judgment.recommendation_id, Judgment.grade)
+        .where(Judgment.consultation_id == consultation.id, Judgment.grade.is_not(None))
+        .order_by(Judgment.recommendation_id, Judgment.grade)
+    )
     return [{"recommendation_id": rec_id, "grade": grade} for rec_id, grade in rows]
 
 
 def is_open(consultation: Consultation, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return consultation.closed_at is None and consultation.opened_at <= now < \
-        consultation.closes_at
+    return consultation.closed_at is None and consultation.opened_at <= now < consultation.closes_at

@@ -1,4 +1,5 @@
 """Pages of the public consultation (majority judgment) and of supports for citizen ideas."""
+
 from __future__ import annotations
 
 import json
@@ -10,9 +11,10 @@ from flask_login import current_user, login_required
 from convention.assembly import services as assembly
 from convention.auth.access import current_viewer, signed_in_id, staff_required
 from convention.extensions import db
-from convention.forms import EmptyForm
-from convention.transaction import attempt
+from convention.forms import EmptyForm, filled
+from convention.params import parse_int
 from convention.proposals.models import Idea
+from convention.transaction import attempt
 from convention.votes import consultation, supports, verify_tally
 from convention.votes.forms import OpenConsultationForm, grades_from, paris_to_utc
 
@@ -28,14 +30,18 @@ def _page_values(convention, found, errors=None, submitted=None):
     if submitted is not None:
         mine = {k: v for k, v in submitted.items() if v is not None}
     return {
-        "convention": convention, "consultation": found, "recommendations": recommendations,
-        "grades": consultation.GRADE_LABELS, "my_grades": mine, "errors": errors or {},
+        "convention": convention,
+        "consultation": found,
+        "recommendations": recommendations,
+        "grades": consultation.GRADE_LABELS,
+        "my_grades": mine,
+        "errors": errors or {},
         "can_judge": bool(found and consultation.is_open(found) and me and me.is_confirmed),
         "needs_confirmation": bool(me and not me.is_confirmed),
-        "results": consultation.results(found, recommendations, voters=voters)
-        if visible else None,
+        "results": consultation.results(found, recommendations, voters=voters) if visible else None,
         "participants": voters,
-        "is_manager": bool(me and me.is_manager), "form": EmptyForm(),
+        "is_manager": bool(me and me.is_manager),
+        "form": EmptyForm(),
         # Shown after a save (see _saved), to someone who has grades to show for it.
         "saved": bool(request.args.get("enregistre") == "1" and mine and submitted is None),
     }
@@ -51,12 +57,17 @@ def _saved():
 def page():
     if request.method == "GET":
         convention = assembly.current_convention()
-        return render_template("votes/consultation.html",
-                               **_page_values(convention, consultation.consultation_for(convention)))
+        return render_template(
+            "votes/consultation.html",
+            **_page_values(convention, consultation.consultation_for(convention)),
+        )
     # The CSRF token was checked before the view (CSRFProtect checks every POST). Only the
     # recommendations the form sent (the service checks they are adopted ones): a partial form
     # leaves the other grades as they are.
-    ids = sorted(int(k[4:]) for k in request.form if k.startswith("rec_") and k[4:].isdigit())
+    named = [key[4:] for key in request.form if key.startswith("rec_")]
+    ids = sorted(i for i in map(parse_int, named) if i is not None)
+    if len(ids) != len(named):
+        abort(400)  # a field no page of the site sends
     grades, errors = grades_from(request.form, ids)
     # The busiest write of a convention: the person signed in is not loaded, one statement
     # checks them and writes. Anything it cannot write goes the full way below, which says why.
@@ -73,12 +84,18 @@ def page():
             return _saved()
         if not refusals:  # flashed: it concerns the whole form
             return redirect(url_for("consultation.page"))
-        errors.update({int(field[4:]): message for field, message in refusals.items()
-                       if field.startswith("rec_")})
+        errors.update(
+            {
+                int(field[4:]): message
+                for field, message in refusals.items()
+                if field.startswith("rec_")
+            }
+        )
     convention = assembly.current_convention()
-    return render_template("votes/consultation.html",
-                           **_page_values(convention, consultation.consultation_for(convention),
-                                          errors, grades)), 400
+    return render_template(
+        "votes/consultation.html",
+        **_page_values(convention, consultation.consultation_for(convention), errors, grades),
+    ), 400
 
 
 @bp.route("/consultation/ouvrir", methods=["GET", "POST"])
@@ -88,8 +105,9 @@ def open_page():
     form = OpenConsultationForm()
     if form.validate_on_submit():
         with attempt(form, "closes_at") as outcome:
-            consultation.open_consultation(current_user, convention,
-                                           paris_to_utc(form.closes_at.data))
+            consultation.open_consultation(
+                current_user, convention, paris_to_utc(filled(form.closes_at))
+            )
         if outcome.ok:
             flash(_("La consultation est ouverte."), "success")
             return redirect(url_for("consultation.page"))
@@ -108,14 +126,21 @@ def close_page():
         with attempt() as outcome:
             consultation.close_consultation(current_user, found)
         if outcome.ok:
-            flash(_("La consultation est close ; ses résultats sont publiés et scellés."),
-                  "success")
+            flash(
+                _("La consultation est close ; ses résultats sont publiés et scellés."), "success"
+            )
         return redirect(url_for("consultation.page"))
     return render_template(
-        "confirm.html", form=form, cancel_url=url_for("consultation.page"),
+        "confirm.html",
+        form=form,
+        cancel_url=url_for("consultation.page"),
         title=_("Clore la consultation"),
-        warning=_("La clôture est définitive : plus aucune mention n'est acceptée et les "
-                  "résultats sont publiés."), confirm_label=_("Clore la consultation"))
+        warning=_(
+            "La clôture est définitive : plus aucune mention n'est acceptée et les "
+            "résultats sont publiés."
+        ),
+        confirm_label=_("Clore la consultation"),
+    )
 
 
 @bp.route("/consultation/export.json")
@@ -128,27 +153,41 @@ def export_json():
     judgments = consultation.export_judgments(found)
     recommendation_ids = consultation.adopted_ids(convention.id)
     # From the counters, by the function the verifier recomputes them with from the judgments.
-    results = verify_tally.ranked_results(consultation.grade_counts(recommendation_ids),
-                                          header["participants"], header["ungraded_as_reject"])
-    body = {"format": verify_tally.CONSULTATION_FORMAT, "header": header,
-            "recommendation_ids": recommendation_ids, "judgments": judgments,
-            "results": results, "digest": found.digest,
-            "recomputed_digest": verify_tally.digest(header, judgments)}
-    return Response(json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n",
-                    mimetype="application/json")
+    results = verify_tally.ranked_results(
+        consultation.grade_counts(recommendation_ids),
+        header["participants"],
+        header["ungraded_as_reject"],
+    )
+    body = {
+        "format": verify_tally.CONSULTATION_FORMAT,
+        "header": header,
+        "recommendation_ids": recommendation_ids,
+        "judgments": judgments,
+        "results": results,
+        "digest": found.digest,
+        "recomputed_digest": verify_tally.digest(header, judgments),
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n", mimetype="application/json"
+    )
 
 
 # --- supports for citizen ideas -------------------------------------------------------------
+
 
 @bp.route("/idees")
 def ideas():
     convention = assembly.current_convention()
     me = current_viewer()
-    return render_template("votes/ideas.html", convention=convention,
-                           ideas=supports.ideas_with_supports(convention, me),
-                           can_support=bool(me and me.is_confirmed
-                                            and convention.current_phase.value == "deliberation"),
-                           form=EmptyForm())
+    return render_template(
+        "votes/ideas.html",
+        convention=convention,
+        ideas=supports.ideas_with_supports(convention, me),
+        can_support=bool(
+            me and me.is_confirmed and convention.current_phase.value == "deliberation"
+        ),
+        form=EmptyForm(),
+    )
 
 
 @bp.route("/idees/<int:idea_id>/<any(soutenir, retirer):step>", methods=["POST"])
@@ -164,6 +203,10 @@ def support(idea_id: int, step: str):
         else:
             supports.withdraw_support(current_user, idea, convention)
     if outcome.ok:
-        flash(_("Votre soutien est enregistré.") if step == "soutenir"
-              else _("Votre soutien est retiré."), "success")
+        flash(
+            _("Votre soutien est enregistré.")
+            if step == "soutenir"
+            else _("Votre soutien est retiré."),
+            "success",
+        )
     return redirect(url_for("consultation.ideas") + f"#idee-{idea.id}")

@@ -1,12 +1,12 @@
 """Forms of the votes feature. The grading form is built from the recommendations on the page,
 so it is parsed in the view (`grades_from`) rather than declared here."""
+
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -17,21 +17,24 @@ from wtforms import (
     SelectMultipleField,
     widgets,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange
 
-from convention.forms import REQUIRED
+from convention.forms import REQUIRED, Form, SelectChoice
+from convention.params import parse_int
 from convention.votes.rules import THRESHOLDS
 
 PARIS = ZoneInfo("Europe/Paris")
-CHOICES = [SelectChoice("for", _l("Pour")), SelectChoice("against", _l("Contre")),
-           SelectChoice("abstain", _l("Abstention"))]
+CHOICES = [
+    SelectChoice("for", _l("Pour")),
+    SelectChoice("against", _l("Contre")),
+    SelectChoice("abstain", _l("Abstention")),
+]
 NOT_NEGATIVE = NumberRange(min=0, message=_l("Un nombre positif ou nul."))
 
 
 def paris_to_utc(moment: datetime) -> datetime:
     """A date and time typed in Paris time, as an aware UTC datetime."""
-    return moment.replace(tzinfo=PARIS).astimezone(timezone.utc)
+    return moment.replace(tzinfo=PARIS).astimezone(UTC)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -39,65 +42,84 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class RulesForm(FlaskForm):
+class RulesForm(Form):
     quorum_percent = IntegerField(
-        _l("Quorum (pourcentage des membres)"), validators=[InputRequired(REQUIRED),
-                                                   NumberRange(min=0, max=100)],
-        description=_l("Part des membres qui doivent prendre part au vote pour qu'il soit "
-                       "valable."))
-    threshold = SelectField(_l("Seuil d'adoption"),
-                            choices=[SelectChoice(k, v) for k, v in THRESHOLDS.items()],
-                            description=_l("Part des voix « pour » nécessaire parmi les voix "
-                                           "comptées."))
+        _l("Quorum (pourcentage des membres)"),
+        validators=[InputRequired(REQUIRED), NumberRange(min=0, max=100)],
+        description=_l(
+            "Part des membres qui doivent prendre part au vote pour qu'il soit valable."
+        ),
+    )
+    threshold = SelectField(
+        _l("Seuil d'adoption"),
+        choices=[SelectChoice(k, v) for k, v in THRESHOLDS.items()],
+        description=_l("Part des voix « pour » nécessaire parmi les voix comptées."),
+    )
     abstentions_count = BooleanField(_l("Compter les abstentions parmi les voix exprimées"))
-    secret = BooleanField(_l("Vote secret des membres (sinon : vote nominatif, public après "
-                             "la clôture)"))
-    ungraded_as_reject = BooleanField(_l("Consultation : une recommandation laissée sans "
-                                         "mention compte « À rejeter » (sinon : elle n'est "
-                                         "pas comptée)"))
-    results_hidden_until_close = BooleanField(_l("Consultation : résultats cachés jusqu'à la "
-                                                 "clôture"))
+    secret = BooleanField(
+        _l("Vote secret des membres (sinon : vote nominatif, public après la clôture)")
+    )
+    ungraded_as_reject = BooleanField(
+        _l(
+            "Consultation : une recommandation laissée sans "
+            "mention compte « À rejeter » (sinon : elle n'est "
+            "pas comptée)"
+        )
+    )
+    results_hidden_until_close = BooleanField(
+        _l("Consultation : résultats cachés jusqu'à la clôture")
+    )
 
 
-class OpenBallotsForm(FlaskForm):
+class OpenBallotsForm(Form):
     recommendations = MultiCheckboxField(_l("Recommandations à mettre au vote"), coerce=int)
-    closes_at = DateTimeLocalField(_l("Clôture du vote (heure de Paris)"),
-                                   format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(REQUIRED)],
-                                   description=_l("Date et heure, par exemple 2026-11-28 17:00."))
+    closes_at = DateTimeLocalField(
+        _l("Clôture du vote (heure de Paris)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(REQUIRED)],
+        description=_l("Date et heure, par exemple 2026-11-28 17:00."),
+    )
 
 
-class VoteForm(FlaskForm):
-    choice = RadioField(_l("Votre vote"), choices=CHOICES,
-                        validators=[InputRequired(_l("Choisissez pour, contre ou abstention."))])
+class VoteForm(Form):
+    choice = RadioField(
+        _l("Votre vote"),
+        choices=CHOICES,
+        validators=[InputRequired(_l("Choisissez pour, contre ou abstention."))],
+    )
     # Set by the confirmation page of a secret vote, which is final.
     confirmed = HiddenField()
 
 
-class PaperForm(FlaskForm):
+class PaperForm(Form):
     votes_for = IntegerField(_l("Pour"), validators=[InputRequired(REQUIRED), NOT_NEGATIVE])
-    votes_against = IntegerField(_l("Contre"), validators=[InputRequired(REQUIRED),
-                                                          NOT_NEGATIVE])
-    votes_abstain = IntegerField(_l("Abstention"), validators=[InputRequired(REQUIRED),
-                                                              NOT_NEGATIVE])
+    votes_against = IntegerField(_l("Contre"), validators=[InputRequired(REQUIRED), NOT_NEGATIVE])
+    votes_abstain = IntegerField(
+        _l("Abstention"), validators=[InputRequired(REQUIRED), NOT_NEGATIVE]
+    )
 
 
-class OpenConsultationForm(FlaskForm):
-    closes_at = DateTimeLocalField(_l("Clôture de la consultation (heure de Paris)"),
-                                   format="%Y-%m-%dT%H:%M",
-                                   validators=[DataRequired(REQUIRED)])
+class OpenConsultationForm(Form):
+    closes_at = DateTimeLocalField(
+        _l("Clôture de la consultation (heure de Paris)"),
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired(REQUIRED)],
+    )
 
 
-def grades_from(form_data, recommendation_ids: list[int]) -> tuple[dict[int, int | None],
-                                                                   dict[int, str]]:
+def grades_from(
+    form_data, recommendation_ids: list[int]
+) -> tuple[dict[int, int | None], dict[int, str]]:
     """Read `rec_<id>` radio values: a grade 0–6 or "" for "no grade"; collect bad values."""
-    grades, errors = {}, {}
+    grades: dict[int, int | None] = {}
+    errors: dict[int, str] = {}
     for rec_id in recommendation_ids:
         raw = form_data.get(f"rec_{rec_id}", "")
+        grade = parse_int(raw, minimum=0, maximum=6)
         if raw == "":
             grades[rec_id] = None
-        elif raw.isdigit() and 0 <= int(raw) <= 6:
-            grades[rec_id] = int(raw)
+        elif grade is not None:
+            grades[rec_id] = grade
         else:
             errors[rec_id] = str(_l("Mention inconnue : choisissez une des sept mentions."))
     return grades, errors

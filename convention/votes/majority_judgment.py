@@ -12,10 +12,12 @@ Tie-break, the majority value: remove one judgment at the majority grade, take t
 grade, and repeat; the sequence of grades so obtained is compared in order, best first. Two
 recommendations with the same grade counts are tied; `rank` keeps their given order by id.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from functools import cmp_to_key
+from typing import Any
 
 GRADES = 7
 
@@ -23,8 +25,10 @@ GRADES = 7
 def majority_grade(counts: Sequence[int]) -> int | None:
     """The index of the lower-median grade, or None when there is no judgment."""
     total = sum(counts)
-    if total == 0:
-        return None
+    return _lower_median(counts, total) if total else None
+
+
+def _lower_median(counts: Sequence[int], total: int) -> int:
     seen = 0
     for grade, count in enumerate(counts):
         seen += count
@@ -59,9 +63,9 @@ def majority_value(counts: Sequence[int]) -> list[tuple[tuple[int, ...], int]]:
     total = sum(counts)
     if total == 0:
         return []
-    median = majority_grade(counts)
-    below_median = sum(counts[:median])          # judgments better than the median grade
-    position = total // 2                        # the median's position, 0-based, best first
+    median = _lower_median(counts, total)
+    below_median = sum(counts[:median])  # judgments better than the median grade
+    position = total // 2  # the median's position, 0-based, best first
     # Judgments at the median grade that sit before the median position (better side).
     same_before = position - below_median
     same_after = counts[median] - same_before - 1
@@ -92,7 +96,7 @@ class _Cursor:
     def __init__(self, chunks):
         self.chunks = chunks
         self.index = 0
-        self.offset = 0   # elements already consumed in the current chunk
+        self.offset = 0  # elements already consumed in the current chunk
 
     def remaining_in_chunk(self) -> int:
         pattern, repeats = self.chunks[self.index]
@@ -128,7 +132,7 @@ def compare_values(a: list, b: list) -> int:
     return 0
 
 
-def rank(grade_counts: Mapping[object, Sequence[int]]) -> list:
+def rank(grade_counts: Mapping[Any, Sequence[int]]) -> list:
     """The ids best first. Recommendations with no judgment come last; exact ties keep the
     order of their ids."""
     values = {key: majority_value(counts) for key, counts in grade_counts.items()}

@@ -3,6 +3,7 @@
 Counters live in SQL and change in the same transaction as the vote they count, so a result
 never needs to read the ballots; tests recount from the ballots and compare.
 """
+
 from __future__ import annotations
 
 import uuid
@@ -22,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.db_types import UTCDateTime, enum_column
-from convention.extensions import db
+from convention.extensions import Model
 from convention.proposals.models import Choice, Idea, Recommendation
 
 # The seven grades of "Voter pour le climat", best first; a grade is stored as its index.
@@ -38,19 +39,22 @@ def new_ballot_id() -> str:
     return uuid.uuid4().hex
 
 
-class VoteRules(db.Model):
+class VoteRules(Model):
     """The rules a convention sets for its votes; copied onto each ballot when it opens."""
 
     __tablename__ = "vote_rules"
     __table_args__ = (
         CheckConstraint("quorum_percent BETWEEN 0 AND 100", name="quorum_in_range"),
-        CheckConstraint("threshold_numerator > 0 AND threshold_numerator < "
-                        "threshold_denominator", name="threshold_is_a_fraction"),
+        CheckConstraint(
+            "threshold_numerator > 0 AND threshold_numerator < threshold_denominator",
+            name="threshold_is_a_fraction",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"),
-                                               unique=True)
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("convention.id", ondelete="CASCADE"), unique=True
+    )
     quorum_percent: Mapped[int] = mapped_column(Integer, default=50)
     threshold_numerator: Mapped[int] = mapped_column(Integer, default=1)
     threshold_denominator: Mapped[int] = mapped_column(Integer, default=2)
@@ -60,35 +64,44 @@ class VoteRules(db.Model):
     results_hidden_until_close: Mapped[bool] = mapped_column(Boolean, default=True)
 
 
-class AdoptionBallot(db.Model):
+class AdoptionBallot(Model):
     """The members' vote on one recommendation, with the rules frozen when it opened."""
 
     __tablename__ = "adoption_ballot"
     __table_args__ = (
         CheckConstraint("closes_at > opened_at", name="closes_after_opening"),
-        CheckConstraint("votes_for >= 0 AND votes_against >= 0 AND votes_abstain >= 0 "
-                        "AND participants >= 0", name="counters_not_negative"),
-        CheckConstraint("paper_for >= 0 AND paper_against >= 0 AND paper_abstain >= 0",
-                        name="paper_not_negative"),
+        CheckConstraint(
+            "votes_for >= 0 AND votes_against >= 0 AND votes_abstain >= 0 AND participants >= 0",
+            name="counters_not_negative",
+        ),
+        CheckConstraint(
+            "paper_for >= 0 AND paper_against >= 0 AND paper_abstain >= 0",
+            name="paper_not_negative",
+        ),
         CheckConstraint("quorum_percent BETWEEN 0 AND 100", name="quorum_in_range"),
-        CheckConstraint("threshold_numerator > 0 AND threshold_numerator < "
-                        "threshold_denominator", name="threshold_is_a_fraction"),
+        CheckConstraint(
+            "threshold_numerator > 0 AND threshold_numerator < threshold_denominator",
+            name="threshold_is_a_fraction",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"),
-                                               index=True)
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("convention.id", ondelete="CASCADE"), index=True
+    )
     # One members' vote per recommendation: a rejected recommendation is not voted again.
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"), unique=True)
+        ForeignKey("recommendation.id", ondelete="CASCADE"), unique=True
+    )
     secret: Mapped[bool] = mapped_column(Boolean)
     quorum_percent: Mapped[int] = mapped_column(Integer)
     threshold_numerator: Mapped[int] = mapped_column(Integer)
     threshold_denominator: Mapped[int] = mapped_column(Integer)
     abstentions_count: Mapped[bool] = mapped_column(Boolean)
     eligible: Mapped[int] = mapped_column(Integer)
-    opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id",
-                                                                ondelete="SET NULL"))
+    opened_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -116,31 +129,34 @@ class AdoptionBallot(db.Model):
         return self.paper_for + self.paper_against + self.paper_abstain
 
 
-class VoteParticipation(db.Model):
+class VoteParticipation(Model):
     """That a member voted on a ballot: the public roll. No time, no link to the choice."""
 
     __tablename__ = "vote_participation"
 
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("adoption_ballot.id", ondelete="CASCADE"),
-                                           primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    ballot_id: Mapped[int] = mapped_column(
+        ForeignKey("adoption_ballot.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
 
     user: Mapped[User] = relationship()
 
 
-class SecretVote(db.Model):
+class SecretVote(Model):
     """An unlinked ballot of a secret vote: no person, no time, a random id."""
 
     __tablename__ = "secret_vote"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_ballot_id)
-    ballot_id: Mapped[int] = mapped_column(ForeignKey("adoption_ballot.id", ondelete="CASCADE"),
-                                           index=True)
+    ballot_id: Mapped[int] = mapped_column(
+        ForeignKey("adoption_ballot.id", ondelete="CASCADE"), index=True
+    )
     choice: Mapped[Choice] = mapped_column(enum_column(Choice, "secret_vote_choice"))
 
 
-class NamedVote(db.Model):
+class NamedVote(Model):
     """A member's vote in a named ballot: public after the close, changeable until then."""
 
     __tablename__ = "named_vote"
@@ -152,22 +168,24 @@ class NamedVote(db.Model):
     choice: Mapped[Choice] = mapped_column(enum_column(Choice, "named_vote_choice"))
     # The choice this vote replaced, written by the upsert so the counters can move the vote
     # from one column to the other without reading the row first.
-    previous_choice: Mapped[Choice | None] = mapped_column(enum_column(Choice,
-                                                                 "named_vote_previous"))
+    previous_choice: Mapped[Choice | None] = mapped_column(
+        enum_column(Choice, "named_vote_previous")
+    )
     cast_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     user: Mapped[User] = relationship()
 
 
-class Consultation(db.Model):
+class Consultation(Model):
     """The public's judgment of the adopted recommendations, one per convention."""
 
     __tablename__ = "consultation"
     __table_args__ = (CheckConstraint("closes_at > opened_at", name="closes_after_opening"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    convention_id: Mapped[int] = mapped_column(ForeignKey("convention.id", ondelete="CASCADE"),
-                                               unique=True)
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("convention.id", ondelete="CASCADE"), unique=True
+    )
     ungraded_as_reject: Mapped[bool] = mapped_column(Boolean)
     results_hidden_until_close: Mapped[bool] = mapped_column(Boolean)
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -180,7 +198,7 @@ class Consultation(db.Model):
         return self.closed_at is not None
 
 
-class Judgment(db.Model):
+class Judgment(Model):
     """A citizen's grade for one recommendation; changeable until the consultation closes."""
 
     __tablename__ = "judgment"
@@ -191,18 +209,21 @@ class Judgment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultation.id", ondelete="CASCADE"), index=True)
+        ForeignKey("consultation.id", ondelete="CASCADE"), index=True
+    )
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"))
+        ForeignKey("recommendation.id", ondelete="CASCADE")
+    )
     # Deleting an account removes the identity, not the judgment.
     citizen_id: Mapped[int | None] = mapped_column(
-        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True
+    )
     # None: the grade was taken back (kept as a row so a judgment is one ordered upsert).
     grade: Mapped[int | None] = mapped_column(SmallInteger)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class JudgmentTally(db.Model):
+class JudgmentTally(Model):
     """Per-recommendation grade counters, one row per shard; the sum over shards is the tally.
 
     Kept by database triggers (migration 0007) in the statement that inserts, regrades or
@@ -210,12 +231,14 @@ class JudgmentTally(db.Model):
 
     __tablename__ = "judgment_tally"
     __table_args__ = (
-        CheckConstraint(" AND ".join(f"grade_{g} >= 0" for g in range(GRADE_COUNT)),
-                        name="counts_not_negative"),
+        CheckConstraint(
+            " AND ".join(f"grade_{g} >= 0" for g in range(GRADE_COUNT)), name="counts_not_negative"
+        ),
     )
 
     recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("recommendation.id", ondelete="CASCADE"), primary_key=True
+    )
     shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     grade_0: Mapped[int] = mapped_column(Integer, default=0)
     grade_1: Mapped[int] = mapped_column(Integer, default=0)
@@ -226,18 +249,20 @@ class JudgmentTally(db.Model):
     grade_6: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class ConsultationParticipant(db.Model):
+class ConsultationParticipant(Model):
     """That a citizen took part; needed to count what they left ungraded."""
 
     __tablename__ = "consultation_participant"
 
     consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True)
-    citizen_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
-                                            primary_key=True)
+        ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True
+    )
+    citizen_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
 
 
-class ConsultationTurnout(db.Model):
+class ConsultationTurnout(Model):
     """Participant counter, one row per shard (citizen id modulo `TALLY_SHARDS`), kept by
     database triggers on `consultation_participant` (migration 0007)."""
 
@@ -245,20 +270,23 @@ class ConsultationTurnout(db.Model):
     __table_args__ = (CheckConstraint("participants >= 0", name="participants_not_negative"),)
 
     consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True)
+        ForeignKey("consultation.id", ondelete="CASCADE"), primary_key=True
+    )
     shard: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
     participants: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class IdeaSupport(db.Model):
+class IdeaSupport(Model):
     """One support per person and idea, withdrawable."""
 
     __tablename__ = "idea_support"
 
-    idea_id: Mapped[int] = mapped_column(ForeignKey("idea.id", ondelete="CASCADE"),
-                                         primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
-                                         primary_key=True)
+    idea_id: Mapped[int] = mapped_column(
+        ForeignKey("idea.id", ondelete="CASCADE"), primary_key=True
+    )
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     idea: Mapped[Idea] = relationship()

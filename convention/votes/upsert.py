@@ -1,4 +1,5 @@
 """INSERT … ON CONFLICT for the database in use (PostgreSQL in production, SQLite embedded)."""
+
 from __future__ import annotations
 
 from sqlalchemy.dialects.postgresql import insert as pg_insert

@@ -23,18 +23,20 @@ are listed in; a secret ballot's line holds only its choice and a random id.
 
 This module is also what the application uses to seal, so the two cannot drift apart.
 """
+
 from __future__ import annotations
 
 import hashlib
 import json
 import os
 import sys
+from collections.abc import Mapping, Sequence
 
 try:
     from convention.votes import majority_judgment
-except ImportError:     # run as a script, outside the application: the module beside this file
+except ImportError:  # run as a script, outside the application: the module beside this file
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    import majority_judgment
+    import majority_judgment  # type: ignore[import-not-found, no-redef]  # the same module
 
 CHOICES = ("for", "against", "abstain")
 CONSULTATION_FORMAT = "convention-majority-judgment/1"
@@ -61,14 +63,28 @@ def result(header: dict, counts: dict, voters: int) -> dict:
     totals = {c: counts.get(c, 0) + header[f"paper_{c}"] for c in CHOICES}
     participants = voters + sum(header[f"paper_{c}"] for c in CHOICES)
     quorum_met = participants * 100 >= header["quorum_percent"] * header["eligible"]
-    counted = totals["for"] + totals["against"] + (
-        totals["abstain"] if header["abstentions_count"] else 0)
-    adopted = quorum_met and counted > 0 and (
-        totals["for"] * header["threshold_denominator"]
-        > header["threshold_numerator"] * counted)
-    return {"for": totals["for"], "against": totals["against"], "abstain": totals["abstain"],
-            "participants": participants, "eligible": header["eligible"],
-            "quorum_met": quorum_met, "adopted": adopted}
+    counted = (
+        totals["for"]
+        + totals["against"]
+        + (totals["abstain"] if header["abstentions_count"] else 0)
+    )
+    adopted = (
+        quorum_met
+        and counted > 0
+        and (
+            totals["for"] * header["threshold_denominator"]
+            > header["threshold_numerator"] * counted
+        )
+    )
+    return {
+        "for": totals["for"],
+        "against": totals["against"],
+        "abstain": totals["abstain"],
+        "participants": participants,
+        "eligible": header["eligible"],
+        "quorum_met": quorum_met,
+        "adopted": adopted,
+    }
 
 
 def recount(header: dict, ballots: list[dict]) -> dict:
@@ -87,16 +103,18 @@ def verify(export: dict) -> list[str]:
     tally = recount(export["header"], export["ballots"])
     for key, value in tally.items():
         if export["tally"].get(key) != value:
-            problems.append(f"tally {key}: published {export['tally'].get(key)!r}, "
-                            f"recomputed {value!r}")
+            problems.append(
+                f"tally {key}: published {export['tally'].get(key)!r}, recomputed {value!r}"
+            )
     recomputed = digest(export["header"], export["ballots"])
     if recomputed != export["digest"]:
         problems.append(f"digest: published {export['digest']}, recomputed {recomputed}")
     return problems
 
 
-def ranked_results(counts: dict[int, list[int] | tuple[int, ...]], participants: int,
-                   ungraded_as_reject: bool) -> list[dict]:
+def ranked_results(
+    counts: Mapping[int, Sequence[int]], participants: int, ungraded_as_reject: bool
+) -> list[dict]:
     """Each recommendation's counts (best grade first; a participant who left it ungraded
     added to "À rejeter" when the rules say so), ungraded count and majority grade, ranked by
     majority judgment. The application publishes its results with this function."""
@@ -107,15 +125,21 @@ def ranked_results(counts: dict[int, list[int] | tuple[int, ...]], participants:
         if ungraded_as_reject:
             values[-1] += ungraded[rec_id]
         effective[rec_id] = tuple(values)
-    return [{"recommendation_id": rec_id, "counts": list(effective[rec_id]),
-             "ungraded": ungraded[rec_id],
-             "majority_grade": majority_judgment.majority_grade(effective[rec_id]),
-             "rank": position}
-            for position, rec_id in enumerate(majority_judgment.rank(effective), start=1)]
+    return [
+        {
+            "recommendation_id": rec_id,
+            "counts": list(effective[rec_id]),
+            "ungraded": ungraded[rec_id],
+            "majority_grade": majority_judgment.majority_grade(effective[rec_id]),
+            "rank": position,
+        }
+        for position, rec_id in enumerate(majority_judgment.rank(effective), start=1)
+    ]
 
 
-def consultation_results(header: dict, judgments: list[dict],
-                         recommendation_ids: list[int]) -> list[dict]:
+def consultation_results(
+    header: dict, judgments: list[dict], recommendation_ids: list[int]
+) -> list[dict]:
     """`ranked_results` recomputed from the anonymous judgments of an export."""
     counts = {rec_id: [0] * majority_judgment.GRADES for rec_id in recommendation_ids}
     for judgment in judgments:
@@ -129,14 +153,17 @@ def consultation_results(header: dict, judgments: list[dict],
 def verify_consultation(export: dict) -> list[str]:
     """The differences between the consultation's published results and the recomputed ones."""
     problems = []
-    recomputed = consultation_results(export["header"], export["judgments"],
-                                      export["recommendation_ids"])
+    recomputed = consultation_results(
+        export["header"], export["judgments"], export["recommendation_ids"]
+    )
     if recomputed != export["results"]:
         published = {r["recommendation_id"]: r for r in export["results"]}
         for row in recomputed:
             if published.get(row["recommendation_id"]) != row:
-                problems.append(f"recommendation {row['recommendation_id']}: published "
-                                f"{published.get(row['recommendation_id'])!r}, recomputed {row!r}")
+                problems.append(
+                    f"recommendation {row['recommendation_id']}: published "
+                    f"{published.get(row['recommendation_id'])!r}, recomputed {row!r}"
+                )
         if not problems:
             problems.append("results: published in another order than the ranking")
     sealed = digest(export["header"], export["judgments"])
@@ -152,8 +179,9 @@ def main(argv: list[str]) -> int:
     with open(argv[1], encoding="utf-8") as handle:
         export = json.load(handle)
     if export.get("format") == CONSULTATION_FORMAT:
-        for row in consultation_results(export["header"], export["judgments"],
-                                        export["recommendation_ids"]):
+        for row in consultation_results(
+            export["header"], export["judgments"], export["recommendation_ids"]
+        ):
             print(json.dumps(row, ensure_ascii=False))
         print("digest", digest(export["header"], export["judgments"]))
         problems = verify_consultation(export)

@@ -4,6 +4,7 @@ secret and therefore final), paper totals, close, results and open data.
 Each view validates its form, calls one service, commits once and redirects; a refused action
 comes back next to the form or as a message.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,15 +22,14 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from wtforms.fields.choices import SelectChoice
 
 from convention.assembly import services as assembly
 from convention.auth.access import current_viewer, staff_required
 from convention.extensions import db
-from convention.forms import EmptyForm
-from convention.transaction import attempt
+from convention.forms import EmptyForm, SelectChoice, filled
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice
+from convention.transaction import attempt
 from convention.votes import adoption, rules
 from convention.votes.commands import verify_tally_command
 from convention.votes.forms import (
@@ -61,11 +61,14 @@ def _to_ballot(ballot: AdoptionBallot):
 def index():
     convention = assembly.current_convention()
     return render_template(
-        "votes/index.html", convention=convention, ballots=adoption.ballots_for(convention),
+        "votes/index.html",
+        convention=convention,
+        ballots=adoption.ballots_for(convention),
         can_open=adoption.can_open(current_viewer(), convention),
         is_voter=adoption.is_voter(current_viewer(), convention.id),
         vote_rules=rules.rules_for(convention),
-        threshold=rules.threshold_label(*_threshold(rules.rules_for(convention))))
+        threshold=rules.threshold_label(*_threshold(rules.rules_for(convention))),
+    )
 
 
 def _threshold(source) -> tuple[int, int]:
@@ -79,18 +82,27 @@ def edit_rules():
     current = rules.rules_for(convention)
     form = RulesForm(obj=current if request.method == "GET" else None)
     if request.method == "GET":
-        form.threshold.data = "%d/%d" % _threshold(current)
+        form.threshold.data = "{}/{}".format(*_threshold(current))
     if form.validate_on_submit():
         with attempt(form, "quorum_percent") as outcome:
-            rules.update_rules(current_user, convention, quorum_percent=form.quorum_percent.data,
-                               threshold=form.threshold.data,
-                               abstentions_count=form.abstentions_count.data,
-                               secret=form.secret.data,
-                               ungraded_as_reject=form.ungraded_as_reject.data,
-                               results_hidden_until_close=form.results_hidden_until_close.data)
+            rules.update_rules(
+                current_user,
+                convention,
+                quorum_percent=filled(form.quorum_percent),
+                threshold=form.threshold.data,
+                abstentions_count=form.abstentions_count.data,
+                secret=form.secret.data,
+                ungraded_as_reject=form.ungraded_as_reject.data,
+                results_hidden_until_close=form.results_hidden_until_close.data,
+            )
         if outcome.ok:
-            flash(_("Les règles de vote sont enregistrées. Elles s'appliquent aux votes ouverts "
-                    "à partir de maintenant."), "success")
+            flash(
+                _(
+                    "Les règles de vote sont enregistrées. Elles s'appliquent aux votes ouverts "
+                    "à partir de maintenant."
+                ),
+                "success",
+            )
             return redirect(url_for("votes.index"))
     return render_template("votes/rules.html", form=form)
 
@@ -101,16 +113,21 @@ def open_ballots():
     convention = assembly.current_convention()
     if not adoption.can_open(current_user, convention):
         abort(403)
-    waiting = [r for r in adoption.submitted(convention)
-               if lifecycle.allowed("adopt", current_user, r, convention)]
+    waiting = [
+        r
+        for r in adoption.submitted(convention)
+        if lifecycle.allowed("adopt", current_user, r, convention)
+    ]
     form = OpenBallotsForm()
-    form.recommendations.choices = [SelectChoice(r.id, f"{r.reference} · {r.title}")
-                                    for r in waiting]
+    form.recommendations.choices = [
+        SelectChoice(r.id, f"{r.reference} · {r.title}") for r in waiting
+    ]
     if form.validate_on_submit():
-        chosen = [r for r in waiting if r.id in form.recommendations.data]
+        chosen = [r for r in waiting if r.id in (form.recommendations.data or [])]
         with attempt(form, "recommendations") as outcome:
-            opened = adoption.open_ballots(current_user, convention, chosen,
-                                           paris_to_utc(form.closes_at.data))
+            opened = adoption.open_ballots(
+                current_user, convention, chosen, paris_to_utc(filled(form.closes_at))
+            )
         if outcome.ok:
             flash(_("%(n)d vote(s) ouvert(s).", n=len(opened)), "success")
             return redirect(url_for("votes.index"))
@@ -127,17 +144,23 @@ def ballot(ballot_id: int):
     is_open = adoption.is_open(found)
     form = VoteForm(data={"choice": choice.value if choice else None})
     return render_template(
-        "votes/ballot.html", ballot=found, rec=found.recommendation, form=form,
-        can_vote=is_voter and is_open and not (found.secret and voted), is_voter=is_voter,
-        is_open=is_open, voted=voted, my_choice=choice,
+        "votes/ballot.html",
+        ballot=found,
+        rec=found.recommendation,
+        form=form,
+        can_vote=is_voter and is_open and not (found.secret and voted),
+        is_voter=is_voter,
+        is_open=is_open,
+        voted=voted,
+        my_choice=choice,
         tally=adoption.tally(found) if found.is_closed else None,
-        named_votes=adoption.export_ballots(found) if found.is_closed and not found.secret
-        else [],
+        named_votes=adoption.export_ballots(found) if found.is_closed and not found.secret else [],
         roll=adoption.roll(found),
-        can_close=not found.is_closed and lifecycle.allowed("adopt", me, found.recommendation,
-                                                            convention),
+        can_close=not found.is_closed
+        and lifecycle.allowed("adopt", me, found.recommendation, convention),
         can_record_paper=bool(me and me.is_manager) and not found.is_closed,
-        threshold=rules.threshold_label(*_threshold(found)))
+        threshold=rules.threshold_label(*_threshold(found)),
+    )
 
 
 @bp.route("/scrutins/<int:ballot_id>/voter", methods=["POST"])
@@ -146,25 +169,40 @@ def vote(ballot_id: int):
     found = _ballot(ballot_id)
     form = VoteForm()
     if not form.validate_on_submit():
-        flash(form.choice.errors[0] if form.choice.errors else _("Choix de vote inconnu."),
-              "error")
+        flash(form.choice.errors[0] if form.choice.errors else _("Choix de vote inconnu."), "error")
         return _to_ballot(found)
     choice = Choice(form.choice.data)
     if found.secret and form.confirmed.data != "1":
         # A secret vote cannot be changed: show what will be recorded and ask first.
         form.confirmed.data = "1"
-        return render_template("votes/confirm_vote.html", ballot=found, rec=found.recommendation,
-                               form=form, choice=choice)
+        return render_template(
+            "votes/confirm_vote.html",
+            ballot=found,
+            rec=found.recommendation,
+            form=form,
+            choice=choice,
+        )
     with attempt() as outcome:
         adoption.cast_vote(current_user, found, choice)
     if not outcome.ok:
         return _to_ballot(found)
     if found.secret:
-        flash(_("Votre vote secret est enregistré. Il est définitif ; votre nom figure sur la "
-                "liste des votants, pas votre choix."), "success")
+        flash(
+            _(
+                "Votre vote secret est enregistré. Il est définitif ; votre nom figure sur la "
+                "liste des votants, pas votre choix."
+            ),
+            "success",
+        )
     else:
-        flash(_("Votre vote « %(choice)s » est enregistré. Vous pouvez le changer jusqu'à la "
-                "clôture.", choice=choice.label), "success")
+        flash(
+            _(
+                "Votre vote « %(choice)s » est enregistré. Vous pouvez le changer jusqu'à la "
+                "clôture.",
+                choice=choice.label,
+            ),
+            "success",
+        )
     return _to_ballot(found)
 
 
@@ -172,17 +210,28 @@ def vote(ballot_id: int):
 @staff_required
 def paper(ballot_id: int):
     found = _ballot(ballot_id)
-    form = PaperForm(data={"votes_for": found.paper_for, "votes_against": found.paper_against,
-                           "votes_abstain": found.paper_abstain}
-                     if request.method == "GET" else None)
+    form = PaperForm(
+        data={
+            "votes_for": found.paper_for,
+            "votes_against": found.paper_against,
+            "votes_abstain": found.paper_abstain,
+        }
+        if request.method == "GET"
+        else None
+    )
     if form.validate_on_submit():
         with attempt(form, "votes_for") as outcome:
-            adoption.record_paper(current_user, found, votes_for=form.votes_for.data,
-                                  votes_against=form.votes_against.data,
-                                  votes_abstain=form.votes_abstain.data)
+            adoption.record_paper(
+                current_user,
+                found,
+                votes_for=filled(form.votes_for),
+                votes_against=filled(form.votes_against),
+                votes_abstain=filled(form.votes_abstain),
+            )
         if outcome.ok:
-            flash(_("Les totaux du vote papier sont enregistrés et inscrits au journal."),
-                  "success")
+            flash(
+                _("Les totaux du vote papier sont enregistrés et inscrits au journal."), "success"
+            )
             return _to_ballot(found)
     return render_template("votes/paper.html", form=form, ballot=found, rec=found.recommendation)
 
@@ -202,11 +251,16 @@ def close(ballot_id: int):
     if not lifecycle.allowed("adopt", current_user, found.recommendation, convention):
         abort(403)
     return render_template(
-        "confirm.html", form=form, cancel_url=url_for("votes.ballot", ballot_id=found.id),
+        "confirm.html",
+        form=form,
+        cancel_url=url_for("votes.ballot", ballot_id=found.id),
         title=_("Clore le vote sur %(ref)s", ref=found.recommendation.reference),
-        warning=_("La clôture est définitive : le résultat est calculé, scellé et appliqué à la "
-                  "recommandation, et plus aucun vote n'est accepté."),
-        confirm_label=_("Clore le vote"))
+        warning=_(
+            "La clôture est définitive : le résultat est calculé, scellé et appliqué à la "
+            "recommandation, et plus aucun vote n'est accepté."
+        ),
+        confirm_label=_("Clore le vote"),
+    )
 
 
 @bp.route("/scrutins/<int:ballot_id>/export.json")

@@ -15,12 +15,12 @@ compute the deltas, is dropped. A grade taken back is now a NULL grade rather th
 row, so that a whole judgment is one upsert in recommendation order: every transaction takes
 its counter rows in the same order and two judgments never deadlock.
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0007_judgment_counters'
-down_revision = '0006_recruitment'
+revision = "0007_judgment_counters"
+down_revision = "0006_recruitment"
 branch_labels = None
 depends_on = None
 
@@ -36,13 +36,17 @@ def _is(row: str, grade: int) -> str:
 def _rebuild_counters() -> None:
     op.execute("DELETE FROM judgment_tally")
     counts = ", ".join(f"SUM(CASE WHEN grade = {g} THEN 1 ELSE 0 END)" for g in GRADES)
-    op.execute(f"INSERT INTO judgment_tally (recommendation_id, shard, "
-               f"{', '.join(f'grade_{g}' for g in GRADES)}) SELECT recommendation_id, "
-               f"id % {SHARDS}, {counts} FROM judgment GROUP BY recommendation_id, id % {SHARDS}")
+    op.execute(
+        f"INSERT INTO judgment_tally (recommendation_id, shard, "
+        f"{', '.join(f'grade_{g}' for g in GRADES)}) SELECT recommendation_id, "
+        f"id % {SHARDS}, {counts} FROM judgment GROUP BY recommendation_id, id % {SHARDS}"
+    )
     op.execute("DELETE FROM consultation_turnout")
-    op.execute(f"INSERT INTO consultation_turnout (consultation_id, shard, participants) "
-               f"SELECT consultation_id, citizen_id % {SHARDS}, COUNT(*) FROM "
-               f"consultation_participant GROUP BY consultation_id, citizen_id % {SHARDS}")
+    op.execute(
+        f"INSERT INTO consultation_turnout (consultation_id, shard, participants) "
+        f"SELECT consultation_id, citizen_id % {SHARDS}, COUNT(*) FROM "
+        f"consultation_participant GROUP BY consultation_id, citizen_id % {SHARDS}"
+    )
 
 
 def _counter_sql(table: str) -> tuple[str, str, str, str, str]:
@@ -52,8 +56,7 @@ def _counter_sql(table: str) -> tuple[str, str, str, str, str]:
     added = ", ".join(_is("NEW", g) for g in GRADES)
     summed = ", ".join(f"grade_{g} = {table}grade_{g} + excluded.grade_{g}" for g in GRADES)
     removed = ", ".join(f"grade_{g} = grade_{g} - {_is('OLD', g)}" for g in GRADES)
-    moved = ", ".join(f"grade_{g} = grade_{g} + {_is('NEW', g)} - {_is('OLD', g)}"
-                      for g in GRADES)
+    moved = ", ".join(f"grade_{g} = grade_{g} + {_is('NEW', g)} - {_is('OLD', g)}" for g in GRADES)
     return columns, added, summed, removed, moved
 
 
@@ -77,8 +80,10 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$""")
-    op.execute("CREATE TRIGGER judgment_counts AFTER INSERT OR DELETE OR UPDATE OF grade "
-               "ON judgment FOR EACH ROW EXECUTE FUNCTION judgment_counts()")
+    op.execute(
+        "CREATE TRIGGER judgment_counts AFTER INSERT OR DELETE OR UPDATE OF grade "
+        "ON judgment FOR EACH ROW EXECUTE FUNCTION judgment_counts()"
+    )
     op.execute(f"""
 CREATE FUNCTION consultation_turnout_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -92,9 +97,11 @@ BEGIN
     END IF;
     RETURN NULL;
 END $$""")
-    op.execute("CREATE TRIGGER consultation_turnout_counts AFTER INSERT OR DELETE "
-               "ON consultation_participant FOR EACH ROW "
-               "EXECUTE FUNCTION consultation_turnout_counts()")
+    op.execute(
+        "CREATE TRIGGER consultation_turnout_counts AFTER INSERT OR DELETE "
+        "ON consultation_participant FOR EACH ROW "
+        "EXECUTE FUNCTION consultation_turnout_counts()"
+    )
 
 
 def _sqlite_triggers() -> None:
@@ -130,38 +137,46 @@ END""")
 
 
 def upgrade():
-    with op.batch_alter_table('judgment', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('ck_judgment_previous_grade_in_range'), type_='check')
-        batch_op.drop_column('previous_grade')
-        batch_op.alter_column('grade', existing_type=sa.SmallInteger(), nullable=True)
+    with op.batch_alter_table("judgment", schema=None) as batch_op:
+        batch_op.drop_constraint(batch_op.f("ck_judgment_previous_grade_in_range"), type_="check")
+        batch_op.drop_column("previous_grade")
+        batch_op.alter_column("grade", existing_type=sa.SmallInteger(), nullable=True)
     _rebuild_counters()
-    if op.get_bind().dialect.name == 'postgresql':
+    if op.get_bind().dialect.name == "postgresql":
         _postgresql_triggers()
     else:
         _sqlite_triggers()
 
 
 def downgrade():
-    if op.get_bind().dialect.name == 'postgresql':
+    if op.get_bind().dialect.name == "postgresql":
         op.execute("DROP TRIGGER consultation_turnout_counts ON consultation_participant")
         op.execute("DROP FUNCTION consultation_turnout_counts()")
         op.execute("DROP TRIGGER judgment_counts ON judgment")
         op.execute("DROP FUNCTION judgment_counts()")
     else:
-        for name in ("consultation_turnout_delete", "consultation_turnout_insert",
-                     "judgment_counts_delete", "judgment_counts_update", "judgment_counts_insert"):
+        for name in (
+            "consultation_turnout_delete",
+            "consultation_turnout_insert",
+            "judgment_counts_delete",
+            "judgment_counts_update",
+            "judgment_counts_insert",
+        ):
             op.execute(f"DROP TRIGGER {name}")
     op.execute("DELETE FROM judgment WHERE grade IS NULL")
-    with op.batch_alter_table('judgment', schema=None) as batch_op:
-        batch_op.alter_column('grade', existing_type=sa.SmallInteger(), nullable=False)
-        batch_op.add_column(sa.Column('previous_grade', sa.SmallInteger(), nullable=True))
+    with op.batch_alter_table("judgment", schema=None) as batch_op:
+        batch_op.alter_column("grade", existing_type=sa.SmallInteger(), nullable=False)
+        batch_op.add_column(sa.Column("previous_grade", sa.SmallInteger(), nullable=True))
         batch_op.create_check_constraint(
-            batch_op.f('ck_judgment_previous_grade_in_range'),
-            'previous_grade IS NULL OR previous_grade BETWEEN 0 AND 6')
+            batch_op.f("ck_judgment_previous_grade_in_range"),
+            "previous_grade IS NULL OR previous_grade BETWEEN 0 AND 6",
+        )
     # The service before this revision sharded the counters by citizen.
     op.execute("DELETE FROM judgment_tally")
     counts = ", ".join(f"SUM(CASE WHEN grade = {g} THEN 1 ELSE 0 END)" for g in GRADES)
-    op.execute(f"INSERT INTO judgment_tally (recommendation_id, shard, "
-               f"{', '.join(f'grade_{g}' for g in GRADES)}) SELECT recommendation_id, "
-               f"citizen_id % {SHARDS}, {counts} FROM judgment WHERE citizen_id IS NOT NULL "
-               f"GROUP BY recommendation_id, citizen_id % {SHARDS}")
+    op.execute(
+        f"INSERT INTO judgment_tally (recommendation_id, shard, "
+        f"{', '.join(f'grade_{g}' for g in GRADES)}) SELECT recommendation_id, "
+        f"citizen_id % {SHARDS}, {counts} FROM judgment WHERE citizen_id IS NOT NULL "
+        f"GROUP BY recommendation_id, citizen_id % {SHARDS}"
+    )

@@ -9,30 +9,38 @@ processor time for the PDF of a large convention, on a public address. The files
 rendered when the edition is published (or at its first download) and served from here.
 Editions published before this revision get their files at their next download.
 """
-from alembic import op
+
 import sqlalchemy as sa
+from alembic import op
 
-
-revision = '0008_report_edition_files'
-down_revision = '0007_judgment_counters'
+revision = "0008_report_edition_files"
+down_revision = "0007_judgment_counters"
 branch_labels = None
 depends_on = None
 
 
 def upgrade():
-    op.create_table('report_edition_file',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('edition_id', sa.Integer(), nullable=False),
-    sa.Column('format', sa.String(length=10), nullable=False),
-    sa.Column('content', sa.LargeBinary(), nullable=False),
-    sa.Column('size', sa.Integer(), nullable=False),
-    sa.Column('sha256', sa.String(length=64), nullable=False),
-    sa.Column('rendered_at', sa.DateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['edition_id'], ['report_edition.id'], name=op.f('fk_report_edition_file_edition_id_report_edition'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_report_edition_file')),
-    sa.UniqueConstraint('edition_id', 'format', name=op.f('uq_report_edition_file_edition_id_format'))
+    op.create_table(
+        "report_edition_file",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("edition_id", sa.Integer(), nullable=False),
+        sa.Column("format", sa.String(length=10), nullable=False),
+        sa.Column("content", sa.LargeBinary(), nullable=False),
+        sa.Column("size", sa.Integer(), nullable=False),
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("rendered_at", sa.DateTime(timezone=True), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["edition_id"],
+            ["report_edition.id"],
+            name=op.f("fk_report_edition_file_edition_id_report_edition"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_report_edition_file")),
+        sa.UniqueConstraint(
+            "edition_id", "format", name=op.f("uq_report_edition_file_edition_id_format")
+        ),
     )
 
 
 def downgrade():
-    op.drop_table('report_edition_file')
+    op.drop_table("report_edition_file")

@@ -1,4 +1,5 @@
 """A live server with the demo convention, and Chromium driven by Playwright."""
+
 from __future__ import annotations
 
 import os
@@ -8,13 +9,11 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
 from convention.demo import loading as demo
-from convention.config import PROJECT_ROOT
 from convention.extensions import db
-from tests.conftest import fresh_database_url, make_test_app, worker_id
+from tests.conftest import fresh_app
 
 CHROMIUM = "/usr/bin/chromium"
 
@@ -36,19 +35,15 @@ def require(condition: bool, reason: str) -> None:
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory, smtp_server):
     """The app on a real port, with its own migrated database and real commits."""
-    url = fresh_database_url(tmp_path_factory.mktemp("browser"), f"browser_{worker_id()}")
-    app = make_test_app(url, smtp_server[1])
-    with app.app_context():
-        upgrade(directory=str(PROJECT_ROOT / "migrations"))
-        demo.load_demo()
-        db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
-    server.shutdown()
-    with app.app_context():
-        db.engine.dispose()
+    with fresh_app(tmp_path_factory.mktemp("browser"), smtp_server[1], "browser") as app:
+        with app.app_context():
+            demo.load_demo()
+            db.session.commit()
+        server = make_server("127.0.0.1", 0, app, threaded=True)
+        thread = threading.Thread(target=server.serve_forever, daemon=True)
+        thread.start()
+        yield LiveServer(f"http://127.0.0.1:{server.server_port}", app)
+        server.shutdown()
 
 
 @pytest.fixture(scope="session")
@@ -59,9 +54,15 @@ def browser():
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync"],
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         yield chromium
         chromium.close()
@@ -73,5 +74,3 @@ def page(browser):
     context = browser.new_context(bypass_csp=True, locale="fr-FR")
     yield context.new_page()
     context.close()
-
-

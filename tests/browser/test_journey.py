@@ -1,6 +1,7 @@
 """A resident's first visit in a real Chromium: register, confirm, log in; axe-core (RGAA 4.1
 rules) finds no violation on the home and registration pages; the layout reflows at 320 px and
 works with the keyboard alone."""
+
 from __future__ import annotations
 
 import json
@@ -21,9 +22,12 @@ def axe_violations(page) -> list[dict]:
     require(AXE.exists(), "axe-core is not installed (npm ci --prefix tests/browser)")
     page.add_script_tag(content=AXE.read_text())
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", RGAA_TAGS)
-    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
-            for v in result["violations"]]
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", RGAA_TAGS
+    )
+    return [
+        {"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+    ]
 
 
 def test_register_confirm_and_log_in(page, live_server, mailbox):
@@ -52,14 +56,30 @@ def test_register_confirm_and_log_in(page, live_server, mailbox):
     expect(page.get_by_text("Lucie", exact=False).first).to_be_visible()
 
 
-@pytest.mark.parametrize("path", [
-    "/", "/inscription", "/connexion", "/recommandations",
-    "/recommandations/1-publier-un-registre-des-algorithmes-utilises-par-la-metropole",
-    "/recommandations/1/historique", "/recommandations/1/comparer?de=1&a=2",
-    "/recommandations/1/comparer?de=1&a=2&vue=cote", "/recommandations/1/trace",
-    "/recommandations/1/amendements/1", "/idees", "/idees/1", "/auditions",
-    "/auditions/lintelligence-artificielle-dans-les-services-publics-etat-des-lieux",
-    "/votes/", "/rapport", "/reponses", "/tirage", "/recommandations?tri=random&graine=7"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/inscription",
+        "/connexion",
+        "/recommandations",
+        "/recommandations/1-publier-un-registre-des-algorithmes-utilises-par-la-metropole",
+        "/recommandations/1/historique",
+        "/recommandations/1/comparer?de=1&a=2",
+        "/recommandations/1/comparer?de=1&a=2&vue=cote",
+        "/recommandations/1/trace",
+        "/recommandations/1/amendements/1",
+        "/idees",
+        "/idees/1",
+        "/auditions",
+        "/auditions/lintelligence-artificielle-dans-les-services-publics-etat-des-lieux",
+        "/votes/",
+        "/rapport",
+        "/reponses",
+        "/tirage",
+        "/recommandations?tri=random&graine=7",
+    ],
+)
 def test_pages_have_no_rgaa_violation(page, live_server, path):
     page.goto(live_server.url + path)
     violations = axe_violations(page)

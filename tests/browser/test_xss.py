@@ -1,4 +1,5 @@
 """The stored-XSS payloads of tests/discussion/test_xss.py, in a real browser: none runs."""
+
 from __future__ import annotations
 
 import pytest
@@ -20,7 +21,7 @@ def test_no_payload_runs_in_the_browser(page, live_server):
     from sqlalchemy import select
 
     from tests.discussion.test_xss import seed_payloads
-    from tests.proposals.conftest import World
+    from tests.factories import World
 
     app = live_server.app
     urls = []
@@ -30,14 +31,18 @@ def test_no_payload_runs_in_the_browser(page, live_server):
         staff = db.session.scalars(select(User).where(User.role == Role.STAFF)).first()
         members = [m.user for m in group.memberships]
         citizen = db.session.scalars(select(User).where(User.role == Role.CITIZEN)).first()
-        world = World(convention, staff, group.facilitator, group, None, members, None,
-                      citizen, group.theme)
+        world = World(
+            convention, staff, group.facilitator, group, None, members, None, citizen, group.theme
+        )
         assert convention.current_phase == PhaseKind.DELIBERATION
         for payload in PAYLOADS:
             rec, idea, hearing = seed_payloads(world, payload)
-            urls += [f"/recommandations/{rec.number}-{rec.slug}",
-                     f"/recommandations/{rec.number}/trace", f"/idees/{idea.id}",
-                     f"/auditions/{hearing.slug}"]
+            urls += [
+                f"/recommandations/{rec.number}-{rec.slug}",
+                f"/recommandations/{rec.number}/trace",
+                f"/idees/{idea.id}",
+                f"/auditions/{hearing.slug}",
+            ]
     urls += ["/", "/recommandations", "/idees", "/auditions"]
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
@@ -49,15 +54,15 @@ def test_no_payload_runs_in_the_browser(page, live_server):
 
 def test_new_comments_appear_without_reloading(page, live_server):
     with live_server.app.app_context():
-        rec = db.session.scalars(
-            db.select(Recommendation).where(Recommendation.number == 1)).one()
+        rec = db.session.scalars(db.select(Recommendation).where(Recommendation.number == 1)).one()
         address = f"/recommandations/{rec.number}-{rec.slug}"
     page.goto(live_server.url + address)
     with live_server.app.app_context():
         rec = db.session.get(Recommendation, rec.id)
         member = rec.group.memberships[2].user
-        thread = discussion.thread_for(assembly.current_convention(),
-                                       TargetKind.RECOMMENDATION, rec.id)
+        thread = discussion.thread_for(
+            assembly.current_convention(), TargetKind.RECOMMENDATION, rec.id
+        )
         discussion.post_comment(member, thread, "Arrivé pendant la lecture")
         db.session.commit()
     page.evaluate("document.dispatchEvent(new Event('discussion:poll'))")

@@ -2,7 +2,7 @@ import pytest
 
 from convention.discussion import services
 from convention.discussion.models import TargetKind
-from tests.proposals.conftest import build_world
+from tests.factories import build_world
 
 
 @pytest.fixture

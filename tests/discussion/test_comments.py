@@ -1,9 +1,11 @@
 """Posting, replying, editing, deleting, upvoting, following, mentions and the counters."""
+
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
+from convention.assembly.models import PhaseKind
 from convention.auth.models import Role
 from convention.clock import utcnow
 from convention.discussion import moderation, services
@@ -21,8 +23,7 @@ from convention.errors import AlreadyExists, InvalidInput, NotAllowed, WrongPhas
 from convention.extensions import db
 from convention.proposals.models import Recommendation
 from tests import factories
-from tests.proposals.conftest import open_phase
-from convention.assembly.models import PhaseKind
+from tests.factories import open_phase
 
 
 def test_members_and_citizens_comment_and_members_are_marked(world, thread):
@@ -73,11 +74,13 @@ def test_a_facilitator_reserves_posting_to_members_while_it_stays_readable(world
 
 def test_edits_are_silent_for_15_minutes_then_kept_as_visible_history(world, thread):
     comment = services.post_comment(world.citizen, thread, "Premier jet")
-    services.edit_comment(world.citizen, comment, "Premier jet corrigé",
-                          now=comment.created_at + timedelta(minutes=5))
+    services.edit_comment(
+        world.citizen, comment, "Premier jet corrigé", now=comment.created_at + timedelta(minutes=5)
+    )
     assert comment.revisions == []
-    services.edit_comment(world.citizen, comment, "Position révisée",
-                          now=comment.created_at + timedelta(minutes=30))
+    services.edit_comment(
+        world.citizen, comment, "Position révisée", now=comment.created_at + timedelta(minutes=30)
+    )
     assert [r.body_html for r in comment.revisions] == ["<p>Premier jet corrigé</p>\n"]
     assert comment.body == "Position révisée"
     with pytest.raises(NotAllowed):
@@ -134,24 +137,39 @@ def test_every_counter_equals_a_recount(world, thread):
         for voter in people[: i % 4]:
             if voter.id != comment.author_id:
                 services.upvote(voter, comment)
-        for reporter in people[-(i % 3):] if i % 3 else []:
+        for reporter in people[-(i % 3) :] if i % 3 else []:
             if reporter.id != comment.author_id:
                 moderation.report(reporter, comment, ReportReason.SPAM)
     services.delete_comment(people[0], comments[0])
     services.remove_upvote(people[0], comments[2])
+    world.published(title="Une recommandation que personne ne discute")
     db.session.expire_all()
 
     for thread_row in db.session.scalars(select(Thread)):
-        assert thread_row.comment_count == db.session.scalar(select(func.count(Comment.id)).where(
-            Comment.thread_id == thread_row.id, Comment.deleted_at.is_(None)))
-    for rec in db.session.scalars(select(Recommendation)):
-        assert rec.comment_count == db.session.scalar(
-            select(Thread.comment_count).where(Thread.target_id == rec.id)) or 0
+        assert thread_row.comment_count == db.session.scalar(
+            select(func.count(Comment.id)).where(
+                Comment.thread_id == thread_row.id, Comment.deleted_at.is_(None)
+            )
+        )
+    # A recommendation's counter recounts its thread's visible comments (0 without a thread).
+    kept = {rec.id: rec.comment_count for rec in db.session.scalars(select(Recommendation))}
+    recounted = {
+        rec_id: db.session.scalar(
+            select(func.count(Comment.id))
+            .join(Thread, Thread.id == Comment.thread_id)
+            .where(Thread.recommendation_id == rec_id, Comment.deleted_at.is_(None))
+        )
+        for rec_id in kept
+    }
+    assert kept == recounted
+    assert sorted(kept.values()) == [0, len(people) - 1]
     for comment in db.session.scalars(select(Comment)):
         assert comment.upvote_count == db.session.scalar(
-            select(func.count(Upvote.id)).where(Upvote.comment_id == comment.id))
+            select(func.count(Upvote.id)).where(Upvote.comment_id == comment.id)
+        )
         assert comment.report_count == db.session.scalar(
-            select(func.count(Report.id)).where(Report.comment_id == comment.id))
+            select(func.count(Report.id)).where(Report.comment_id == comment.id)
+        )
 
 
 def test_staff_and_facilitators_moderate_others_do_not(world):

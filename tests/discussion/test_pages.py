@@ -1,4 +1,5 @@
 """The discussion as a reader and a writer see it, without JavaScript."""
+
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -23,20 +24,24 @@ def test_post_reply_and_read_as_conversation_or_two_columns(client, world):
     db.session.commit()
     login(client, world.citizen)
     post_url = f"/discussions/recommendation/{rec.id}/commentaires"
-    page = client.post(post_url, data={"body": "Trop cher.", "stance": "against"},
-                       follow_redirects=True)
+    page = client.post(
+        post_url, data={"body": "Trop cher.", "stance": "against"}, follow_redirects=True
+    )
     assert "Votre commentaire est publié." in page.text and "Trop cher." in page.text
     top = db.session.scalars(select(Comment)).one()
     client.post("/deconnexion")
     login(client, world.members[0])
-    page = client.post(post_url, data={"body": "Pas si cher.", "stance": "neutral",
-                                       "parent_id": top.id}, follow_redirects=True)
+    page = client.post(
+        post_url,
+        data={"body": "Pas si cher.", "stance": "neutral", "parent_id": top.id},
+        follow_redirects=True,
+    )
     assert "membre tiré·e au sort" in page.text
     assert "1 commentaire" not in page.text and "2 commentaires" in page.text
     client.post(post_url, data={"body": "Indispensable.", "stance": "for"})
     columns = client.get(rec_url(rec) + "?vue=colonnes").text
-    for_col = columns[columns.index("Arguments pour"):columns.index("Arguments contre")]
-    against_col = columns[columns.index("Arguments contre"):]
+    for_col = columns[columns.index("Arguments pour") : columns.index("Arguments contre")]
+    against_col = columns[columns.index("Arguments contre") :]
     assert "Indispensable." in for_col and "Trop cher." not in for_col
     assert "Trop cher." in against_col
 
@@ -46,15 +51,27 @@ def test_comment_form_bad_input_and_visitors_are_invited_to_log_in(client, world
     db.session.commit()
     page = client.get(rec_url(rec)).text
     assert "pour participer à la discussion" in page
-    assert client.post(f"/discussions/recommendation/{rec.id}/commentaires",
-                       data={"body": "x", "stance": "for"}).status_code == 302
+    assert (
+        client.post(
+            f"/discussions/recommendation/{rec.id}/commentaires",
+            data={"body": "x", "stance": "for"},
+        ).status_code
+        == 302
+    )
     assert db.session.scalars(select(Comment)).all() == []
     login(client, world.citizen)
-    page = client.post(f"/discussions/recommendation/{rec.id}/commentaires",
-                       data={"body": "", "stance": "for"}, follow_redirects=True)
+    page = client.post(
+        f"/discussions/recommendation/{rec.id}/commentaires",
+        data={"body": "", "stance": "for"},
+        follow_redirects=True,
+    )
     assert "Ce champ est obligatoire." in page.text
-    assert client.post("/discussions/recommendation/999/commentaires",
-                       data={"body": "x", "stance": "for"}).status_code == 404
+    assert (
+        client.post(
+            "/discussions/recommendation/999/commentaires", data={"body": "x", "stance": "for"}
+        ).status_code
+        == 404
+    )
     assert db.session.scalars(select(Comment)).all() == []
 
 
@@ -63,8 +80,10 @@ def test_posting_is_rate_limited_with_a_clear_message(client, world):
     db.session.commit()
     login(client, world.citizen)
     url = f"/discussions/recommendation/{rec.id}/commentaires"
-    codes = [client.post(url, data={"body": f"n°{i}", "stance": "neutral"}).status_code
-             for i in range(11)]
+    codes = [
+        client.post(url, data={"body": f"n°{i}", "stance": "neutral"}).status_code
+        for i in range(11)
+    ]
     assert codes[:10] == [302] * 10 and codes[10] == 429
     assert "Trop de tentatives" in client.post(url, data={"body": "x", "stance": "neutral"}).text
 
@@ -121,8 +140,9 @@ def test_report_page_and_moderation_queue_hide_and_email_the_author(client, worl
     login(client, world.members[0])
     page = client.post(f"/commentaires/{comment.id}/signaler", data={"reason": "other"})
     assert "Précisez la raison du signalement." in page.text
-    page = client.post(f"/commentaires/{comment.id}/signaler", data={"reason": "insult"},
-                       follow_redirects=True)
+    page = client.post(
+        f"/commentaires/{comment.id}/signaler", data={"reason": "insult"}, follow_redirects=True
+    )
     assert "votre signalement est transmis" in page.text
     assert client.get("/moderation").status_code == 403
     client.post("/deconnexion")
@@ -130,30 +150,39 @@ def test_report_page_and_moderation_queue_hide_and_email_the_author(client, worl
     queue = client.get("/moderation").text
     assert "Texte douteux" in queue and "insulte ou propos injurieux" in queue
     client.get("/langue/en")  # the moderator reads English; the author is told in French
-    page = client.post(f"/moderation/commentaires/{comment.id}/masquer",
-                       data={"reason": "Propos injurieux"}, follow_redirects=True)
+    page = client.post(
+        f"/moderation/commentaires/{comment.id}/masquer",
+        data={"reason": "Propos injurieux"},
+        follow_redirects=True,
+    )
     assert "The comment is hidden." in page.text
     email = mailbox.last_to(world.citizen.email)
     assert email["Subject"] == "Modération de la convention citoyenne"
-    assert ("Votre commentaire a été masqué par la modération : Propos injurieux"
-            in email.get_body(("plain",)).get_content())
+    assert (
+        "Votre commentaire a été masqué par la modération : Propos injurieux"
+        in email.get_body(("plain",)).get_content()
+    )
     assert "No comment to check." in client.get("/moderation").text
 
 
 def test_suspend_page_refuses_bad_durations(client, world, mailbox):
     db.session.commit()
     login(client, world.staff)
-    page = client.post(f"/moderation/utilisateurs/{world.citizen.id}/suspendre",
-                       data={"days": "0", "reason": "Spam"})
+    page = client.post(
+        f"/moderation/utilisateurs/{world.citizen.id}/suspendre",
+        data={"days": "0", "reason": "Spam"},
+    )
     assert "Entre 1 et 365 jours." in page.text
-    page = client.post(f"/moderation/utilisateurs/{world.citizen.id}/suspendre",
-                       data={"days": "7", "reason": "Spam"}, follow_redirects=True)
+    page = client.post(
+        f"/moderation/utilisateurs/{world.citizen.id}/suspendre",
+        data={"days": "7", "reason": "Spam"},
+        follow_redirects=True,
+    )
     assert "est suspendu·e pour 7 jours" in page.text
     assert "Spam" in mailbox.last_to(world.citizen.email).get_body(("plain",)).get_content()
 
 
-def test_a_thread_of_any_size_renders_in_a_fixed_number_of_queries(client, world,
-                                                                   query_counter):
+def test_a_thread_of_any_size_renders_in_a_fixed_number_of_queries(client, world, query_counter):
     rec = world.published()
     thread = services.thread_for(world.convention, TargetKind.RECOMMENDATION, rec.id)
     top = services.post_comment(world.citizen, thread, "Premier")
@@ -162,8 +191,9 @@ def test_a_thread_of_any_size_renders_in_a_fixed_number_of_queries(client, world
     few = query_counter.count_for(lambda: client.get(rec_url(rec)))
     people = world.members + [world.citizen, world.outsider]
     for i in range(60):
-        parent = services.post_comment(people[i % len(people)], thread, f"Avis {i}",
-                                       Stance.FOR if i % 2 else Stance.AGAINST)
+        parent = services.post_comment(
+            people[i % len(people)], thread, f"Avis {i}", Stance.FOR if i % 2 else Stance.AGAINST
+        )
         services.post_comment(people[(i + 1) % len(people)], thread, f"Rép {i}", parent=parent)
     db.session.commit()
     assert query_counter.count_for(lambda: client.get(rec_url(rec))) == few
@@ -184,8 +214,9 @@ def test_daily_digest_groups_new_comments_and_mentions_in_one_email(runner, worl
     thread = services.thread_for(world.convention, TargetKind.RECOMMENDATION, rec.id)
     services.follow(world.citizen, thread)
     services.post_comment(world.members[0], thread, "Premier avis")
-    services.post_comment(world.members[1], thread,
-                          f"Second avis, @{services.mention_handle(world.members[0])}")
+    services.post_comment(
+        world.members[1], thread, f"Second avis, @{services.mention_handle(world.members[0])}"
+    )
     db.session.commit()
     result = runner.invoke(args=["send-digests"])
     assert result.exit_code == 0, result.output

@@ -1,4 +1,6 @@
 """The recommendation pages, driven through their HTML forms."""
+
+import html
 import re
 
 import pytest
@@ -10,14 +12,19 @@ from convention.proposals.models import Recommendation
 from tests import factories
 
 
-def login(client, user):
-    factories.login(client, user.email)
-
-
 def text_form(**overrides):
-    data = {"title": "Un registre public des algorithmes", "problem": "Opacité des décisions.",
-            "proposal": "Publier la **liste** des algorithmes.", "impact": "", "carried_by": "",
-            "cost": "", "risks": "", "evidence": "", "note": "", "action": "save"}
+    data = {
+        "title": "Un registre public des algorithmes",
+        "problem": "Opacité des décisions.",
+        "proposal": "Publier la **liste** des algorithmes.",
+        "impact": "",
+        "carried_by": "",
+        "cost": "",
+        "risks": "",
+        "evidence": "",
+        "note": "",
+        "action": "save",
+    }
     data.update(overrides)
     return data
 
@@ -28,7 +35,7 @@ def only_rec():
 
 def test_a_member_previews_then_saves_a_draft_visible_to_the_group_only(client, world):
     db.session.commit()
-    login(client, world.members[0])
+    factories.sign_in(client, world.members[0])
     url = f"/groupes/{world.group.id}/recommandations/nouvelle"
     page = client.post(url, data=text_form(action="preview"))
     assert "Aperçu (non enregistré)" in page.text
@@ -41,35 +48,40 @@ def test_a_member_previews_then_saves_a_draft_visible_to_the_group_only(client, 
     client.post("/deconnexion")
     assert client.get("/recommandations/1").status_code == 404
     assert "Un registre public" not in client.get("/recommandations").text
-    login(client, world.outsider)
+    factories.sign_in(client, world.outsider)
     assert client.get("/recommandations/1").status_code == 404
 
 
-@pytest.mark.parametrize("overrides, message", [
-    ({"title": ""}, "Ce champ est obligatoire."),
-    ({"proposal": ""}, "Ce champ est obligatoire."),
-    ({"title": "x" * 201}, "200 caractères au plus."),
-])
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        ({"title": ""}, "Ce champ est obligatoire."),
+        ({"proposal": ""}, "Ce champ est obligatoire."),
+        ({"title": "x" * 201}, "200 caractères au plus."),
+    ],
+)
 def test_draft_form_bad_input_is_explained_and_nothing_saved(client, world, overrides, message):
     db.session.commit()
-    login(client, world.members[0])
-    page = client.post(f"/groupes/{world.group.id}/recommandations/nouvelle",
-                       data=text_form(**overrides))
+    factories.sign_in(client, world.members[0])
+    page = client.post(
+        f"/groupes/{world.group.id}/recommandations/nouvelle", data=text_form(**overrides)
+    )
     assert message in page.text and 'aria-invalid="true"' in page.text
     assert db.session.scalars(select(Recommendation)).all() == []
 
 
 def test_a_non_member_cannot_draft_in_a_group(client, world):
     db.session.commit()
-    login(client, world.outsider)
+    factories.sign_in(client, world.outsider)
     page = client.post(f"/groupes/{world.group.id}/recommandations/nouvelle", data=text_form())
     assert "Seuls les membres du groupe" in page.text
     assert db.session.scalars(select(Recommendation)).all() == []
 
 
 def test_script_in_markdown_is_shown_as_text_never_run(client, world):
-    rec = world.published(proposal='<script>alert(1)</script> [x](javascript:alert(2)) '
-                                   '<img src=x onerror=alert(3)>')
+    rec = world.published(
+        proposal="<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
+    )
     db.session.commit()
     page = client.get(f"/recommandations/{rec.number}-{rec.slug}").text
     assert "<script>alert(1)" not in page
@@ -80,7 +92,7 @@ def test_script_in_markdown_is_shown_as_text_never_run(client, world):
 def test_publish_asks_for_confirmation_then_the_public_sees_it(client, world):
     rec = world.draft()
     db.session.commit()
-    login(client, world.members[0])
+    factories.sign_in(client, world.members[0])
     page = client.get(f"/recommandations/{rec.number}/publier")
     assert "Elle deviendra visible par tout le monde" in page.text
     page = client.post(f"/recommandations/{rec.number}/publier", follow_redirects=True)
@@ -92,32 +104,41 @@ def test_publish_asks_for_confirmation_then_the_public_sees_it(client, world):
 def test_full_amendment_journey_through_the_pages(client, world):
     rec = world.published()
     db.session.commit()
-    login(client, world.members[1])
-    form = {**rec.text(), "proposal": "Publier la liste et les critères.",
-            "justification": "Les critères comptent."}
-    page = client.post(f"/recommandations/{rec.number}/amender", data=form,
-                       follow_redirects=True)
+    factories.sign_in(client, world.members[1])
+    form = {
+        **rec.text(),
+        "proposal": "Publier la liste et les critères.",
+        "justification": "Les critères comptent.",
+    }
+    page = client.post(f"/recommandations/{rec.number}/amender", data=form, follow_redirects=True)
     assert "L&#39;amendement n° 1 est déposé." in page.text
     assert "critères<span" in page.text and "<ins>" in page.text
     # Only the changed field is part of the amendment.
     assert "Le problème auquel elle répond" not in page.text
 
     client.post("/deconnexion")
-    login(client, world.facilitator)
+    factories.sign_in(client, world.facilitator)
     client.post(f"/recommandations/{rec.number}/amendements/1/ouvrir")
     for member in world.members[:3]:
         client.post("/deconnexion")
-        login(client, member)
-        page = client.post(f"/recommandations/{rec.number}/amendements/1/voter",
-                           data={"choice": "for"}, follow_redirects=True)
+        factories.sign_in(client, member)
+        page = client.post(
+            f"/recommandations/{rec.number}/amendements/1/voter",
+            data={"choice": "for"},
+            follow_redirects=True,
+        )
         assert "Votre vote « pour » est enregistré." in page.text
-    page = client.post(f"/recommandations/{rec.number}/amendements/1/voter", data={"choice": ""},
-                       follow_redirects=True)
+    page = client.post(
+        f"/recommandations/{rec.number}/amendements/1/voter",
+        data={"choice": ""},
+        follow_redirects=True,
+    )
     assert "Choisissez pour, contre ou abstention." in page.text
     client.post("/deconnexion")
-    login(client, world.facilitator)
-    page = client.post(f"/recommandations/{rec.number}/amendements/1/decider",
-                       follow_redirects=True)
+    factories.sign_in(client, world.facilitator)
+    page = client.post(
+        f"/recommandations/{rec.number}/amendements/1/decider", follow_redirects=True
+    )
     assert "Amendement n° 1 : accepté." in page.text
     assert "il a produit la version 2" in page.text
 
@@ -128,8 +149,13 @@ def test_full_amendment_journey_through_the_pages(client, world):
     side = client.get(f"/recommandations/{rec.number}/comparer?de=1&a=2&vue=cote").text
     assert "<del>" in side and "<ins>" in side
     trace = client.get(f"/recommandations/{rec.number}/trace").text
-    for step in ("Brouillon créé", "Publiée", "Amendement n° 1 proposé",
-                 "Vote ouvert sur l&#39;amendement n° 1", "Version 2"):
+    for step in (
+        "Brouillon créé",
+        "Publiée",
+        "Amendement n° 1 proposé",
+        "Vote ouvert sur l&#39;amendement n° 1",
+        "Version 2",
+    ):
         assert step in trace or step.replace("&#39;", "'") in trace
 
 
@@ -137,10 +163,11 @@ def test_amendment_on_a_withdrawn_recommendation_is_refused_on_the_page(client, 
     rec = world.published()
     services.withdraw(world.members[0], rec, world.convention)
     db.session.commit()
-    login(client, world.members[1])
-    page = client.post(f"/recommandations/{rec.number}/amender",
-                       data={**text_form(cost="Faible"), "justification": "x",
-                             "minority_opinion": ""})
+    factories.sign_in(client, world.members[1])
+    page = client.post(
+        f"/recommandations/{rec.number}/amender",
+        data={**text_form(cost="Faible"), "justification": "x", "minority_opinion": ""},
+    )
     assert "est « retirée »" in page.text
     db.session.expire_all()
     assert only_rec().amendments == []
@@ -149,8 +176,9 @@ def test_amendment_on_a_withdrawn_recommendation_is_refused_on_the_page(client, 
 def test_list_filters_sorts_searches_and_paginates(client, world):
     titles = ["Transports à la demande", "Registre des algorithmes", "Santé connectée"]
     for title in titles:
-        world.published(title=title, problem=f"Constat : {title}.",
-                        proposal=f"Proposition : {title}.")
+        world.published(
+            title=title, problem=f"Constat : {title}.", proposal=f"Proposition : {title}."
+        )
     world.draft(title="Brouillon secret")
     db.session.commit()
     page = client.get("/recommandations").text
@@ -173,58 +201,79 @@ def test_list_filters_sorts_searches_and_paginates(client, world):
     assert client.get(f"/themes/{world.theme.slug}").status_code == 200
 
 
-def test_list_and_recommendation_pages_make_a_fixed_number_of_queries(client, world,
-                                                                      query_counter):
+def test_list_and_recommendation_pages_make_a_fixed_number_of_queries(client, world, query_counter):
     rec = world.published()
     # Start from one amendment: loading amendment authors is skipped when there are none.
     amendments.propose_amendment(world.members[4], rec, world.convention, {"impact": "0"}, "y")
     db.session.commit()
     few_list = query_counter.count_for(lambda: client.get("/recommandations"))
     few_page = query_counter.count_for(
-        lambda: client.get(f"/recommandations/{rec.number}-{rec.slug}"))
+        lambda: client.get(f"/recommandations/{rec.number}-{rec.slug}")
+    )
     for i in range(15):
         other = world.published(title=f"Recommandation {i}")
-        amendments.propose_amendment(world.members[1], other, world.convention,
-                                     {"cost": f"{i}"}, "y")
+        amendments.propose_amendment(
+            world.members[1], other, world.convention, {"cost": f"{i}"}, "y"
+        )
     amendments.propose_amendment(world.members[2], rec, world.convention, {"cost": "1"}, "y")
     amendments.propose_amendment(world.members[3], rec, world.convention, {"risks": "2"}, "y")
     db.session.commit()
     assert query_counter.count_for(lambda: client.get("/recommandations")) == few_list
-    assert query_counter.count_for(
-        lambda: client.get(f"/recommandations/{rec.number}-{rec.slug}")) == few_page
+    assert (
+        query_counter.count_for(lambda: client.get(f"/recommandations/{rec.number}-{rec.slug}"))
+        == few_page
+    )
 
 
 def test_ideas_page_posts_an_idea_and_members_take_it_up(client, world):
     db.session.commit()
-    login(client, world.citizen)
+    factories.sign_in(client, world.citizen)
     page = client.post("/idees", data={"theme": 0, "title": "", "body": ""})
     assert "Choisissez un thème." in page.text and "Ce champ est obligatoire." in page.text
-    page = client.post("/idees", data={"theme": world.theme.id, "title": "Ateliers numériques",
-                                       "body": "Dans chaque mairie."}, follow_redirects=True)
+    page = client.post(
+        "/idees",
+        data={
+            "theme": world.theme.id,
+            "title": "Ateliers numériques",
+            "body": "Dans chaque mairie.",
+        },
+        follow_redirects=True,
+    )
     assert "Votre idée « Ateliers numériques » est publiée." in page.text
     client.post("/deconnexion")
-    login(client, world.members[0])
+    factories.sign_in(client, world.members[0])
     page = client.get("/idees").text
     link = re.search(r'href="(/groupes/\d+/recommandations/nouvelle\?idee=\d+)"', page).group(1)
     form = client.get(link).text
     assert "Reprend l&#39;idée" in form or "Reprend l'idée" in form
     idea_id = link.rsplit("=", 1)[1]
-    page = client.post(link, data={**text_form(title="Ateliers"), "idee": idea_id},
-                       follow_redirects=True)
-    assert "Idées d&#39;habitants reprises" in page.text or "Idées d'habitants reprises" in page.text
+    page = client.post(
+        link, data={**text_form(title="Ateliers"), "idee": idea_id}, follow_redirects=True
+    )
+    assert "Idées d'habitants reprises" in html.unescape(page.text)
 
 
 def test_staff_publish_a_hearing_that_recommendations_cite(client, world):
     db.session.commit()
-    login(client, world.staff)
+    factories.sign_in(client, world.staff)
     page = client.post("/gestion/auditions", data={"title": "", "expert": "", "held_on": ""})
     assert "Ce champ est obligatoire." in page.text
-    page = client.post("/gestion/auditions", data={
-        "title": "Audition de la CNIL", "expert": "Claire Martin", "expert_role": "juriste",
-        "held_on": "2026-10-03", "summary": "La **transparence**.",
-        "declared_interests": "Aucun.", "documents": "Support | https://example.org/s.pdf"},
-        follow_redirects=True)
-    assert "L&#39;audition « Audition de la CNIL » est publiée." in page.text or \
-        "audition « Audition de la CNIL » est publiée" in page.text
+    page = client.post(
+        "/gestion/auditions",
+        data={
+            "title": "Audition de la CNIL",
+            "expert": "Claire Martin",
+            "expert_role": "juriste",
+            "held_on": "2026-10-03",
+            "summary": "La **transparence**.",
+            "declared_interests": "Aucun.",
+            "documents": "Support | https://example.org/s.pdf",
+        },
+        follow_redirects=True,
+    )
+    assert (
+        "L&#39;audition « Audition de la CNIL » est publiée." in page.text
+        or "audition « Audition de la CNIL » est publiée" in page.text
+    )
     page = client.get("/auditions/audition-de-la-cnil").text
     assert "<strong>transparence</strong>" in page and "https://example.org/s.pdf" in page

@@ -1,4 +1,5 @@
 """Drafting, revising, publishing, withdrawing and merging recommendations."""
+
 import pytest
 from sqlalchemy import func, select
 
@@ -8,7 +9,7 @@ from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotA
 from convention.extensions import db
 from convention.proposals import lifecycle, queries, services
 from convention.proposals.models import Recommendation, Status
-from tests.proposals.conftest import open_phase
+from tests.factories import open_phase
 
 
 def count_recommendations():
@@ -17,10 +18,23 @@ def count_recommendations():
 
 def test_a_member_drafts_a_structured_recommendation_with_its_first_version(world):
     hearing = world.hearing()
-    rec = services.draft_recommendation(world.members[0], world.convention, world.group, {
-        "title": "Un registre des algorithmes", "problem": "Opacité.", "proposal": "Publier.",
-        "impact": "Confiance", "carried_by": "DSI", "cost": "2 ETP", "risks": "Aucun",
-        "evidence": "Audition CNIL", "minority_opinion": ""}, hearing_ids=[hearing.id])
+    rec = services.draft_recommendation(
+        world.members[0],
+        world.convention,
+        world.group,
+        {
+            "title": "Un registre des algorithmes",
+            "problem": "Opacité.",
+            "proposal": "Publier.",
+            "impact": "Confiance",
+            "carried_by": "DSI",
+            "cost": "2 ETP",
+            "risks": "Aucun",
+            "evidence": "Audition CNIL",
+            "minority_opinion": "",
+        },
+        hearing_ids=[hearing.id],
+    )
     assert rec.status == Status.DRAFT and rec.reference == "R1"
     assert rec.theme == world.theme and rec.hearings == [hearing]
     assert [v.number for v in rec.versions] == [1]
@@ -28,12 +42,15 @@ def test_a_member_drafts_a_structured_recommendation_with_its_first_version(worl
     assert rec.slug == "un-registre-des-algorithmes"
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"title": ""}, "Titre"),
-    ({"proposal": "  "}, "La recommandation"),
-    ({"title": "x" * 201}, "dépasse 200 caractères"),
-    ({"problem": "x" * 10001}, "dépasse 10000 caractères"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"title": ""}, "Titre"),
+        ({"proposal": "  "}, "La recommandation"),
+        ({"title": "x" * 201}, "dépasse 200 caractères"),
+        ({"problem": "x" * 10001}, "dépasse 10000 caractères"),
+    ],
+)
 def test_bad_fields_are_refused_with_the_field_named_and_nothing_written(world, fields, message):
     before = count_recommendations()
     with pytest.raises(InvalidInput, match=message):
@@ -61,9 +78,13 @@ def test_two_recommendations_may_share_a_title(world):
 
 def test_every_save_creates_a_version_and_only_authors_revise_a_draft(world):
     rec = world.draft()
-    services.revise(world.members[0], rec, world.convention,
-                    {**rec.text(), "proposal": "Publier la liste et les codes sources."},
-                    note="précision")
+    services.revise(
+        world.members[0],
+        rec,
+        world.convention,
+        {**rec.text(), "proposal": "Publier la liste et les codes sources."},
+        note="précision",
+    )
     assert [v.number for v in rec.versions] == [1, 2]
     assert rec.versions[0].proposal.startswith("Publier la liste des")
     assert rec.versions[1].proposal == "Publier la liste et les codes sources."
@@ -152,8 +173,12 @@ def test_merging_combines_two_recommendations_and_keeps_both_histories(world):
 
 def test_a_minority_opinion_is_added_by_any_group_member_and_versioned(world):
     rec = world.published()
-    services.set_minority_opinion(world.members[4], rec, world.convention,
-                                  "Nous craignons une charge excessive pour les services.")
+    services.set_minority_opinion(
+        world.members[4],
+        rec,
+        world.convention,
+        "Nous craignons une charge excessive pour les services.",
+    )
     assert rec.versions[-1].minority_opinion.startswith("Nous craignons")
     assert rec.versions[-1].author == world.members[4]
     with pytest.raises(NotAllowed):
@@ -161,11 +186,20 @@ def test_a_minority_opinion_is_added_by_any_group_member_and_versioned(world):
 
 
 def test_citizens_post_ideas_that_members_take_up(world):
-    idea = services.post_idea(world.citizen, world.convention, world.theme,
-                              "Des ateliers numériques", "Dans chaque mairie.")
-    rec = services.draft_recommendation(world.members[0], world.convention, world.group, {
-        "title": "Ateliers", "problem": "Fracture numérique", "proposal": "Des ateliers"},
-        ideas=[idea])
+    idea = services.post_idea(
+        world.citizen,
+        world.convention,
+        world.theme,
+        "Des ateliers numériques",
+        "Dans chaque mairie.",
+    )
+    rec = services.draft_recommendation(
+        world.members[0],
+        world.convention,
+        world.group,
+        {"title": "Ateliers", "problem": "Fracture numérique", "proposal": "Des ateliers"},
+        ideas=[idea],
+    )
     assert rec.ideas == [idea] and idea.recommendations == [rec]
 
 
@@ -181,10 +215,26 @@ def test_idea_bad_input_and_unconfirmed_residents(world):
 
 def test_hearings_need_a_title_an_expert_a_date_and_web_documents(world):
     with pytest.raises(InvalidInput, match="adresse http"):
-        hearings.publish_hearing(world.staff, world.convention, title="T", expert="E",
-                                 expert_role="", held_on=world.hearing().held_on, summary="",
-                                 declared_interests="", documents="javascript:alert(1)")
+        hearings.publish_hearing(
+            world.staff,
+            world.convention,
+            title="T",
+            expert="E",
+            expert_role="",
+            held_on=world.hearing().held_on,
+            summary="",
+            declared_interests="",
+            documents="javascript:alert(1)",
+        )
     with pytest.raises(NotAllowed):
-        hearings.publish_hearing(world.members[0], world.convention, title="T", expert="E",
-                                 expert_role="", held_on=None, summary="",
-                                 declared_interests="", documents="")
+        hearings.publish_hearing(
+            world.members[0],
+            world.convention,
+            title="T",
+            expert="E",
+            expert_role="",
+            held_on=None,
+            summary="",
+            declared_interests="",
+            documents="",
+        )

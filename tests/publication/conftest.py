@@ -13,14 +13,21 @@ def adopted():
     world = build_world()
     first = world.published(title="Un registre public des algorithmes")
     amendment = amendments.propose_amendment(
-        world.members[1], first, world.convention,
-        {"proposal": "Publier la liste des algorithmes et leurs critères."}, "Plus précis.")
+        world.members[1],
+        first,
+        world.convention,
+        {"proposal": "Publier la liste des algorithmes et leurs critères."},
+        "Plus précis.",
+    )
     amendments.open_vote(world.facilitator, amendment, world.convention)
     for member in world.members[:3]:
         amendments.cast_vote(member, amendment, world.convention, Choice.FOR)
     amendments.decide(world.facilitator, amendment, world.convention)
-    second = world.published(title="=HYPERLINK(\"http://evil.example\",\"Former les agents\")",
-                             problem="Peu d'agents formés.", proposal="Former 500 agents.")
+    second = world.published(
+        title='=HYPERLINK("http://evil.example","Former les agents")',
+        problem="Peu d'agents formés.",
+        proposal="Former 500 agents.",
+    )
     third = world.published(title="Une idée rejetée", problem="x", proposal="y")
     for rec in (first, second, third):
         services.submit_to_vote(world.facilitator, rec, world.convention)

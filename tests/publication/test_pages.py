@@ -1,4 +1,5 @@
 """Publication pages: draft exports, answers, follow-up emails, assessments, feeds."""
+
 import hashlib
 import os
 import re
@@ -13,13 +14,12 @@ from convention.auth.models import Role
 from convention.discussion import services as discussion
 from convention.discussion.models import TargetKind
 from convention.extensions import db
-from convention import background
+from convention.jobs import JobStatus, worker
 from convention.publication import services
 from convention.publication.models import (
     Answer,
     AnswerKind,
     ExportJob,
-    JobStatus,
     ReportEdition,
     ReportEditionFile,
 )
@@ -61,33 +61,44 @@ REDIS_FOR_TESTS = "redis://127.0.0.1:6379/14"
 
 
 @pytest.fixture
-def queued_app(app, smtp_server):
+def queued_app(app, smtp_server, monkeypatch):
     """The app with Redis configured: jobs wait in a queue of their own for the worker."""
     try:
         redis.Redis.from_url(REDIS_FOR_TESTS).ping()
     except redis.RedisError:
         pytest.skip("no Redis server on 127.0.0.1:6379")
-    background.QUEUE = f"test-jobs-{uuid.uuid4().hex}"  # isolated from other runs
-    return make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1],
-                         REDIS_URL=REDIS_FOR_TESTS)
+    monkeypatch.setattr(worker, "QUEUE", f"test-jobs-{uuid.uuid4().hex}")  # isolated
+    return make_test_app(
+        app.config["SQLALCHEMY_DATABASE_URI"], smtp_server[1], REDIS_URL=REDIS_FOR_TESTS
+    )
 
 
 def test_with_redis_exports_run_in_the_worker_with_progress(queued_app, adopted, pdf_renderer):
     db.session.commit()
     client = queued_app.test_client()
     login(client, adopted.staff)
-    job_url = client.post("/gestion/publication/exports",
-                          data={"format": "pdf"}).headers["Location"]
+    job_url = client.post("/gestion/publication/exports", data={"format": "pdf"}).headers[
+        "Location"
+    ]
     page = client.get(job_url).text
-    assert 'http-equiv="refresh"' in page and "en attente" in page
+    assert "Étape : en attente" in page and "Télécharger" not in page
+    assert client.get(job_url + "/etat").json["status"] == "queued"
     job_id = job_url.rsplit("/", 1)[1]
-    with queued_app.app_context():
-        background.work(REDIS_FOR_TESTS, burst=True)
+    with queued_app.app_context():  # the command's application (the test has one pushed)
+        result = queued_app.test_cli_runner().invoke(args=["worker", "--burst"])
+    assert result.exit_code == 0, result.output
     job = db.session.get(ExportJob, job_id)
     db.session.refresh(job)
-    assert job.status == JobStatus.DONE, job.error
+    assert job.status == JobStatus.DONE, job.error_code
     assert job.content.startswith(b"%PDF")
+    assert job.started_at <= job.finished_at
     assert "Télécharger" in client.get(job_url).text
+    state = client.get(job_url + "/etat").json
+    assert (state["status"], state["percent"], state["result"]["url"]) == (
+        "done",
+        100,
+        job_url + "/fichier",
+    )
 
 
 def test_staff_answer_through_the_form_with_errors_explained(client, adopted, mailbox):
@@ -100,21 +111,31 @@ def test_staff_answer_through_the_form_with_errors_explained(client, adopted, ma
     page = client.post(url, data={"kind": "rejected", "service": "DSI", "public_text": "Non."})
     assert "raisons écrites" in page.text
     assert db.session.scalars(select(Answer)).all() == []
-    page = client.post(url, data={"kind": "adopted", "service": "DSI",
-                                  "public_text": "Retenue."}, follow_redirects=True)
+    page = client.post(
+        url,
+        data={"kind": "adopted", "service": "DSI", "public_text": "Retenue."},
+        follow_redirects=True,
+    )
     assert "La réponse à R1 est enregistrée." in page.text
     assert "Pas encore de réponse publiée." in client.get("/reponses").text
     client.post(f"{url}/publier", follow_redirects=True)
     assert "Retenue." in client.get("/reponses").text
 
-    page = client.post(f"{url}/suivi", data={"suivi-happened_on": "2027-05-01",
-                                             "suivi-progress": "150", "suivi-text": "x"},
-                       follow_redirects=True)
+    page = client.post(
+        f"{url}/suivi",
+        data={"suivi-happened_on": "2027-05-01", "suivi-progress": "150", "suivi-text": "x"},
+        follow_redirects=True,
+    )
     assert "Entre 0 et 100." in page.text
-    page = client.post(f"{url}/suivi", data={"suivi-happened_on": "2027-05-01",
-                                             "suivi-progress": "30",
-                                             "suivi-text": "Premier lot en ligne."},
-                       follow_redirects=True)
+    page = client.post(
+        f"{url}/suivi",
+        data={
+            "suivi-happened_on": "2027-05-01",
+            "suivi-progress": "30",
+            "suivi-text": "Premier lot en ligne.",
+        },
+        follow_redirects=True,
+    )
     assert "1 personne(s) prévenue(s)" in page.text
     email = mailbox.last_to(adopted.citizen.email).get_body(("plain",)).get_content()
     assert "30 % réalisé" in email and "Premier lot en ligne." in email
@@ -124,8 +145,13 @@ def test_staff_answer_through_the_form_with_errors_explained(client, adopted, ma
 
 
 def test_members_grade_answers_on_the_answers_page(client, adopted):
-    answer = services.record_answer(adopted.staff, adopted.adopted[0], kind=AnswerKind.ADOPTED,
-                                    service="DSI", public_text="Oui.")
+    answer = services.record_answer(
+        adopted.staff,
+        adopted.adopted[0],
+        kind=AnswerKind.ADOPTED,
+        service="DSI",
+        public_text="Oui.",
+    )
     services.publish_answers(adopted.staff, [answer])
     db.session.commit()
     login(client, adopted.members[0])
@@ -137,8 +163,13 @@ def test_members_grade_answers_on_the_answers_page(client, adopted):
 
 
 def test_atom_feeds_list_recommendations_answers_and_updates(client, adopted):
-    answer = services.record_answer(adopted.staff, adopted.adopted[0], kind=AnswerKind.ADOPTED,
-                                    service="DSI", public_text="Oui.")
+    answer = services.record_answer(
+        adopted.staff,
+        adopted.adopted[0],
+        kind=AnswerKind.ADOPTED,
+        service="DSI",
+        public_text="Oui.",
+    )
     services.publish_answers(adopted.staff, [answer])
     db.session.commit()
     feed = ET.fromstring(client.get("/flux/recommandations.atom").data)
@@ -149,11 +180,14 @@ def test_atom_feeds_list_recommendations_answers_and_updates(client, adopted):
     one = ET.fromstring(client.get("/recommandations/1/flux.atom").data)
     assert len(one.findall(f"{ATOM}entry")) == 2
     page = client.get(f"/recommandations/1-{adopted.adopted[0].slug}").text
-    assert re.search(r'<link rel="alternate" type="application/atom\+xml"[^>]+/recommandations/1/flux.atom', page)
+    assert re.search(
+        r'<link rel="alternate" type="application/atom\+xml"[^>]+/recommandations/1/flux.atom', page
+    )
 
 
 def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
-        client, adopted, pdf_renderer):
+    client, adopted, pdf_renderer
+):
     db.session.commit()
     login(client, adopted.staff)
     assert "Publier l&#39;édition 1" in client.get("/gestion/publication/publier").text
@@ -168,7 +202,8 @@ def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
     first = client.get("/rapport/editions/1.pdf")
     assert first.status_code == 200 and first.data.startswith(b"%PDF")
     assert first.headers["Content-Disposition"] == (
-        'attachment; filename="rapport-convention-edition-1.pdf"')
+        'attachment; filename="rapport-convention-edition-1.pdf"'
+    )
     assert first.headers["ETag"] == f'"{kept["pdf"].sha256}"'
     assert hashlib.sha256(first.data).hexdigest() == kept["pdf"].sha256
     assert "public" in first.headers["Cache-Control"]
@@ -179,17 +214,23 @@ def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
     again = client.get("/rapport/editions/1.pdf")
     assert again.data == first.data
     # A browser that has the file already is told so; a reader may ask for part of it.
-    assert client.get("/rapport/editions/1.pdf",
-                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(
+            "/rapport/editions/1.pdf", headers={"If-None-Match": first.headers["ETag"]}
+        ).status_code
+        == 304
+    )
     part = client.get("/rapport/editions/1.pdf", headers={"Range": "bytes=0-4"})
     assert part.status_code == 206 and part.data == b"%PDF-"
     index = client.get("/rapport").text
-    assert re.search(r'href="/rapport/editions/1\.pdf">PDF</a> <span class="meta">\(\d+(,\d)? ko\)',
-                     index), index
+    assert re.search(
+        r'href="/rapport/editions/1\.pdf">PDF</a> <span class="meta">\(\d+(,\d)? ko\)', index
+    ), index
 
 
-def test_an_edition_without_kept_files_is_rendered_at_its_first_download(client, adopted,
-                                                                         query_counter):
+def test_an_edition_without_kept_files_is_rendered_at_its_first_download(
+    client, adopted, query_counter
+):
     # Published by the service alone, as editions were before their files were kept.
     services.publish_report(adopted.staff, adopted.convention)
     db.session.commit()
@@ -211,8 +252,7 @@ def test_an_edition_without_kept_files_is_rendered_at_its_first_download(client,
     assert client.get("/rapport/editions/2.csv").status_code == 404
 
 
-def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted,
-                                                              pdf_renderer):
+def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted, pdf_renderer):
     db.session.commit()
     client = queued_app.test_client()
     login(client, adopted.staff)
@@ -221,7 +261,7 @@ def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted
     assert db.session.scalars(select(ReportEditionFile)).all() == []
     assert "Fichiers en préparation : PDF, HTML, CSV, JSON, ODT, DOCX" in page
     with queued_app.app_context():
-        background.work(REDIS_FOR_TESTS, burst=True)
+        worker.work(REDIS_FOR_TESTS, burst=True)
     assert "Tous les fichiers sont prêts." in client.get("/gestion/publication/").text
     kept = db.session.scalars(select(ReportEditionFile).order_by(ReportEditionFile.id)).all()
     assert [f.format for f in kept][-1] == "pdf"  # the long one last
@@ -229,8 +269,10 @@ def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted
     assert client.get("/rapport/editions/1.pdf").data.startswith(b"%PDF")
 
 
-@pytest.mark.skipif(not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-                    reason="the lock that keeps two renderings of one file apart is PostgreSQL's")
+@pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="the lock that keeps two renderings of one file apart is PostgreSQL's",
+)
 def test_a_download_while_the_file_is_being_rendered_is_asked_to_come_back(client, adopted):
     edition = services.publish_report(adopted.staff, adopted.convention)
     db.session.commit()
@@ -240,7 +282,12 @@ def test_a_download_while_the_file_is_being_rendered_is_asked_to_come_back(clien
         response = client.get("/rapport/editions/1.csv")
         assert response.status_code == 503 and response.headers["Retry-After"] == "10"
         assert "Ce fichier est en cours de préparation." in response.text
-        assert '<meta http-equiv="refresh" content="10">' in response.text
+        # No page that reloads by itself (RGAA 13.1): a live region the script updates, and a
+        # link to try again by hand.
+        assert 'http-equiv="refresh"' not in response.text
+        assert 'aria-live="polite"' in response.text and "Réessayer maintenant" in response.text
+        assert "js/file-ready.js" in response.text
+        assert client.head("/rapport/editions/1.csv").status_code == 503  # what the script asks
         assert db.session.scalars(select(ReportEditionFile)).all() == []
         worker.execute(select(func.pg_advisory_unlock(*key)))
     response = client.get("/rapport/editions/1.csv")
@@ -248,23 +295,34 @@ def test_a_download_while_the_file_is_being_rendered_is_asked_to_come_back(clien
 
 
 def test_report_and_emails_are_in_french_whatever_language_the_staff_member_reads(
-        client, adopted, mailbox):
+    client, adopted, mailbox
+):
     rec = adopted.adopted[0]
-    discussion.follow(adopted.citizen, discussion.thread_for(
-        adopted.convention, TargetKind.RECOMMENDATION, rec.id))
+    discussion.follow(
+        adopted.citizen,
+        discussion.thread_for(adopted.convention, TargetKind.RECOMMENDATION, rec.id),
+    )
     db.session.commit()
     login(client, adopted.staff)
     client.get("/langue/en")
     assert "The report will be frozen" in client.get("/gestion/publication/publier").text
     client.post("/gestion/publication/publier")
-    phases = {p["kind"]: p["label"] for p in
-              client.get("/rapport/editions/1.json").get_json()["process"]["phases"]}
+    phases = {
+        p["kind"]: p["label"]
+        for p in client.get("/rapport/editions/1.json").get_json()["process"]["phases"]
+    }
     assert phases["deliberation"] == "Délibération"
     assert phases["members_vote"] == "Vote des membres"
 
-    page = client.post(f"/gestion/publication/reponses/{rec.number}/suivi",
-                       data={"suivi-happened_on": "2027-05-01", "suivi-progress": "30",
-                             "suivi-text": "Premier lot en ligne."}, follow_redirects=True)
+    page = client.post(
+        f"/gestion/publication/reponses/{rec.number}/suivi",
+        data={
+            "suivi-happened_on": "2027-05-01",
+            "suivi-progress": "30",
+            "suivi-text": "Premier lot en ligne.",
+        },
+        follow_redirects=True,
+    )
     assert "1 person(s) notified" in page.text
     email = mailbox.last_to(adopted.citizen.email)
     assert email["Subject"] == f"Suivi de {rec.reference} : 30 %"

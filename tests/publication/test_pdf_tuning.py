@@ -1,6 +1,7 @@
 """The tuning that keeps the final report's PDF fast changes nothing a reader sees: the page list
 still follows every page, streams still decompress to what was drawn, and the garbage collector
 comes back after the render."""
+
 import gc
 import threading
 import zlib

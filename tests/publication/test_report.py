@@ -1,4 +1,5 @@
 """The final report: frozen editions, formats that agree, a tagged PDF, safe CSV."""
+
 import csv
 import gc
 import io
@@ -21,9 +22,13 @@ from convention.publication.report import build_report
 @pytest.fixture
 def report(app, adopted):
     first, second = adopted.adopted
-    answer = services.record_answer(adopted.staff, first, kind=AnswerKind.ADAPTED,
-                                    service="Direction du numérique",
-                                    public_text="Retenue avec un registre trimestriel.")
+    answer = services.record_answer(
+        adopted.staff,
+        first,
+        kind=AnswerKind.ADAPTED,
+        service="Direction du numérique",
+        public_text="Retenue avec un registre trimestriel.",
+    )
     services.publish_answers(adopted.staff, [answer])
     with app.test_request_context():
         yield build_report(adopted.convention)
@@ -36,27 +41,30 @@ def test_the_report_holds_the_adopted_recommendations_by_theme(report):
     first = recs[0]
     assert first["proposal"] == "Publier la liste des algorithmes et leurs critères."
     assert [(a["number"], a["status"], a["for"]) for a in first["amendments"]] == [
-        (1, "accepted", 3)]
+        (1, "accepted", 3)
+    ]
     assert first["answer"]["kind"] == "adapted" and len(first["versions"]) == 2
     assert report["process"]["members"]["total"] == 6
 
 
-def test_every_format_agrees_on_recommendations_amendments_and_answers(app, report,
-                                                                    pdf_renderer):
+def test_every_format_agrees_on_recommendations_amendments_and_answers(app, report, pdf_renderer):
     with app.test_request_context():
-        pdf_text = "\n".join(p.extract_text() for p in PdfReader(
-            io.BytesIO(render(report, "pdf"))).pages)
+        pdf_text = "\n".join(
+            p.extract_text() for p in PdfReader(io.BytesIO(render(report, "pdf"))).pages
+        )
         html = render(report, "html").decode()
         rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode("utf-8-sig"))))
         data = json.loads(render(report, "json"))
-        docx_text = "\n".join(p.text for p in Document(io.BytesIO(render(report, "docx")))
-                              .paragraphs)
+        docx_text = "\n".join(
+            p.text for p in Document(io.BytesIO(render(report, "docx"))).paragraphs
+        )
         odt_xml = zipfile.ZipFile(io.BytesIO(render(report, "odt"))).read("content.xml").decode()
     assert data == report
     assert [row["reference"] for row in rows] == ["R1", "R2"]
     for rec in (r for theme in report["themes"] for r in theme["recommendations"]):
-        title_words = "Un registre public des algorithmes" if rec["number"] == 1 else \
-            "Former les agents"
+        title_words = (
+            "Un registre public des algorithmes" if rec["number"] == 1 else "Former les agents"
+        )
         for text in (pdf_text, html, docx_text, odt_xml):
             assert rec["reference"] in text and title_words in text
     assert "Retenue avec un registre trimestriel." in pdf_text.replace("\n", " ")
@@ -106,21 +114,34 @@ def test_the_pdf_is_tagged_with_title_language_and_bookmarks(app, report, pdf_re
     assert "Sommaire" in reader.pages[1].extract_text()
     tags = structure_tags(root["/StructTreeRoot"])
     # Headings down to each recommendation's sections, and tables with header cells.
-    assert {"/H1", "/H2", "/H3", "/H4", "/Table", "/TH", "/TD", "/Caption", "/L", "/LI",
-            "/Link"} <= set(tags)
+    assert {
+        "/H1",
+        "/H2",
+        "/H3",
+        "/H4",
+        "/Table",
+        "/TH",
+        "/TD",
+        "/Caption",
+        "/L",
+        "/LI",
+        "/Link",
+    } <= set(tags)
     assert tags.count("/H3") == 2 + bool(report["process"]["hearings"])  # and "Les auditions"
 
 
-def test_the_table_of_contents_gives_the_page_of_each_recommendation(app, report,
-                                                                    pdf_renderer):
+def test_the_table_of_contents_gives_the_page_of_each_recommendation(app, report, pdf_renderer):
     with app.test_request_context():
         reader = PdfReader(io.BytesIO(render(report, "pdf")))
     pages = [page.extract_text() for page in reader.pages]
     for rec in (r for theme in report["themes"] for r in theme["recommendations"]):
         heading = f"{rec['reference']} · "
         listed = re.search(rf"^{heading}.*?(?:\. ?){{3,}}(\d+)$", pages[1], re.MULTILINE)
-        shown_on = next(n for n, text in enumerate(pages[2:], start=3)
-                        if re.search(rf"^{heading}", text, re.MULTILINE))
+        shown_on = next(
+            n
+            for n, text in enumerate(pages[2:], start=3)
+            if re.search(rf"^{heading}", text, re.MULTILINE)
+        )
         assert int(listed.group(1)) == shown_on
         assert f"Page {shown_on} / {len(pages)}" in pages[shown_on - 1]
         assert "Rapport final de la convention citoyenne" in pages[shown_on - 1]
@@ -155,26 +176,34 @@ def test_publishing_freezes_an_edition_and_republishing_adds_one(adopted, client
 
 
 def test_the_report_gives_the_drawn_members_profile_as_aggregates(app, adopted):
-    from tests.recruitment.test_recruitment import QUOTAS, pool_csv
     from convention.recruitment import services as recruitment
+    from tests.recruitment.test_recruitment import QUOTAS, pool_csv
 
     with app.test_request_context():
         assert build_report(adopted.convention)["process"]["members"]["by_profile"] == []
-    run = recruitment.import_run(adopted.staff, adopted.convention, pool_file=pool_csv(),
-                                 quotas_file=QUOTAS, k=6, panels=100)
+    run = recruitment.import_run(
+        adopted.staff, adopted.convention, pool_file=pool_csv(), quotas_file=QUOTAS, k=6, panels=100
+    )
     recruitment.compute(str(run.id))
     invitations = recruitment.draw(adopted.staff, run, "42")
     for index, invitation in enumerate(invitations[:5]):
-        recruitment.answer(adopted.staff, invitation, accepted=True,
-                           email=f"tire{index}@test.example", name=f"Tiré {index}",
-                           group=adopted.group)
+        recruitment.answer(
+            adopted.staff,
+            invitation,
+            accepted=True,
+            email=f"tire{index}@test.example",
+            name=f"Tiré {index}",
+            group=adopted.group,
+        )
     recruitment.answer(adopted.staff, invitations[5], accepted=False)
     with app.test_request_context():
         report = build_report(adopted.convention)
-        profile = {p["feature"]: {v["value"]: v["count"] for v in p["values"]}
-                   for p in report["process"]["members"]["by_profile"]}
+        profile = {
+            p["feature"]: {v["value"]: v["count"] for v in p["values"]}
+            for p in report["process"]["members"]["by_profile"]
+        }
         html = render(report, "html").decode()
-    assert list(profile) == ["gender", "age"]          # the pool file's order, no address
+    assert list(profile) == ["gender", "age"]  # the pool file's order, no address
     assert sum(profile["gender"].values()) == 5 and sum(profile["age"].values()) == 5
     assert set(profile["age"]) <= {"18-34", "35-59", "60+"}
     assert "Les membres tirés au sort par gender" in html

@@ -1,4 +1,5 @@
 """The report carries the members' vote and the public judgment from the votes feature."""
+
 import csv
 import io
 
@@ -12,8 +13,7 @@ from tests.proposals.conftest import open_phase
 from tests.votes.conftest import build_vote_world, citizens, in_hours
 
 
-def test_members_tally_seal_and_majority_grade_are_in_the_report_and_the_csv(app,
-                                                                             pdf_renderer):
+def test_members_tally_seal_and_majority_grade_are_in_the_report_and_the_csv(app, pdf_renderer):
     world = build_vote_world(n_recs=2)
     current = world.to_consultation(adopted_count=2)
     for citizen in citizens(3):
@@ -24,8 +24,9 @@ def test_members_tally_seal_and_majority_grade_are_in_the_report_and_the_csv(app
         report = build_report(world.convention)
         rows = list(csv.DictReader(io.StringIO(render(report, "csv").decode("utf-8-sig"))))
         html = render(report, "html").decode()
-        pdf_text = " ".join(page.extract_text() for page in PdfReader(
-            io.BytesIO(render(report, "pdf"))).pages).replace("\n", " ")
+        pdf_text = " ".join(
+            page.extract_text() for page in PdfReader(io.BytesIO(render(report, "pdf"))).pages
+        ).replace("\n", " ")
     recs = [r for theme in report["themes"] for r in theme["recommendations"]]
     first = recs[0]
     assert first["members_vote"]["for"] == len(world.voters)

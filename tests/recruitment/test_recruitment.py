@@ -1,4 +1,5 @@
 """Recruiting the members: import, fair selection, public draw, invitations, replacements."""
+
 import io
 import re
 
@@ -9,10 +10,11 @@ from convention import sortition
 from convention.auth.models import Role, User
 from convention.errors import NotAllowed
 from convention.extensions import db
+from convention.jobs import JobStatus
 from convention.recruitment import services
-from convention.recruitment.models import Invitation, InvitationStatus, RunStatus, SortitionRun
+from convention.recruitment.models import Invitation, InvitationStatus, SortitionRun
 from tests import factories
-from tests.proposals.conftest import build_world
+from tests.factories import build_world
 
 GENDERS = ["femme", "homme"]
 AGES = ["18-34", "35-59", "60+"]
@@ -25,9 +27,11 @@ def pool_csv(n: int = 30) -> bytes:
     return ("\n".join(rows) + "\n").encode()
 
 
-QUOTAS = (b"feature,value,min,max,target\n"
-          b"gender,femme,3,3,51%\ngender,homme,3,3,49%\n"
-          b"age,18-34,2,2,0.3\nage,35-59,2,2,0.4\nage,60+,2,2,0.3\n")
+QUOTAS = (
+    b"feature,value,min,max,target\n"
+    b"gender,femme,3,3,51%\ngender,homme,3,3,49%\n"
+    b"age,18-34,2,2,0.3\nage,35-59,2,2,0.4\nage,60+,2,2,0.3\n"
+)
 
 
 @pytest.fixture
@@ -38,41 +42,53 @@ def world():
 def test_import_is_all_or_nothing_with_every_problem_explained(world):
     bad_pool = b"id,gender,age\nv1,femme,18-34\nv1,homme,35-59\nv2,autre,60+\n"
     with pytest.raises(services.ImportProblems) as error:
-        services.import_run(world.staff, world.convention, pool_file=bad_pool,
-                            quotas_file=QUOTAS, k=6)
+        services.import_run(
+            world.staff, world.convention, pool_file=bad_pool, quotas_file=QUOTAS, k=6
+        )
     text = " ".join(error.value.problems)
     assert "plusieurs fois dans le vivier" in text
     with pytest.raises(services.ImportProblems) as error:
-        services.import_run(world.staff, world.convention, pool_file=pool_csv(),
-                            quotas_file=b"feature,value,min,max\ngender,femme,9,9\n"
-                                        b"gender,homme,0,30\nage,18-34,0,9\n"
-                                        b"age,35-59,0,9\nage,60+,0,9\n", k=6)
+        services.import_run(
+            world.staff,
+            world.convention,
+            pool_file=pool_csv(),
+            quotas_file=b"feature,value,min,max\ngender,femme,9,9\n"
+            b"gender,homme,0,30\nage,18-34,0,9\n"
+            b"age,35-59,0,9\nage,60+,0,9\n",
+            k=6,
+        )
     assert any("gender" in p and "6" in p for p in error.value.problems)
     with pytest.raises(services.ImportProblems) as error:
-        services.import_run(world.staff, world.convention, pool_file="é".encode("latin-1"),
-                            quotas_file=QUOTAS, k=6)
+        services.import_run(
+            world.staff, world.convention, pool_file="é".encode("latin-1"), quotas_file=QUOTAS, k=6
+        )
     assert "UTF-8" in error.value.problems[0]
     assert db.session.scalar(select(func.count(SortitionRun.id))) == 0
 
 
 def test_only_staff_import(world):
     with pytest.raises(NotAllowed):
-        services.import_run(world.members[0], world.convention, pool_file=pool_csv(),
-                            quotas_file=QUOTAS, k=6)
+        services.import_run(
+            world.members[0], world.convention, pool_file=pool_csv(), quotas_file=QUOTAS, k=6
+        )
 
 
-def test_selection_report_lottery_and_public_draw_reproducible_by_anyone(app, world, tmp_path,
-                                                                       runner):
-    run = services.import_run(world.staff, world.convention, pool_file=pool_csv(),
-                              quotas_file=QUOTAS, k=6, panels=200)
+def test_selection_report_lottery_and_public_draw_reproducible_by_anyone(
+    app, world, tmp_path, runner
+):
+    run = services.import_run(
+        world.staff, world.convention, pool_file=pool_csv(), quotas_file=QUOTAS, k=6, panels=200
+    )
     services.compute(str(run.id))
     db.session.refresh(run)
-    assert run.status == RunStatus.DONE, run.error
+    assert run.status == JobStatus.DONE, run.error_code
     report = run.report
     assert abs(sum(report["probabilities"].values()) - 6) < 1e-6
     assert report["fairness"]["lowest"] > 0
-    assert report["legacy"] is not None and report["legacy"]["lowest"] <= \
-        report["fairness"]["lowest"] + 1e-9
+    assert (
+        report["legacy"] is not None
+        and report["legacy"]["lowest"] <= report["fairness"]["lowest"] + 1e-9
+    )
     assert len(sortition.parse_list(run.panel_list.encode())) == 200
 
     invitations = services.draw(world.staff, run, "3 6 1 4 2")
@@ -89,27 +105,38 @@ def test_selection_report_lottery_and_public_draw_reproducible_by_anyone(app, wo
     result = runner.invoke(args=["sortition", "verify", str(published), "3 6 1 4 2"])
     assert result.exit_code == 0, result.output
     assert f"panel {run.drawn_index + 1} of 200" in result.output
-    assert sorted(result.output.split(": ")[-1].split()) == sorted(i.pseudonym
-                                                                  for i in invitations)
+    assert sorted(result.output.split(": ")[-1].split()) == sorted(i.pseudonym for i in invitations)
 
 
 def test_answers_create_members_and_replacements_keep_the_quotas(world):
-    run = services.import_run(world.staff, world.convention, pool_file=pool_csv(),
-                              quotas_file=QUOTAS, k=6, panels=100)
+    run = services.import_run(
+        world.staff, world.convention, pool_file=pool_csv(), quotas_file=QUOTAS, k=6, panels=100
+    )
     services.compute(str(run.id))
     invitations = services.draw(world.staff, run, "42")
     first, second, *rest = invitations
-    user = services.answer(world.staff, first, accepted=True, email="nouvelle@test.example",
-                           name="Nadia Benali", group=world.group)
+    user = services.answer(
+        world.staff,
+        first,
+        accepted=True,
+        email="nouvelle@test.example",
+        name="Nadia Benali",
+        group=world.group,
+    )
     assert user.role == Role.MEMBER and first.status == InvitationStatus.ACCEPTED
     assert any(m.user_id == user.id for m in world.group.memberships)
     services.answer(world.staff, second, accepted=False)
     with pytest.raises(Exception, match="pas encore répondu"):
         services.replace(world.staff, run, "7 7")
     for index, invitation in enumerate(rest):
-        services.answer(world.staff, invitation, accepted=True,
-                        email=f"membre{index}@test.example", name=f"Membre {index}",
-                        group=world.group)
+        services.answer(
+            world.staff,
+            invitation,
+            accepted=True,
+            email=f"membre{index}@test.example",
+            name=f"Membre {index}",
+            group=world.group,
+        )
     substitutes = services.replace(world.staff, run, "7 7")
     assert len(substitutes) == 1 and substitutes[0].round == 1
     declined = second.person_id
@@ -121,23 +148,41 @@ def test_answers_create_members_and_replacements_keep_the_quotas(world):
 def test_staff_pages_import_show_progress_report_and_draw(client, world):
     db.session.commit()
     factories.login(client, world.staff.email)
-    page = client.post("/gestion/tirage/", data={
-        "pool": (io.BytesIO(b"id,gender\nv1,femme\nv1,homme\n"), "pool.csv"),
-        "quotas": (io.BytesIO(QUOTAS), "quotas.csv"), "k": "6", "algorithm": "leximin",
-        "panels": "100"}, content_type="multipart/form-data")
-    assert "L&#39;import n&#39;a pas été fait" in page.text or "import n'a pas été fait" in page.text
-    page = client.post("/gestion/tirage/", data={
-        "pool": (io.BytesIO(pool_csv()), "pool.csv"), "quotas": (io.BytesIO(QUOTAS), "q.csv"),
-        "k": "6", "algorithm": "leximin", "panels": "100"},
-        content_type="multipart/form-data", follow_redirects=True)
+    page = client.post(
+        "/gestion/tirage/",
+        data={
+            "pool": (io.BytesIO(b"id,gender\nv1,femme\nv1,homme\n"), "pool.csv"),
+            "quotas": (io.BytesIO(QUOTAS), "quotas.csv"),
+            "k": "6",
+            "algorithm": "leximin",
+            "panels": "100",
+        },
+        content_type="multipart/form-data",
+    )
+    assert "L'import n'a pas été fait : corrigez les problèmes ci-dessous." in page.text
+    assert "L&#39;identifiant « v1 » apparaît plusieurs fois dans le vivier" in page.text
+    page = client.post(
+        "/gestion/tirage/",
+        data={
+            "pool": (io.BytesIO(pool_csv()), "pool.csv"),
+            "quotas": (io.BytesIO(QUOTAS), "q.csv"),
+            "k": "6",
+            "algorithm": "leximin",
+            "panels": "100",
+        },
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "Chance la plus faible" in page.text and "<svg" in page.text
     assert "Coefficient de Gini" in page.text and "Représentativité" in page.text
     run_id = re.search(r"/tirage/(\d+)/panels.csv", page.text).group(1)
     confirm = client.post(f"/gestion/tirage/{run_id}/tirage", data={"seed": "5 2 6"})
     assert "Le tirage est définitif" in confirm.text
-    page = client.post(f"/gestion/tirage/{run_id}/tirage", data={"seed": "5 2 6",
-                                                                 "confirme": "1"},
-                       follow_redirects=True)
+    page = client.post(
+        f"/gestion/tirage/{run_id}/tirage",
+        data={"seed": "5 2 6", "confirme": "1"},
+        follow_redirects=True,
+    )
     assert "est tiré : 6 personnes à inviter." in page.text
     public = client.get("/tirage").text
     assert "graine « 5 2 6 »" in public

@@ -15,9 +15,18 @@ FOLDER = DATA / "opendlp_monitoring_100_30"
 
 def _command(name: str, out, *extra: str) -> list[str]:
     """`name` on the published instance, for a panel of 30, writing `out`."""
-    return [name, "--categories", str(FOLDER / "categories.csv"),
-            "--respondents", str(FOLDER / "respondents.csv"), "--k", "30", "--out", str(out),
-            *extra]
+    return [
+        name,
+        "--categories",
+        str(FOLDER / "categories.csv"),
+        "--respondents",
+        str(FOLDER / "respondents.csv"),
+        "--k",
+        "30",
+        "--out",
+        str(out),
+        *extra,
+    ]
 
 
 def _select(tmp_path, *extra: str) -> list[str]:
@@ -54,9 +63,19 @@ def test_infeasible_quotas_exit_non_zero_with_the_reason(tmp_path, capsys):
 def test_module_entry_point_runs_lottery_and_verify(tmp_path):
     run = [sys.executable, "-m", "convention.sortition"]
     lottery = subprocess.run(
-        [*run, *_command("lottery", tmp_path / "panels.csv", "--pseudonyms",
-                         str(tmp_path / "pseudonyms.csv"), "--panels", "50",
-                         "--algorithm", "maximin")],
+        [
+            *run,
+            *_command(
+                "lottery",
+                tmp_path / "panels.csv",
+                "--pseudonyms",
+                str(tmp_path / "pseudonyms.csv"),
+                "--panels",
+                "50",
+                "--algorithm",
+                "maximin",
+            ),
+        ],
         capture_output=True,
         text=True,
     )

@@ -101,7 +101,9 @@ def _lp(panels: list[tuple[int, ...]], n: int, floors: dict[int, float], objecti
     weights = [highs.addVariable(lb=0.0) for _ in panels]
     z = highs.addVariable(lb=-1.0, ub=1.0)
     highs.addConstr(sum(weights) == 1)
-    share = [sum((w for w, p in zip(weights, panels) if i in p), 0.0 * z) for i in range(n)]
+    share = [
+        sum((w for w, p in zip(weights, panels, strict=True) if i in p), 0.0 * z) for i in range(n)
+    ]
     for i in range(n):
         if i in floors:
             highs.addConstr(share[i] >= floors[i])

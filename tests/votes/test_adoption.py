@@ -1,4 +1,5 @@
 """The members' adoption vote: rules, secrecy, windows, paper totals and the sealed tally."""
+
 import json
 import subprocess
 import sys
@@ -16,13 +17,13 @@ from convention.proposals.models import Choice, Status
 from convention.proposals.trace import trace
 from convention.votes import adoption, verify_tally
 from convention.votes.models import NamedVote, SecretVote, VoteParticipation
-from tests.votes.conftest import in_hours
+from tests.factories import in_hours
 
 FOR, AGAINST, ABSTAIN = Choice.FOR, Choice.AGAINST, Choice.ABSTAIN
 
 
 def cast(vw, ballot, choices):
-    for member, choice in zip(vw.voters, choices):
+    for member, choice in zip(vw.voters, choices, strict=False):
         adoption.cast_vote(member, ballot, choice)
 
 
@@ -34,8 +35,8 @@ def counters(ballot):
 def test_named_vote_can_be_changed_and_counters_equal_the_recount(vw):
     ballot = vw.ballot(secret=False)
     cast(vw, ballot, [FOR, FOR, AGAINST, ABSTAIN, FOR])
-    adoption.cast_vote(vw.voters[0], ballot, AGAINST)   # changes their mind
-    adoption.cast_vote(vw.voters[2], ballot, AGAINST)   # same vote again: nothing moves
+    adoption.cast_vote(vw.voters[0], ballot, AGAINST)  # changes their mind
+    adoption.cast_vote(vw.voters[2], ballot, AGAINST)  # same vote again: nothing moves
     assert counters(ballot) == adoption.recount(ballot) == {FOR: 2, AGAINST: 2, ABSTAIN: 1}
     assert ballot.participants == 5
     assert adoption.my_vote(vw.voters[0], ballot) == (True, AGAINST)
@@ -48,8 +49,13 @@ def test_closing_applies_the_result_to_the_recommendation_with_its_tally(vw):
     result = adoption.close_ballot(vw.facilitator, ballot, vw.convention)
     rec = ballot.recommendation
     assert rec.status == Status.ADOPTED and ballot.adopted and ballot.quorum_met
-    assert (result.votes_for, result.votes_against, result.votes_abstain,
-            result.participants, result.eligible) == (4, 1, 1, 6, 6)
+    assert (
+        result.votes_for,
+        result.votes_against,
+        result.votes_abstain,
+        result.participants,
+        result.eligible,
+    ) == (4, 1, 1, 6, 6)
     details = [e.detail for e in trace(rec) if e.kind == "adoption_vote"]
     assert details and "Pour 4, contre 1, abstention 1" in details[0]
     assert "quorum atteint" in details[0]
@@ -57,22 +63,27 @@ def test_closing_applies_the_result_to_the_recommendation_with_its_tally(vw):
 
 def test_without_quorum_a_unanimous_vote_rejects(vw):
     ballot = vw.ballot(secret=False, quorum_percent=60)
-    cast(vw, ballot, [FOR, FOR, FOR])               # 3 of 6 members: 50 % < 60 %
+    cast(vw, ballot, [FOR, FOR, FOR])  # 3 of 6 members: 50 % < 60 %
     result = adoption.close_ballot(vw.staff, ballot, vw.convention)
     assert not result.quorum_met and not result.adopted
     assert ballot.recommendation.status == Status.REJECTED
 
 
-@pytest.mark.parametrize("threshold, abstentions_count, adopted", [
-    ("1/2", False, True),    # 4 for, 2 against: 4/6 > 1/2
-    ("2/3", False, False),   # 4/6 is not more than two thirds
-    ("3/5", False, True),    # 4/6 > 3/5
-    ("1/2", True, False),    # with 2 abstentions counted: 4/8 is not more than half
-])
-def test_threshold_and_abstentions_follow_the_convention_rules(vw, threshold,
-                                                               abstentions_count, adopted):
-    ballot = vw.ballot(secret=False, quorum_percent=0, threshold=threshold,
-                       abstentions_count=abstentions_count)
+@pytest.mark.parametrize(
+    "threshold, abstentions_count, adopted",
+    [
+        ("1/2", False, True),  # 4 for, 2 against: 4/6 > 1/2
+        ("2/3", False, False),  # 4/6 is not more than two thirds
+        ("3/5", False, True),  # 4/6 > 3/5
+        ("1/2", True, False),  # with 2 abstentions counted: 4/8 is not more than half
+    ],
+)
+def test_threshold_and_abstentions_follow_the_convention_rules(
+    vw, threshold, abstentions_count, adopted
+):
+    ballot = vw.ballot(
+        secret=False, quorum_percent=0, threshold=threshold, abstentions_count=abstentions_count
+    )
     cast(vw, ballot, [FOR, FOR, FOR, AGAINST, AGAINST, FOR])
     adoption.record_paper(vw.staff, ballot, votes_for=0, votes_against=0, votes_abstain=2)
     assert adoption.close_ballot(vw.staff, ballot, vw.convention).adopted is adopted
@@ -92,16 +103,19 @@ def test_a_secret_vote_is_final_and_a_second_one_writes_nothing(vw):
 def test_secret_ballots_cannot_be_joined_to_voters_by_column_id_order_or_time(vw):
     ballot = vw.ballot(secret=True)
     columns = {c["name"] for c in inspect(db.session.connection()).get_columns("secret_vote")}
-    assert columns == {"id", "ballot_id", "choice"}          # no person, no time
-    roll_columns = {c["name"] for c in
-                    inspect(db.session.connection()).get_columns("vote_participation")}
-    assert roll_columns == {"ballot_id", "user_id"}          # no time, no serial id either
+    assert columns == {"id", "ballot_id", "choice"}  # no person, no time
+    roll_columns = {
+        c["name"] for c in inspect(db.session.connection()).get_columns("vote_participation")
+    }
+    assert roll_columns == {"ballot_id", "user_id"}  # no time, no serial id either
     # Everyone votes "for" except one known member, at a known moment in the sequence.
     voters = vw.voters
     for i, member in enumerate(voters):
         adoption.cast_vote(member, ballot, AGAINST if i == 2 else FOR)
-    ids_in_insertion_order = [row.id for row in db.session.scalars(
-        select(SecretVote).where(SecretVote.ballot_id == ballot.id))]
+    ids_in_insertion_order = [
+        row.id
+        for row in db.session.scalars(select(SecretVote).where(SecretVote.ballot_id == ballot.id))
+    ]
     # Random ids: their order says nothing of the order of casting (the export lists by id).
     exported = [b["id"] for b in adoption.export_ballots(ballot)]
     assert exported == sorted(exported)
@@ -143,21 +157,23 @@ def test_only_submitted_recommendations_get_a_ballot_opened_by_their_facilitator
         adoption.open_ballots(vw.staff, vw.convention, [vw.recs[0]], in_hours(-1))
     vw.ballot()
     with pytest.raises(adoption.ConventionError):
-        vw.ballot()                                    # one ballot per recommendation
+        vw.ballot()  # one ballot per recommendation
 
 
 def test_paper_totals_are_added_with_a_mark_and_audited(vw):
     ballot = vw.ballot(secret=True)
     cast(vw, ballot, [FOR, AGAINST])
     with pytest.raises(NotAllowed):
-        adoption.record_paper(vw.facilitator, ballot, votes_for=1, votes_against=0,
-                              votes_abstain=0)
+        adoption.record_paper(vw.facilitator, ballot, votes_for=1, votes_against=0, votes_abstain=0)
     adoption.record_paper(vw.staff, ballot, votes_for=3, votes_against=1, votes_abstain=0)
     result = adoption.close_ballot(vw.staff, ballot, vw.convention)
     assert (result.votes_for, result.votes_against, result.participants, result.paper) == (
-        4, 2, 6, 4)
-    entry = db.session.scalar(select(AuditEntry).where(
-        AuditEntry.action == "paper_votes_recorded"))
+        4,
+        2,
+        6,
+        4,
+    )
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "paper_votes_recorded"))
     assert entry.details["votes_for"] == 3 and entry.actor_id == vw.staff.id
     with pytest.raises(adoption.VotingClosed):
         adoption.record_paper(vw.staff, ballot, votes_for=9, votes_against=0, votes_abstain=0)
@@ -177,8 +193,9 @@ def test_the_sealed_export_recomputes_to_the_published_tally_and_digest(vw, tmp_
     export["ballots"].reverse()
     assert verify_tally.verify(export) == []
     # A changed ballot is caught, by the tally and by the digest.
-    export["ballots"][0]["choice"] = "against" if export["ballots"][0]["choice"] != "against" \
-        else "for"
+    export["ballots"][0]["choice"] = (
+        "against" if export["ballots"][0]["choice"] != "against" else "for"
+    )
     problems = verify_tally.verify(export)
     assert any(p.startswith("digest") for p in problems)
     assert any(p.startswith("tally") for p in problems)
@@ -186,8 +203,9 @@ def test_the_sealed_export_recomputes_to_the_published_tally_and_digest(vw, tmp_
     path = tmp_path / "export.json"
     path.write_text(text, encoding="utf-8")
     script = PROJECT_ROOT / "convention" / "votes" / "verify_tally.py"
-    done = subprocess.run([sys.executable, "-I", str(script), str(path)], capture_output=True,
-                          text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-I", str(script), str(path)], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().endswith("OK") and ballot.digest in done.stdout
 

@@ -1,5 +1,6 @@
 """Simultaneous double submissions against PostgreSQL with real threads and real commits:
 exactly one ballot per person, and counters equal to the recount."""
+
 import os
 import threading
 
@@ -20,13 +21,17 @@ from convention.votes.models import (
     VoteParticipation,
 )
 from tests import factories
-from tests.votes.conftest import build_vote_world
+from tests.factories import build_vote_world
 
-pytestmark = [pytest.mark.no_db, pytest.mark.skipif(
-    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="SQLite serialises writers; row locks and upserts under contention need PostgreSQL")]
+pytestmark = [
+    pytest.mark.no_db,
+    pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+        reason="SQLite serialises writers; row locks and upserts under contention need PostgreSQL",
+    ),
+]
 
-PEOPLE = 100   # each submits twice at once: 200 simultaneous submissions
+PEOPLE = 100  # each submits twice at once: 200 simultaneous submissions
 
 
 def run_pairs(app, people_ids, action):
@@ -83,14 +88,24 @@ def test_simultaneous_double_votes_leave_one_vote_per_member(committed_app):
         for ballot_id, model in ((named_id, NamedVote), (secret_id, SecretVote)):
             ballot = db.session.get(AdoptionBallot, ballot_id)
             assert ballot.participants == PEOPLE
-            assert db.session.scalar(select(func.count()).select_from(model).where(
-                model.ballot_id == ballot_id)) == PEOPLE
+            assert (
+                db.session.scalar(
+                    select(func.count()).select_from(model).where(model.ballot_id == ballot_id)
+                )
+                == PEOPLE
+            )
             assert adoption.recount(ballot) == {
-                Choice.FOR: ballot.votes_for, Choice.AGAINST: ballot.votes_against,
-                Choice.ABSTAIN: ballot.votes_abstain}
-        per_member = dict(db.session.execute(
-            select(VoteParticipation.user_id, func.count()).where(
-                VoteParticipation.ballot_id == named_id).group_by(VoteParticipation.user_id)).all())
+                Choice.FOR: ballot.votes_for,
+                Choice.AGAINST: ballot.votes_against,
+                Choice.ABSTAIN: ballot.votes_abstain,
+            }
+        per_member = dict(
+            db.session.execute(
+                select(VoteParticipation.user_id, func.count())
+                .where(VoteParticipation.ballot_id == named_id)
+                .group_by(VoteParticipation.user_id)
+            ).all()
+        )
         assert per_member == {m: 1 for m in member_ids}
 
 
@@ -112,20 +127,26 @@ def test_simultaneous_grade_changes_leave_one_judgment_each_and_exact_counters(c
         found = db.session.get(Consultation, consultation_id)
         grades = {rec_id: (person.id + attempt + i) % 7 for i, rec_id in enumerate(rec_ids)}
         if attempt and person.id % 5 == 0:
-            grades[rec_ids[0]] = None     # some take a grade back at the same time
+            grades[rec_ids[0]] = None  # some take a grade back at the same time
         consultation.judge(person, found, grades)
 
     errors, refusals = run_pairs(app, person_ids, grade_twice)
     assert errors == [] and refusals == []
     with app.app_context():
         found = db.session.get(Consultation, consultation_id)
-        per_pair = db.session.execute(select(func.count()).select_from(Judgment).group_by(
-            Judgment.recommendation_id, Judgment.citizen_id).having(func.count() > 1)).all()
+        per_pair = db.session.execute(
+            select(func.count())
+            .select_from(Judgment)
+            .group_by(Judgment.recommendation_id, Judgment.citizen_id)
+            .having(func.count() > 1)
+        ).all()
         assert per_pair == []
         recounted = {rec_id: [0] * 7 for rec_id in rec_ids}
         for rec_id, grade, n in db.session.execute(
-                select(Judgment.recommendation_id, Judgment.grade, func.count())
-                .where(Judgment.grade.is_not(None)).group_by(Judgment.recommendation_id, Judgment.grade)):
+            select(Judgment.recommendation_id, Judgment.grade, func.count())
+            .where(Judgment.grade.is_not(None))
+            .group_by(Judgment.recommendation_id, Judgment.grade)
+        ):
             recounted[rec_id][grade] = n
         assert consultation.grade_counts(rec_ids) == {k: tuple(v) for k, v in recounted.items()}
         assert consultation.participants(found) == PEOPLE
@@ -152,8 +173,11 @@ def test_a_close_during_simultaneous_judgments_seals_exactly_what_is_counted(com
             with app.app_context():
                 person = db.session.get(User, person_id)
                 try:
-                    consultation.judge(person, db.session.get(Consultation, consultation_id),
-                                       {rec_id: person_id % 7 for rec_id in rec_ids})
+                    consultation.judge(
+                        person,
+                        db.session.get(Consultation, consultation_id),
+                        {rec_id: person_id % 7 for rec_id in rec_ids},
+                    )
                     db.session.commit()
                     accepted.append(person_id)
                 except consultation.ConsultationClosed:
@@ -166,8 +190,9 @@ def test_a_close_during_simultaneous_judgments_seals_exactly_what_is_counted(com
         try:
             barrier.wait(timeout=30)
             with app.app_context():
-                consultation.close_consultation(db.session.get(User, staff_id),
-                                                db.session.get(Consultation, consultation_id))
+                consultation.close_consultation(
+                    db.session.get(User, staff_id), db.session.get(Consultation, consultation_id)
+                )
                 db.session.commit()
         except BaseException as error:
             errors.append(error)

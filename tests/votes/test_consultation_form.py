@@ -2,6 +2,7 @@
 checks the signed-in person itself; whatever it cannot write goes the full way, which says why
 (on SQLite every judgment goes that way). One convention for the module: the form grades the
 consultation of the site's convention."""
+
 import itertools
 import os
 import threading
@@ -14,12 +15,13 @@ from convention.extensions import db
 from convention.votes import consultation
 from convention.votes.models import Consultation, Judgment
 from tests import factories
-from tests.votes.conftest import build_vote_world
+from tests.factories import build_vote_world
 
 pytestmark = pytest.mark.no_db
 postgresql_only = pytest.mark.skipif(
     not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-    reason="the one-statement judgment is PostgreSQL's (SQLite runs the steps one by one)")
+    reason="the one-statement judgment is PostgreSQL's (SQLite runs the steps one by one)",
+)
 
 SAVED = "Vos mentions sont enregistrées"
 
@@ -81,8 +83,13 @@ def statements_during(app, action):
 
 def grades_of(app, citizen_id):
     with app.app_context():
-        return dict(db.session.execute(select(Judgment.recommendation_id, Judgment.grade).where(
-            Judgment.citizen_id == citizen_id, Judgment.grade.is_not(None))).all())
+        return dict(
+            db.session.execute(
+                select(Judgment.recommendation_id, Judgment.grade).where(
+                    Judgment.citizen_id == citizen_id, Judgment.grade.is_not(None)
+                )
+            ).all()
+        )
 
 
 @postgresql_only
@@ -91,14 +98,18 @@ def test_a_judgment_loads_nothing_and_the_page_confirms_it(committed_app, site):
     first, second, _ = site["recs"]
     citizen_id, email = person(app)
     client = signed_in(app, email)
-    response, statements = statements_during(app, lambda: client.post(
-        "/votes/consultation", data={f"rec_{first}": "1", f"rec_{second}": "4"}))
+    response, statements = statements_during(
+        app,
+        lambda: client.post(
+            "/votes/consultation", data={f"rec_{first}": "1", f"rec_{second}": "4"}
+        ),
+    )
     assert response.status_code == 302
     assert response.location.endswith("/votes/consultation?enregistre=1")
     # One connection and nothing through SQLAlchemy: the person is not loaded, the one
     # statement goes through the driver itself.
     assert statements == [CHECKOUT]
-    assert "Set-Cookie" not in response.headers          # the session is not rewritten
+    assert "Set-Cookie" not in response.headers  # the session is not rewritten
     assert SAVED in client.get(response.location).get_data(as_text=True)
     assert grades_of(app, citizen_id) == {first: 1, second: 4}
     # Changed, then one taken back: the same single statement.
@@ -107,9 +118,11 @@ def test_a_judgment_loads_nothing_and_the_page_confirms_it(committed_app, site):
     with app.app_context():
         found = db.session.get(Consultation, site["consultation"])
         counts = consultation.grade_counts(site["recs"])
-        recount = db.session.execute(select(Judgment.recommendation_id, Judgment.grade,
-                                            func.count()).where(Judgment.grade.is_not(None))
-                                     .group_by(Judgment.recommendation_id, Judgment.grade)).all()
+        recount = db.session.execute(
+            select(Judgment.recommendation_id, Judgment.grade, func.count())
+            .where(Judgment.grade.is_not(None))
+            .group_by(Judgment.recommendation_id, Judgment.grade)
+        ).all()
         assert all(counts[rec][grade] == n for rec, grade, n in recount)
         assert consultation.participants(found) >= 1
 
@@ -124,8 +137,9 @@ def test_the_confirmation_is_not_shown_to_someone_with_no_grade(committed_app, s
 def test_an_unconfirmed_person_is_told_why_and_nothing_is_written(committed_app, site):
     citizen_id, email = person(committed_app, confirmed=False)
     client = signed_in(committed_app, email)
-    response = client.post("/votes/consultation", data={f"rec_{site['recs'][0]}": "2"},
-                           follow_redirects=True)
+    response = client.post(
+        "/votes/consultation", data={f"rec_{site['recs'][0]}": "2"}, follow_redirects=True
+    )
     assert "abord votre adresse électronique.</p>" in response.get_data(as_text=True)
     assert grades_of(committed_app, citizen_id) == {}
 
@@ -139,24 +153,34 @@ def test_a_person_deleted_since_signing_in_is_sent_to_the_login_page(committed_a
     response = client.post("/votes/consultation", data={f"rec_{site['recs'][0]}": "2"})
     assert response.status_code == 302 and "/connexion" in response.location
     with committed_app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(Judgment).where(
-            Judgment.citizen_id == citizen_id)) == 0
+        assert (
+            db.session.scalar(
+                select(func.count()).select_from(Judgment).where(Judgment.citizen_id == citizen_id)
+            )
+            == 0
+        )
 
 
 def test_a_session_from_another_browser_goes_the_full_way_and_is_saved(committed_app, site):
     citizen_id, email = person(committed_app)
     client = signed_in(committed_app, email)
-    response, statements = statements_during(committed_app, lambda: client.post(
-        "/votes/consultation", data={f"rec_{site['recs'][2]}": "3"},
-        headers={"User-Agent": "Another browser"}))
+    response, statements = statements_during(
+        committed_app,
+        lambda: client.post(
+            "/votes/consultation",
+            data={f"rec_{site['recs'][2]}": "3"},
+            headers={"User-Agent": "Another browser"},
+        ),
+    )
     assert response.location.endswith("?enregistre=1")
-    assert len(statements) > 1                           # the person was loaded first
+    assert len(statements) > 1  # the person was loaded first
     assert grades_of(committed_app, citizen_id) == {site["recs"][2]: 3}
 
 
 @postgresql_only
 def test_simultaneous_double_submissions_through_the_form_leave_one_judgment_each(
-        committed_app, site):
+    committed_app, site
+):
     """Fifty people each send the form twice at the same moment (a double click), with
     different grades: one judgment per person and recommendation, counters equal the recount."""
     app = committed_app
@@ -169,15 +193,19 @@ def test_simultaneous_double_submissions_through_the_form_leave_one_judgment_eac
     def submit(citizen_id, attempt):
         try:
             barrier.wait(timeout=30)
-            grades = {f"rec_{rec}": str((citizen_id + attempt + i) % 7)
-                      for i, rec in enumerate(rec_ids)}
+            grades = {
+                f"rec_{rec}": str((citizen_id + attempt + i) % 7) for i, rec in enumerate(rec_ids)
+            }
             response = clients[citizen_id].post("/votes/consultation", data=grades)
             statuses.append((response.status_code, response.location))
         except BaseException as error:  # reported by the assertion below
             errors.append(error)
 
-    threads = [threading.Thread(target=submit, args=(citizen_id, attempt))
-               for citizen_id, _ in people for attempt in (0, 1)]
+    threads = [
+        threading.Thread(target=submit, args=(citizen_id, attempt))
+        for citizen_id, _ in people
+        for attempt in (0, 1)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -185,16 +213,24 @@ def test_simultaneous_double_submissions_through_the_form_leave_one_judgment_eac
     assert errors == []
     assert statuses == [(302, "/votes/consultation?enregistre=1")] * len(threads)
     with app.app_context():
-        assert db.session.execute(select(func.count()).select_from(Judgment).group_by(
-            Judgment.recommendation_id, Judgment.citizen_id).having(func.count() > 1)).all() == []
+        assert (
+            db.session.execute(
+                select(func.count())
+                .select_from(Judgment)
+                .group_by(Judgment.recommendation_id, Judgment.citizen_id)
+                .having(func.count() > 1)
+            ).all()
+            == []
+        )
         for citizen_id, _ in people:
             mine = grades_of(app, citizen_id)
             assert set(mine) == set(rec_ids)
-            assert len({(mine[rec] - i) % 7 for i, rec in enumerate(rec_ids)}) == 1   # one form
+            assert len({(mine[rec] - i) % 7 for i, rec in enumerate(rec_ids)}) == 1  # one form
         recount = {rec: [0] * 7 for rec in rec_ids}
         for rec, grade, n in db.session.execute(
-                select(Judgment.recommendation_id, Judgment.grade, func.count())
-                .where(Judgment.grade.is_not(None))
-                .group_by(Judgment.recommendation_id, Judgment.grade)):
+            select(Judgment.recommendation_id, Judgment.grade, func.count())
+            .where(Judgment.grade.is_not(None))
+            .group_by(Judgment.recommendation_id, Judgment.grade)
+        ):
             recount[rec][grade] = n
         assert consultation.grade_counts(rec_ids) == {k: tuple(v) for k, v in recount.items()}

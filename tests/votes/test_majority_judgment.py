@@ -1,4 +1,5 @@
 """Majority judgment, checked against a naive reference that works on individual ballots."""
+
 import random
 
 import pytest
@@ -28,13 +29,18 @@ def naive_majority_value(grades):
 
 
 def naive_rank(grade_counts):
-    return sorted(grade_counts, key=lambda k: (not sum(grade_counts[k]),
-                                               naive_majority_value(ballots(grade_counts[k])), k))
+    return sorted(
+        grade_counts,
+        key=lambda k: (not sum(grade_counts[k]), naive_majority_value(ballots(grade_counts[k])), k),
+    )
 
 
 def expand(chunks):
-    return [pattern[i % len(pattern)] for pattern, repeats in chunks
-            for i in range(len(pattern) * repeats)]
+    return [
+        pattern[i % len(pattern)]
+        for pattern, repeats in chunks
+        for i in range(len(pattern) * repeats)
+    ]
 
 
 @given(counts_strategy)
@@ -57,12 +63,16 @@ def test_the_majority_value_is_the_sequence_of_removed_medians(counts):
 
 
 @settings(max_examples=1000)
-@given(st.dictionaries(st.integers(min_value=1, max_value=40),
-                       st.lists(st.integers(min_value=0, max_value=6), max_size=25),
-                       min_size=1, max_size=8))
+@given(
+    st.dictionaries(
+        st.integers(min_value=1, max_value=40),
+        st.lists(st.integers(min_value=0, max_value=6), max_size=25),
+        min_size=1,
+        max_size=8,
+    )
+)
 def test_ranking_a_thousand_random_ballot_sets_matches_the_naive_reference(ballot_sets):
-    grade_counts = {key: [grades.count(g) for g in range(7)]
-                    for key, grades in ballot_sets.items()}
+    grade_counts = {key: [grades.count(g) for g in range(7)] for key, grades in ballot_sets.items()}
     # The reference compares full sequences; the module compares up to the shorter one, so
     # only compare sets of equal size (as when ungraded judgments count as "À rejeter").
     size = max(len(g) for g in ballot_sets.values())
@@ -70,8 +80,7 @@ def test_ranking_a_thousand_random_ballot_sets_matches_the_naive_reference(ballo
     assert rank(padded) == naive_rank(padded)
 
 
-@given(st.dictionaries(st.integers(1, 20), counts_strategy, min_size=2, max_size=6),
-       st.data())
+@given(st.dictionaries(st.integers(1, 20), counts_strategy, min_size=2, max_size=6), st.data())
 def test_raising_one_judgment_never_lowers_a_rank(grade_counts, data):
     key = data.draw(st.sampled_from(sorted(grade_counts)))
     counts = grade_counts[key]
@@ -88,8 +97,7 @@ def test_raising_one_judgment_never_lowers_a_rank(grade_counts, data):
     assert after <= before
 
 
-@given(st.dictionaries(st.integers(1, 20), counts_strategy, min_size=1, max_size=6),
-       st.randoms())
+@given(st.dictionaries(st.integers(1, 20), counts_strategy, min_size=1, max_size=6), st.randoms())
 def test_the_ranking_does_not_depend_on_the_order_of_the_ballots(grade_counts, rng):
     shuffled_sets = {}
     for key, counts in grade_counts.items():
