@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import itertools
-import re
 import traceback
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -42,6 +41,7 @@ from convention.publication.renderers import RENDERERS
 from convention.recruitment.models import Invitation, SortitionRun
 from convention.votes.models import AdoptionBallot
 from tests import factories
+from tests.pages import field_error
 
 ROLES = ("anonymous", "citizen", "member", "facilitator", "staff", "admin")
 NUL = "\x00"
@@ -620,26 +620,6 @@ def staff_and_convention():
     return staff
 
 
-def field_error(page, field_id: str) -> str:
-    """The error shown next to a field (templates/macros/forms.html), or ""."""
-    found = re.search(rf'id="{field_id}-error">(.*?)</p>', page.text, re.S)
-    return found.group(1) if found else ""
-
-
-def test_without_a_convention_each_page_says_what_to_do(client):
-    for address in (
-        "/recommandations",
-        "/votes/",
-        "/votes/consultation",
-        "/rapport",
-        "/auditions",
-        "/idees",
-    ):
-        page = client.get(address)
-        assert page.status_code == 404, address
-        assert "Aucune convention n'est encore configurée" in page.text, address
-
-
 def test_a_nul_byte_in_the_display_name_is_refused_on_its_field(client):
     place = factories.commune()
     db.session.commit()
@@ -654,7 +634,7 @@ def test_a_nul_byte_in_the_display_name_is_refused_on_its_field(client):
         },
     )
     assert page.status_code == 200
-    assert "caractère de contrôle invisible" in field_error(page, "display_name")
+    assert "caractère de contrôle invisible" in (field_error(page.text, "display_name") or "")
     assert db.session.scalar(select(User).where(User.email == "camille@example.org")) is None
 
 
@@ -672,7 +652,7 @@ def test_other_control_characters_are_refused_too(client):
                 "password_confirm": "un mot de passe solide",
             },
         )
-        assert "caractère de contrôle invisible" in field_error(page, "display_name")
+        assert "caractère de contrôle invisible" in (field_error(page.text, "display_name") or "")
     # Tabs and line breaks are ordinary text.
     page = client.post(
         "/inscription",
@@ -695,7 +675,7 @@ def test_a_hearing_dated_year_one_is_refused_on_its_date(client, staff_and_conve
             data={"title": "Audition de la CNIL", "expert": "Claire Martin", "held_on": day},
         )
         assert page.status_code == 200
-        assert "Saisissez une date entre 1900 et 2200." in field_error(page, "held_on")
+        assert "Saisissez une date entre 1900 et 2200." in (field_error(page.text, "held_on") or "")
     assert db.session.scalars(select(Hearing)).all() == []
 
 
