@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from convention import (
     assembly,
@@ -63,6 +64,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(settings_from_env())
     else:
         app.config.update(test_config)
+    register_proxies(app)
     register_extensions(app)
     params.init_app(app)  # before any route: a rule keeps the converters it was bound with
     register_error_handlers(app)
@@ -76,6 +78,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         feature.init_app(app)
     register_template_helpers(app)
     return app
+
+
+def register_proxies(app: Flask) -> None:
+    """Behind PROXY_COUNT reverse proxies, the client's address (rate limits, the audit log) and
+    scheme are those the proxies pass on; with none, those headers are ignored, since anyone
+    could send them."""
+    count = app.config["PROXY_COUNT"]
+    if count:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)  # type: ignore[method-assign]
 
 
 def register_extensions(app: Flask) -> None:

@@ -45,6 +45,15 @@ def _flag(value: str | None, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _whole_number(env, name: str, default: int) -> int:
+    raw = env.get(name, "")
+    if raw == "":
+        return default
+    if not (raw.isascii() and raw.isdigit()):
+        raise ConfigurationError(f"{name} must be a whole number (0 or more), not {raw!r}.")
+    return int(raw)
+
+
 def _positive_int(env, name: str, default: int) -> int:
     raw = env.get(name, "")
     if raw == "":
@@ -91,6 +100,7 @@ def settings_from_env(env: dict[str, str] | os._Environ = os.environ) -> dict:
         ),
         "SESSION_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), not development),
         "DISCUSSION_REPORT_THRESHOLD": _positive_int(env, "DISCUSSION_REPORT_THRESHOLD", 3),
+        "PROXY_COUNT": _whole_number(env, "PROXY_COUNT", 0),
         "REMEMBER_COOKIE_SECURE": _flag(env.get("SESSION_COOKIE_SECURE"), not development),
     }
 
@@ -108,7 +118,11 @@ class BaseConfig:
     LANGUAGES = ("fr", "en")
     RATELIMIT_HEADERS_ENABLED = True
     RATELIMIT_STRATEGY = "moving-window"
+    # Failed sign-ins only (a successful one costs nothing): per address, then per account.
     LOGIN_RATE_LIMIT = "10 per minute;50 per hour"
+    LOGIN_ACCOUNT_RATE_LIMIT = "5 per minute"
+    # Reverse proxies in front of the application whose X-Forwarded-For (and -Proto) to trust.
+    PROXY_COUNT = 0
     # Argon2id parameters (RFC 9106 second recommended option: 64 MiB, t=3, p=4).
     ARGON2_TIME_COST = 3
     ARGON2_MEMORY_COST = 65536

@@ -7,11 +7,15 @@ status, never a 500, after rolling back whatever the request had written.
 
 from __future__ import annotations
 
+import math
+import time
+
 from flask import Flask, render_template
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from werkzeug.exceptions import HTTPException
 
-from convention.extensions import db
+from convention.extensions import db, limiter
 
 
 class ConfigurationError(RuntimeError):
@@ -60,8 +64,13 @@ def register_error_handlers(app: Flask) -> None:
 
         return handler
 
-    for code in (400, 403, 404, 405, 409, 429, 500):
+    for code in (400, 403, 404, 405, 409, 500):
         app.register_error_handler(code, page(code))
+
+    @app.errorhandler(429)
+    def too_many(error: HTTPException):
+        db.session.rollback()
+        return render_template("errors/error.html", code=429, message=wait_message()), 429
 
     @app.errorhandler(ConventionError)
     def refused(error: ConventionError):
@@ -69,3 +78,19 @@ def register_error_handlers(app: Flask) -> None:
         return render_template(
             error.template, code=error.status, message=error.message
         ), error.status
+
+
+def wait_message() -> str:
+    """How long to wait before trying again, as the limit that was reached says: the same wait
+    as the response's Retry-After header (rounded up to the minute beyond one minute)."""
+    limit = limiter.current_limit
+    # Computed as the limiter computes the Retry-After header.
+    seconds = max(1, int(limit.reset_at - time.time())) if limit else 60
+    if seconds < 60:
+        wait = ngettext("%(num)d seconde", "%(num)d secondes", seconds)
+    else:
+        minutes = math.ceil(seconds / 60)
+        wait = ngettext("%(num)d minute", "%(num)d minutes", minutes)
+    return str(
+        _l("Trop de tentatives en peu de temps. Patientez %(wait)s avant de réessayer.", wait=wait)
+    )

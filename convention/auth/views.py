@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -27,6 +37,16 @@ def _login_email_key() -> str:
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+def _login_account_limit() -> str:
+    return current_app.config["LOGIN_ACCOUNT_RATE_LIMIT"]
+
+
+def _sign_in_failed(response: Response) -> bool:
+    """Only a refused sign-in counts against the limits: forty members signing in from the
+    venue's one address must all get in."""
+    return bool(g.get("sign_in_failed"))
 
 
 @bp.route("/inscription", methods=["GET", "POST"])
@@ -86,8 +106,10 @@ def resend_confirmation():
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
-@limiter.limit(_login_limit, methods=["POST"])
-@limiter.limit("5 per minute", methods=["POST"], key_func=_login_email_key)
+@limiter.limit(_login_limit, methods=["POST"], deduct_when=_sign_in_failed)
+@limiter.limit(
+    _login_account_limit, methods=["POST"], key_func=_login_email_key, deduct_when=_sign_in_failed
+)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("assembly.home"))
@@ -95,6 +117,7 @@ def login():
     if form.validate_on_submit():
         with attempt(form, "password") as outcome:
             user = services.authenticate(form.email.data, filled(form.password))
+        g.sign_in_failed = not outcome.ok
         if outcome.ok:
             login_user(user, remember=form.remember.data)
             flash(_("Vous êtes connecté·e."), "success")
