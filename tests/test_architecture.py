@@ -164,6 +164,7 @@ def test_staff_see_the_staff_menu_each_feature_registered(client):
     # Registered by assembly, recruitment and publication, in their declared order.
     assert staff_menu == [
         "Tableau de bord",
+        "Mise en place",
         "Présentation",
         "Calendrier",
         "Thèmes",

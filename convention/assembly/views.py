@@ -7,9 +7,14 @@ from flask_login import current_user
 
 from convention.assembly import hearings, services
 from convention.auth.access import current_viewer
+from convention.auth.models import Role
 from convention.registry import registry
 
 bp = Blueprint("assembly", __name__)
+
+
+def is_administrator(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.ADMIN
 
 
 @bp.route("/")
@@ -17,7 +22,7 @@ def home():
     try:
         convention = services.current_convention()
     except services.NoConvention:
-        return render_template("assembly/empty.html")
+        return render_template("assembly/empty.html", can_set_up=is_administrator(current_user))
     groups = services.groups_with_members(convention)
     return render_template(
         "assembly/home.html",

@@ -15,7 +15,7 @@ from convention.auth.access import staff_required
 from convention.extensions import db
 from convention.forms import filled
 from convention.jobs import JobStatus, job_state, status_response
-from convention.recruitment import services
+from convention.recruitment import emails, services
 from convention.recruitment.forms import AnswerForm, ImportForm, SeedForm
 from convention.recruitment.messages import describe
 from convention.recruitment.models import Invitation, SortitionRun
@@ -155,16 +155,19 @@ def answer(run_id: int, invitation_id: int):
     ]
     if form.validate_on_submit():
         accepted = request.form.get("decision") == "accepte"
+        group = db.session.get(WorkingGroup, form.group.data)
         with attempt() as outcome:
-            services.answer(
+            member = services.answer(
                 current_user,
                 invitation,
                 accepted=accepted,
                 email=form.email.data or "",
                 name=form.name.data or "",
-                group=db.session.get(WorkingGroup, form.group.data),
+                group=group,
             )
         if outcome.ok:
+            if member is not None and group is not None:
+                emails.welcome_after_commit(member, assembly.current_convention(), group)
             flash(
                 _(
                     "Réponse enregistrée : %(status)s.",
