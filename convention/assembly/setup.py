@@ -21,10 +21,6 @@ class SetupStep:
     endpoint: str | None
 
 
-def has_convention() -> bool:
-    return db.session.scalar(select(Convention.id).limit(1)) is not None
-
-
 def _count(statement) -> int:
     return db.session.scalar(statement) or 0
 

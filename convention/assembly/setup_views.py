@@ -8,8 +8,7 @@ from flask_login import current_user
 
 from convention.assembly import services, setup
 from convention.assembly.forms import ConventionForm
-from convention.auth.access import staff_required
-from convention.auth.models import Role
+from convention.auth.access import is_administrator, staff_required
 from convention.forms import filled
 from convention.transaction import attempt
 
@@ -24,12 +23,15 @@ def only_staff():
 
 @bp.route("/", methods=["GET", "POST"])
 def index():
-    if setup.has_convention():
+    try:
         convention = services.current_convention()
+    except services.NoConvention:
+        pass  # step 1, below
+    else:
         return render_template(
             "staff/setup.html", convention=convention, steps=setup.checklist(convention)
         )
-    if current_user.role != Role.ADMIN:
+    if not is_administrator(current_user):
         abort(403)
     form = ConventionForm()
     if form.validate_on_submit():

@@ -6,15 +6,10 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from convention.assembly import hearings, services
-from convention.auth.access import current_viewer
-from convention.auth.models import Role
+from convention.auth.access import current_viewer, is_administrator
 from convention.registry import registry
 
 bp = Blueprint("assembly", __name__)
-
-
-def is_administrator(user) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role == Role.ADMIN
 
 
 @bp.route("/")

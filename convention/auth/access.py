@@ -7,7 +7,7 @@ from functools import wraps
 from flask import abort, current_app, session
 from flask_login import current_user, login_required
 
-from convention.auth.models import MANAGING_ROLES, User
+from convention.auth.models import MANAGING_ROLES, Role, User
 from convention.extensions import login_manager
 
 
@@ -18,6 +18,10 @@ def current_viewer() -> User | None:
 
 def is_manager(user: User) -> bool:
     return bool(getattr(user, "is_authenticated", False)) and user.role in MANAGING_ROLES
+
+
+def is_administrator(user: User | None) -> bool:
+    return user is not None and bool(user.is_authenticated) and user.role == Role.ADMIN
 
 
 def signed_in_id() -> int | None:
