@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from flask import Flask, flash, has_request_context, redirect, request, url_for
+from flask import Flask, flash, g, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import event
@@ -26,10 +26,12 @@ from convention import (
     publication,
     recruitment,
     registry,
+    scope,
+    sittings,
     transaction,
     votes,
 )
-from convention.auth.access import current_viewer, is_manager
+from convention.auth.access import current_viewer, is_manager, viewer_role
 from convention.auth.models import User
 from convention.config import INSTANCE_DIR, PROJECT_ROOT, BaseConfig, settings_from_env
 from convention.errors import register_error_handlers
@@ -45,6 +47,7 @@ FEATURES: tuple[ModuleType, ...] = (
     proposals,
     discussion,
     votes,
+    sittings,
     recruitment,
     publication,
     demo,
@@ -71,11 +74,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_security_headers(app)
     transaction.init_app(app)
     registry.init_app(app)
+    scope.init_app(app)
     app.register_blueprint(i18n.bp)
     cli.init_app(app)
     jobs.init_app(app)
     for feature in FEATURES:
         feature.init_app(app)
+    assembly.redirect_old_addresses(app)  # once every convention page is known
     register_template_helpers(app)
     return app
 
@@ -138,14 +143,20 @@ def register_template_helpers(app: Flask) -> None:
 
     @app.context_processor
     def layout_values():
-        viewer = current_viewer() if has_request_context() else None
+        in_request = has_request_context()
+        viewer = current_viewer() if in_request else None
+        role = viewer_role(viewer) if viewer is not None else None
         found = registry.registry(app)
         return {
             "current_locale": i18n.select_locale(),
-            "is_manager": is_manager(current_user),
+            "is_manager": is_manager(current_user) if in_request else False,
+            # What the signed-in person is in the convention served (shown beside their name).
+            "viewer_role": role,
+            # The convention served, on its own pages (None on the site's pages).
+            "site_convention": g.get("convention") if in_request else None,
             # The navigations, built from what the features registered.
-            "public_navigation": found.links("public", viewer) if has_request_context() else [],
-            "staff_navigation": found.links("staff", viewer) if has_request_context() else [],
+            "public_navigation": found.links("public", viewer, role) if in_request else [],
+            "staff_navigation": found.links("staff", viewer, role) if in_request else [],
             # Only signed-in people see POST buttons in the layout; visitors get no session cookie.
             "post_form": EmptyForm()
             if has_request_context() and current_user.is_authenticated

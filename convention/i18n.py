@@ -37,7 +37,7 @@ def set_language(code: str):
     """A plain link switches the language, so it works without JavaScript."""
     if code in current_app.config["LANGUAGES"]:
         session["lang"] = code
-    return redirect(same_site_path(request.args.get("next")) or url_for("assembly.home"))
+    return redirect(same_site_path(request.args.get("next")) or url_for("site.home"))
 
 
 def paris_datetime(value: datetime | None, fmt: str = "medium") -> str:

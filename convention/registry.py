@@ -16,6 +16,8 @@ from typing import Any
 from flask import Flask, current_app, request, url_for
 from flask_babel.speaklater import LazyString
 
+from convention import scope
+
 EXTENSION_KEY = "convention.registry"
 
 #: The slot of the report's process section for the drawn members' profile, which the
@@ -26,16 +28,17 @@ MEMBERS_BY_PROFILE = "members_by_profile"
 Viewer = Any  # the signed-in User, or None for a visitor (no import of auth here: core infra)
 
 
-def everyone(viewer: Viewer) -> bool:
+# A navigation entry's condition: given the viewer and their role in the convention served.
+def everyone(viewer: Viewer, role: Any) -> bool:
     return True
 
 
-def signed_in(viewer: Viewer) -> bool:
+def signed_in(viewer: Viewer, role: Any) -> bool:
     return viewer is not None
 
 
-def managers(viewer: Viewer) -> bool:
-    return bool(viewer is not None and viewer.is_manager)
+def managers(viewer: Viewer, role: Any) -> bool:
+    return viewer is not None and getattr(role, "value", None) in ("staff", "admin")
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class NavEntry:
     label: LazyString | str
     order: int
     current_for: tuple[str, ...] = ()
-    shown_to: Callable[[Viewer], bool] = everyone
+    shown_to: Callable[[Viewer, Any], bool] = everyone
 
 
 # A page panel: given the page's convention, its object and the viewer, the values the page's
@@ -87,9 +90,12 @@ class Registry:
             values.update(panel(convention, target, viewer))
         return values
 
-    def links(self, area: str, viewer: Viewer) -> list[dict[str, Any]]:
-        """The navigation `area` as the layout shows it to `viewer`."""
+    def links(self, area: str, viewer: Viewer, role: Any) -> list[dict[str, Any]]:
+        """The navigation `area` as the layout shows it to `viewer`, whose role in the
+        convention served is `role`. Outside a convention (the site's own pages), the entries
+        of a convention's pages are left out."""
         endpoint, blueprint = request.endpoint, request.blueprint
+        url_map, outside = current_app.url_map, scope.current_slug() is None
         return [
             {
                 "url": url_for(entry.endpoint),
@@ -99,7 +105,9 @@ class Registry:
                 or (blueprint is not None and blueprint in entry.current_for),
             }
             for entry in self.navigation
-            if entry.area == area and entry.shown_to(viewer)
+            if entry.area == area
+            and entry.shown_to(viewer, role)
+            and not (outside and url_map.is_endpoint_expecting(entry.endpoint, scope.KEY))
         ]
 
 

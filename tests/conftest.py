@@ -27,6 +27,7 @@ from convention import create_app
 from convention.config import PROJECT_ROOT, database_url
 from convention.extensions import db, limiter
 from convention.jobs import progress as job_progress
+from tests import factories
 
 TEST_SECRET = "test-secret-key-that-is-long-enough-for-the-checks-0123456789"
 
@@ -211,6 +212,7 @@ def _rollback(request, app):
             bind=connection, join_transaction_mode="create_savepoint"
         )
         limiter.reset()
+        factories.forget_conventions()
         try:
             yield
         finally:

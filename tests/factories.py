@@ -11,7 +11,7 @@ from itertools import count
 from convention.assembly import hearings
 from convention.assembly import services as assembly
 from convention.assembly.models import PhaseKind
-from convention.auth.models import Commune, Role
+from convention.auth.models import CONVENTION_ROLES, SITE_ROLES, Commune, Role
 from convention.auth.services import create_account
 from convention.extensions import db
 from convention.proposals import services as proposals
@@ -28,6 +28,17 @@ def commune(name: str | None = None, population: int = 1000) -> Commune:
     return place
 
 
+# Roles are per convention: a person made with a convention's role (member, facilitator,
+# guarantor, staff) holds it in the test's convention (the last one `convention` made), or, when
+# made before it, in the next one made.
+_test = {"convention": None, "waiting": []}
+
+
+def forget_conventions() -> None:
+    """Before each test (conftest): no convention yet."""
+    _test["convention"], _test["waiting"] = None, []
+
+
 def user(
     role: Role = Role.CITIZEN,
     *,
@@ -36,28 +47,47 @@ def user(
     first_name: str | None = None,
     confirmed: bool = True,
     place: Commune | None = None,
+    convention=None,
 ):
     n = next(_serial)
-    return create_account(
+    person = create_account(
         email or f"person{n}@test.example",
         name or f"Person {n}",
         PASSWORD,
-        role=role,
+        role=role if role in SITE_ROLES else Role.CITIZEN,
         first_name=first_name,
         confirmed=confirmed,
         commune=place,
     )
+    if role in CONVENTION_ROLES:
+        where = convention or _test["convention"]
+        if where is not None and where not in db.session:
+            where = None  # made in another session (a fixture of another scope)
+        if where is None:
+            _test["waiting"].append((person, role))
+        else:
+            assembly.appoint(None, where, person, role)
+    return person
 
 
 def convention(actor=None, **overrides):
+    """A convention (slug "test" unless told: `at(convention, path)` builds its addresses),
+    created by the platform; `actor` and the people made before it get their roles in it."""
     values = {
-        "slug": f"conv-{next(_serial)}",
+        "slug": "test",
         "title": "Convention test",
         "question": "Quelle intelligence artificielle ?",
         "authority": "Métropole",
     }
     values.update(overrides)
-    return assembly.create_convention(actor, **values)
+    made = assembly.create_convention(
+        actor if actor is not None and actor.is_admin else None, **values
+    )
+    for person, role in _test["waiting"]:
+        assembly.appoint(None, made, person, role)
+    _test["waiting"] = []
+    _test["convention"] = made
+    return made
 
 
 def login(client, email: str, password: str = PASSWORD, follow: bool = True):
@@ -129,19 +159,21 @@ class World:
         )
 
 
-def build_world() -> World:
-    staff = user(Role.STAFF, name="Équipe")
-    site = convention(staff)
+def build_world(slug: str = "test") -> World:
+    """The convention `slug` (addresses /c/<slug>/…) and its people, each with their role
+    in it (and citizens in any other)."""
+    site = convention(slug=slug)
+    staff = user(Role.STAFF, name="Équipe", convention=site)
     theme = assembly.add_theme(staff, site, "Services publics")
-    facilitator = user(Role.FACILITATOR, name="Hélène R.", first_name="Hélène")
+    facilitator = user(Role.FACILITATOR, name="Hélène R.", first_name="Hélène", convention=site)
     group = assembly.add_group(staff, site, "Groupe services publics", theme, facilitator)
     other_group = assembly.add_group(staff, site, "Groupe santé", None, facilitator)
     members = []
     for first in ("Inès", "Karim", "Léa", "Marc", "Nora"):
-        member = user(Role.MEMBER, name=f"{first} B.", first_name=first)
+        member = user(Role.MEMBER, name=f"{first} B.", first_name=first, convention=site)
         assembly.add_member(staff, group, member)
         members.append(member)
-    outsider = user(Role.MEMBER, name="Omar K.", first_name="Omar")
+    outsider = user(Role.MEMBER, name="Omar K.", first_name="Omar", convention=site)
     assembly.add_member(staff, other_group, outsider)
     citizen = user(Role.CITIZEN, name="Pauline")
     open_phase(staff, site, PhaseKind.DELIBERATION)
@@ -205,8 +237,8 @@ class VoteWorld:
         return consultation.open_consultation(self.staff, self.convention, in_hours(24 * 7))
 
 
-def build_vote_world(n_recs: int = 3) -> VoteWorld:
-    base = build_world()
+def build_vote_world(n_recs: int = 3, slug: str = "test") -> VoteWorld:
+    base = build_world(slug)
     recs = []
     for i in range(n_recs):
         rec = base.published(title=f"Recommandation numéro {i + 1}")

@@ -63,3 +63,9 @@ def form_values(page: str) -> dict[str, str]:
     reader = _FormValues()
     reader.feed(page)
     return reader.values
+
+
+def at(convention, path: str = "/") -> str:
+    """The address of a page of `convention`: each convention has its own address space,
+    `/c/<slug>/…` (`at(world.convention, "/recommandations")`)."""
+    return f"/c/{convention.slug}{path}"

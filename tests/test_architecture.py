@@ -109,12 +109,12 @@ def test_a_refused_registration_creates_nobody_and_sends_no_email(client, mailbo
 
 def test_pages_of_a_site_without_a_convention_say_what_to_do(client):
     for address in (
-        "/recommandations",
-        "/votes/",
-        "/votes/consultation",
-        "/rapport",
-        "/auditions",
-        "/idees",
+        "/c/test/recommandations",
+        "/c/test/votes/",
+        "/c/test/votes/consultation",
+        "/c/test/rapport",
+        "/c/test/auditions",
+        "/c/test/idees",
     ):
         page = client.get(address)
         assert page.status_code == 404, address
@@ -139,7 +139,7 @@ def test_a_command_that_fails_leaves_nothing_half_written(runner):
 
 def test_visitors_see_the_public_navigation_without_the_staff_entries(client):
     factories.convention()
-    labels = _nav_labels(client.get("/").text, "Menu principal")
+    labels = _nav_labels(client.get("/c/test/").text, "Menu principal")
     assert labels[:6] == [
         "Accueil",
         "Recommandations",
@@ -156,12 +156,12 @@ def test_staff_see_the_staff_menu_each_feature_registered(client):
     staff = factories.user(Role.STAFF, email="equipe@test.example")
     factories.convention(staff)
     factories.login(client, "equipe@test.example")
-    page = client.get("/gestion/")
+    page = client.get("/c/test/gestion/")
     assert {"Gestion", "Modération", "Notifications"} <= set(
         _nav_labels(page.text, "Menu principal")
     )
     staff_menu = _nav_labels(page.text, "Gestion de la convention")
-    # Registered by assembly, recruitment and publication, in their declared order.
+    # Registered by assembly, sittings, recruitment and publication, in their declared order.
     assert staff_menu == [
         "Tableau de bord",
         "Mise en place",
@@ -169,18 +169,22 @@ def test_staff_see_the_staff_menu_each_feature_registered(client):
         "Calendrier",
         "Thèmes",
         "Groupes de travail",
+        "Équipe et garant·es",
         "Auditions",
+        "Séances",
         "Tirage au sort",
         "Publication",
         "Journal des actions",
     ]
-    assert re.search(r'<a href="/gestion/" aria-current="page">Tableau de bord</a>', page.text)
+    assert re.search(
+        r'<a href="/c/test/gestion/" aria-current="page">Tableau de bord</a>', page.text
+    )
 
 
 def test_the_navigation_follows_the_language(client):
     factories.convention()
     client.get("/langue/en")
-    labels = _nav_labels(client.get("/").text, "Main menu")
+    labels = _nav_labels(client.get("/c/test/").text, "Main menu")
     assert labels[:3] == ["Home", "Recommendations", "Ideas"]
 
 
@@ -204,5 +208,5 @@ def test_a_new_feature_plugs_in_with_one_line(monkeypatch, app, smtp_server):
     client = extended.test_client()
     factories.convention()
     assert client.get("/extra").text == "la page du nouveau module"
-    labels = _nav_labels(client.get("/").text, "Menu principal")
+    labels = _nav_labels(client.get("/c/test/").text, "Menu principal")
     assert labels.index("Nouveau module") == labels.index("Auditions") - 1

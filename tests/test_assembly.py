@@ -12,6 +12,7 @@ from convention.auth.models import Role
 from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
 from tests import factories
+from tests.pages import at
 
 
 @pytest.fixture
@@ -89,9 +90,11 @@ def test_every_staff_action_is_written_to_the_audit_log(staff, convention):
     services.set_phase_dates(staff, convention, PhaseKind.LEARNING, None, None)
     assert audit_actions() == [
         "convention.create",
+        "convention.appoint",  # the staff member, in this convention
         "theme.create",
         "theme.update",
         "group.create",
+        "convention.appoint",  # the member
         "group.add_member",
         "group.remove_member",
         "convention.update",
@@ -157,7 +160,7 @@ def test_home_page_shows_question_phase_next_themes_and_members(
         services.add_member(staff, group, member)
     db.session.commit()
 
-    page = client.get("/").text
+    page = client.get(at(convention, "/")).text
     assert "Quelle intelligence artificielle ?" in page
     assert "Phase en cours : <strong>Recrutement</strong>" in page
     assert "Ensuite : <strong>Information et auditions</strong>, à partir du 1 février 2027" in page

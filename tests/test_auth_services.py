@@ -14,7 +14,7 @@ from tests import factories
 def test_registration_stores_an_argon2id_hash_never_the_password():
     user = services.register("Alice@Example.org ", "Alice", None, "a long enough password")
     assert user.email == "alice@example.org"
-    assert user.role == Role.CITIZEN
+    assert user.site_role == Role.CITIZEN
     assert user.password_hash.startswith("$argon2id$")
     assert "a long enough password" not in user.password_hash
     assert not user.is_confirmed

@@ -1,13 +1,22 @@
 from sqlalchemy import func, select
 
 from convention.assembly.models import Convention, PhaseKind, Theme, WorkingGroup
-from convention.auth.models import Role, User
+from convention.auth.models import ConventionRole, Role, User
 from convention.extensions import db
 from convention.proposals.models import Recommendation
 
 
 def count_role(role: Role) -> int:
-    return db.session.scalar(select(func.count(User.id)).where(User.role == role))
+    """People who are `role` in the demo convention (or, for administrators, site-wide)."""
+    if role == Role.ADMIN:
+        return db.session.scalar(select(func.count(User.id)).where(User.site_role == role))
+    if role == Role.CITIZEN:
+        return db.session.scalar(
+            select(func.count(User.id)).where(User.site_role == role, ~User.convention_roles.any())
+        )
+    return db.session.scalar(
+        select(func.count(ConventionRole.id)).where(ConventionRole.role == role)
+    )
 
 
 def test_seed_demo_loads_the_montpellier_convention_once(runner):
@@ -67,7 +76,7 @@ def test_create_admin_makes_a_confirmed_administrator(runner):
     )
     assert result.exit_code == 0, result.output
     admin = db.session.scalars(select(User).where(User.email == "chief@example.org")).one()
-    assert admin.role == Role.ADMIN and admin.is_confirmed
+    assert admin.site_role == Role.ADMIN and admin.is_confirmed
 
     again = runner.invoke(
         args=["create-admin", "chief@example.org", "--password", "a long admin password"]

@@ -10,6 +10,7 @@ from convention.assembly.models import PhaseKind
 from convention.auth.models import Role
 from convention.extensions import db
 from tests import factories
+from tests.pages import at
 
 
 def test_french_by_default_and_english_by_the_visible_switch(client):
@@ -46,7 +47,7 @@ def test_dates_are_shown_in_paris_time(client):
         staff, convention, PhaseKind.LEARNING, datetime(2027, 10, 18, 23, 30, tzinfo=UTC), None
     )
     db.session.commit()
-    assert "19 octobre 2027" in client.get("/").text
+    assert "19 octobre 2027" in client.get(at(convention, "/")).text
 
 
 def test_every_message_has_an_english_translation_with_the_same_placeholders():

@@ -128,7 +128,7 @@ def fill() -> None:
     judgments and their counters, a discussion, an idea with a support, a hearing, an export
     and a selection run."""
     world = factories.build_world()
-    vote_world = factories.build_vote_world()
+    vote_world = factories.build_vote_world(slug="vote")
     opened = vote_world.to_consultation(adopted_count=2)
     for person in factories.citizens(3):
         consultation.judge(person, opened, {vote_world.recs[0].id: 4, vote_world.recs[1].id: None})

@@ -39,6 +39,7 @@ from convention.proposals.models import Amendment, Idea, Recommendation, Status
 from convention.publication.models import ExportJob, ReportEdition
 from convention.publication.renderers import RENDERERS
 from convention.recruitment.models import Invitation, SortitionRun
+from convention.sittings.models import AgendaItem, Sitting
 from convention.votes.models import AdoptionBallot
 from tests import factories
 from tests.pages import field_error
@@ -320,12 +321,18 @@ def real_values() -> RealValues:
         "ballot_id": ids(AdoptionBallot, 1),
         "run_id": ids(SortitionRun, 1),
         "invitation_id": ids(Invitation, 1),
+        "round_number": [1],
+        "sitting_id": ids(Sitting, 1),
+        "item_id": ids(AgendaItem, 1),
         "target_id": [1],
         "kind": [k.value for k in TargetKind],
         "job_id": list(db.session.scalars(select(ExportJob.id).limit(1)))
         or ["00000000-0000-4000-8000-000000000000"],
         "token": tokens,
         "code": ["en"],
+        # Each convention's address space: /c/<convention>/...
+        "convention": list(db.session.scalars(select(Convention.slug).order_by(Convention.id)))
+        or ["test"],
         "fmt": list(RENDERERS),
         "filename": ["css/main.css"],
         # Hearings' and themes' slugs: /auditions/<slug>, /themes/<slug>.
@@ -589,7 +596,9 @@ def _demo_accounts() -> dict[str, tuple[str, str]]:
         db.session.get(Convention, rec.convention_id), TargetKind.RECOMMENDATION, rec.id
     )
     member = rec.group.memberships[0].user
-    citizen = db.session.scalars(select(User).where(User.role == Role.CITIZEN)).first()
+    citizen = db.session.scalars(
+        select(User).where(User.site_role == Role.CITIZEN, ~User.convention_roles.any())
+    ).first()
     first = discussion.post_comment(member, thread, "Un premier argument.", Stance.FOR)
     discussion.post_comment(citizen, thread, "Une réponse.", Stance.NEUTRAL, first)
     return {
@@ -671,7 +680,7 @@ def test_a_hearing_dated_year_one_is_refused_on_its_date(client, staff_and_conve
     factories.login(client, staff_and_convention.email)
     for day in ("0001-01-01", "9999-12-31"):
         page = client.post(
-            "/gestion/auditions",
+            "/c/test/gestion/auditions",
             data={"title": "Audition de la CNIL", "expert": "Claire Martin", "held_on": day},
         )
         assert page.status_code == 200
@@ -700,41 +709,50 @@ def test_after_signing_in_only_an_address_on_this_site_is_followed(client):
         "https://evil.example/",
     ):
         assert sign_in(target) == "/", target
-    assert sign_in("/recommandations?page=2") == "/recommandations?page=2"
+    assert sign_in("/c/test/recommandations?page=2") == "/c/test/recommandations?page=2"
 
 
 def test_ids_beyond_the_database_integer_are_not_found(client, staff_and_convention):
     factories.login(client, staff_and_convention.email)
     for address in (
-        f"/recommandations/{2**31}",
-        f"/recommandations/{2**63}",
-        f"/idees/{2**31}",
-        "/recommandations/١",
-        "/recommandations/0",
-        f"/gestion/themes/{2**31}",
-        f"/commentaires/{2**31}",
+        f"/c/test/recommandations/{2**31}",
+        f"/c/test/recommandations/{2**63}",
+        f"/c/test/idees/{2**31}",
+        "/c/test/recommandations/١",
+        "/c/test/recommandations/0",
+        f"/c/test/gestion/themes/{2**31}",
+        f"/c/test/commentaires/{2**31}",
     ):
         assert client.get(address).status_code == 404, address
-    assert client.post(f"/votes/scrutins/{2**31}/voter").status_code == 404
+    assert client.post(f"/c/test/votes/scrutins/{2**31}/voter").status_code == 404
 
 
 def test_a_page_number_that_is_not_ascii_digits_shows_the_first_page(client, staff_and_convention):
     factories.login(client, staff_and_convention.email)
-    for address in ("/recommandations", "/idees", "/gestion/journal", "/notifications"):
+    for address in (
+        "/c/test/recommandations",
+        "/c/test/idees",
+        "/c/test/gestion/journal",
+        "/notifications",
+    ):
         first = client.get(address)
         assert first.status_code == 200, address
         for value in ("²", "١", str(2**31), "9" * 400, "-1"):
             page = client.get(address, query_string={"page": value})
             assert page.status_code == 200, (address, value)
     assert (
-        client.get("/recommandations", query_string={"theme": "²", "groupe": "١"}).status_code
+        client.get(
+            "/c/test/recommandations", query_string={"theme": "²", "groupe": "١"}
+        ).status_code
         == 200
     )
 
 
 def test_control_characters_in_a_query_are_a_bad_request(client, staff_and_convention):
-    assert client.get("/recommandations", query_string={"q": "\x00"}).status_code == 400
-    assert client.get("/recommandations", query_string={"q": "deux\nlignes"}).status_code == 200
+    assert client.get("/c/test/recommandations", query_string={"q": "\x00"}).status_code == 400
+    assert (
+        client.get("/c/test/recommandations", query_string={"q": "deux\nlignes"}).status_code == 200
+    )
 
 
 def test_a_pool_file_with_a_nul_byte_is_refused_with_its_line(client):
@@ -744,7 +762,7 @@ def test_a_pool_file_with_a_nul_byte_is_refused_with_its_line(client):
     pool = b"id,gender\nv1,femme\nv2,hom\x00me\n"
     quotas = b"feature,value,min,max\ngender,femme,1,1\ngender,homme,1,1\n"
     page = client.post(
-        "/gestion/tirage/",
+        "/c/test/gestion/tirage/",
         data={
             "pool": (io.BytesIO(pool), "pool.csv"),
             "quotas": (io.BytesIO(quotas), "q.csv"),

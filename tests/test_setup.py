@@ -28,12 +28,18 @@ def test_an_administrator_sets_up_a_convention_from_an_empty_site(client, runner
     home = client.get("/").text
     assert "Mettre en place la convention" in home
 
-    page = client.post("/gestion/mise-en-place/", data={"title": "", "question": ""})
+    page = client.post("/gestion/conventions/nouvelle", data={"title": "", "question": ""})
     assert "Ce champ est obligatoire." in page.text
+    assert db.session.scalar(select(Convention)) is None
+    page = client.post(
+        "/gestion/conventions/nouvelle",
+        data={"title": "Eau", "question": "Comment ?", "slug": "Pas une adresse !"},
+    )
+    assert "que des lettres minuscules, des chiffres et des tirets" in page.text
     assert db.session.scalar(select(Convention)) is None
 
     page = client.post(
-        "/gestion/mise-en-place/",
+        "/gestion/conventions/nouvelle",
         data={
             "title": "Convention citoyenne sur l'eau",
             "question": "Comment partager l'eau ?",
@@ -45,40 +51,70 @@ def test_an_administrator_sets_up_a_convention_from_an_empty_site(client, runner
     assert "La convention est créée." in page.text
     convention = db.session.scalar(select(Convention))
     assert convention.slug == "convention-citoyenne-sur-l-eau"
+    here = "/c/convention-citoyenne-sur-l-eau"
     assert "à faire" in _step(page.text, "Thèmes")
-    assert "pas encore disponible" in _step(page.text, "Garant·es")
+    assert "à faire" in _step(page.text, "Garant·es")
 
-    client.post("/gestion/themes", data={"name": "Usages"})
-    calendar = form_values(client.get("/gestion/calendrier").text)
+    client.post(f"{here}/gestion/themes", data={"name": "Usages"})
+    calendar = form_values(client.get(f"{here}/gestion/calendrier").text)
     calendar.update({"learning-starts_on": "2027-02-01", "learning-ends_on": "2027-02-28"})
-    client.post("/gestion/calendrier", data=calendar)
+    client.post(f"{here}/gestion/calendrier", data=calendar)
     db.session.expire_all()
     client.post(
-        "/gestion/groupes",
+        f"{here}/gestion/groupes",
         data={"name": "Groupe eau", "theme": convention.themes[0].id, "facilitator": 0},
     )
+    guarantor = factories.user(email="garante@test.example", name="Gisèle Garante")
+    db.session.commit()
+    page = client.post(
+        f"{here}/gestion/mise-en-place/personnes",
+        data={"email": "personne@test.example", "role": "guarantor"},
+    )
+    assert "Aucun compte n'a cette adresse" in page.text
+    page = client.post(
+        f"{here}/gestion/mise-en-place/personnes",
+        data={"email": "garante@test.example", "role": "guarantor"},
+        follow_redirects=True,
+    )
+    assert "Gisèle Garante est désormais garant·e." in page.text
+    assert guarantor.role_in(convention.id) == Role.GUARANTOR
 
-    page = client.get("/gestion/mise-en-place/").text
-    for label in ("Présentation :", "Thèmes", "Calendrier des phases", "Groupes de travail"):
+    page = client.get(f"{here}/gestion/mise-en-place/").text
+    for label in (
+        "Présentation :",
+        "Thèmes",
+        "Calendrier des phases",
+        "Groupes de travail",
+        "Garant·es",
+    ):
         assert "fait" in _step(page, label) and "à faire" not in _step(page, label), label
-    assert "Mise en place" in client.get("/gestion/").text
+    assert "Mise en place" in client.get(f"{here}/gestion/").text
+    # The site's home lists it, with its phase.
+    home = client.get("/").text
+    assert "Convention citoyenne sur l&#39;eau" in home and "Recrutement" in home
 
 
 def test_visitors_and_citizens_are_refused_the_set_up(client):
-    response = client.get("/gestion/mise-en-place/")
+    factories.convention()
+    db.session.commit()
+    response = client.get("/c/test/gestion/mise-en-place/")
     assert response.status_code == 302 and "/connexion" in response.headers["Location"]
+    assert client.get("/gestion/conventions/nouvelle").status_code == 302
     factories.user(Role.CITIZEN, email="cit@test.example")
     db.session.commit()
     factories.login(client, "cit@test.example")
-    assert client.get("/gestion/mise-en-place/").status_code == 403
-    assert "Mettre en place la convention" not in client.get("/").text
+    assert client.get("/c/test/gestion/mise-en-place/").status_code == 403
+    assert client.get("/gestion/conventions/nouvelle").status_code == 403
+    assert "Créer une convention" not in client.get("/").text
 
 
-def test_staff_cannot_create_the_convention_but_see_the_checklist_once_it_exists(client):
+def test_staff_of_a_convention_see_its_checklist_but_cannot_create_a_convention(client):
     staff = factories.user(Role.STAFF, email="staff@test.example")
+    factories.convention(staff)
+    other = factories.convention(slug="autre")
     db.session.commit()
     factories.login(client, "staff@test.example")
-    assert client.get("/gestion/mise-en-place/").status_code == 403
-    factories.convention(staff)
-    db.session.commit()
-    assert "Calendrier des phases" in client.get("/gestion/mise-en-place/").text
+    assert client.get("/gestion/conventions/nouvelle").status_code == 403
+    assert "Calendrier des phases" in client.get("/c/test/gestion/mise-en-place/").text
+    # Staff of one convention are citizens in another.
+    assert client.get(f"/c/{other.slug}/gestion/mise-en-place/").status_code == 403

@@ -5,15 +5,32 @@ from __future__ import annotations
 
 from flask import Flask
 from flask_babel import lazy_gettext as _l
+from werkzeug.exceptions import NotFound
 
-from convention.assembly import setup_views, staff_views, views
+from convention.assembly import services, setup_views, site_views, staff_views, views
 from convention.registry import NavEntry, managers, registry
+from convention.scope import current_slug, register_scoped
+
+redirect_old_addresses = site_views.redirect_old_addresses
+
+
+def serve_the_convention_addressed() -> None:
+    """Before a convention's page: the convention its address names, or 404."""
+    slug = current_slug()
+    if slug is None:
+        return
+    found = services.convention_by_slug(slug)
+    if found is None:
+        raise services.NoConvention() if services.oldest_convention() is None else NotFound()
+    services.enter_convention(found)
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(views.bp)
-    app.register_blueprint(staff_views.bp)
-    app.register_blueprint(setup_views.bp)
+    app.before_request(serve_the_convention_addressed)
+    app.register_blueprint(site_views.bp)
+    register_scoped(app, views.bp)
+    register_scoped(app, staff_views.bp)
+    register_scoped(app, setup_views.bp)
     registry(app).add_navigation(
         NavEntry("public", "assembly.home", _l("Accueil"), 0),
         NavEntry(
@@ -28,11 +45,18 @@ def init_app(app: Flask) -> None:
             "staff.dashboard",
             _l("Gestion"),
             70,
-            current_for=("staff", "setup", "recruitment_staff", "publication_staff"),
+            current_for=(
+                "staff",
+                "setup",
+                "recruitment_staff",
+                "publication_staff",
+                "sittings_staff",
+            ),
             shown_to=managers,
         ),
         NavEntry("staff", "staff.dashboard", _l("Tableau de bord"), 0),
         NavEntry("staff", "setup.index", _l("Mise en place"), 5),
+        NavEntry("staff", "setup.people", _l("Équipe et garant·es"), 45),
         NavEntry("staff", "staff.edit_convention", _l("Présentation"), 10),
         NavEntry("staff", "staff.edit_calendar", _l("Calendrier"), 20),
         NavEntry("staff", "staff.themes", _l("Thèmes"), 30),

@@ -22,6 +22,26 @@ class ConventionForm(Form):
     description = TextAreaField(_l("Présentation"), validators=[Optional(), _max(10000)])
 
 
+class NewConventionForm(ConventionForm):
+    slug = StringField(
+        _l("Adresse de la convention"),
+        validators=[Optional(), _max(60)],
+        description=_l(
+            "Elle apparaît dans les liens : /c/adresse/. Lettres minuscules, chiffres et tirets ; "
+            "laissez vide pour la tirer du titre."
+        ),
+    )
+
+
+class AppointForm(Form):
+    email = StringField(
+        _l("Adresse électronique de la personne"),
+        validators=[DataRequired(REQUIRED), _max(254)],
+        description=_l("La personne doit déjà avoir un compte sur le site."),
+    )
+    role = SelectField(_l("Rôle dans cette convention"))
+
+
 class ThemeForm(Form):
     name = StringField(_l("Nom du thème"), validators=[DataRequired(REQUIRED), _max(120)])
     description = TextAreaField(_l("Description"), validators=[Optional(), _max(2000)])

@@ -47,7 +47,7 @@ def publish_hearing(
     declared_interests: str,
     documents: str,
 ) -> Hearing:
-    require_manager(actor)
+    require_manager(actor, convention.id)
     _validate(title, expert, held_on, documents)
     base = slugify(title)[:70]
     taken = set(
@@ -78,7 +78,7 @@ def publish_hearing(
 
 
 def update_hearing(actor: User, hearing: Hearing, **values) -> Hearing:
-    require_manager(actor)
+    require_manager(actor, hearing.convention_id)
     _validate(values["title"], values["expert"], values["held_on"], values["documents"])
     for name, value in values.items():
         setattr(hearing, name, value.strip() if isinstance(value, str) else value)

@@ -111,6 +111,12 @@ class Convention(Model):
     def phase(self, kind: PhaseKind) -> Phase | None:
         return next((p for p in self.phases if p.kind == kind), None)
 
+    @property
+    def is_past(self) -> bool:
+        """In its follow-up: the convention has handed over its work (it stays readable, and
+        its follow-up may last years while the next convention starts)."""
+        return self.current_phase == PhaseKind.FOLLOW_UP
+
 
 class Phase(Model):
     """One step of the calendar: when it is planned, and when staff actually opened it."""

@@ -10,11 +10,13 @@ import re
 import unicodedata
 from datetime import datetime
 
+from flask import g
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from convention import scope
 from convention.assembly.models import (
     Convention,
     GroupMembership,
@@ -24,7 +26,8 @@ from convention.assembly.models import (
     WorkingGroup,
 )
 from convention.audit.services import record
-from convention.auth.models import MANAGING_ROLES, Role, User
+from convention.auth import roles
+from convention.auth.models import CONVENTION_ROLES, Role, User
 from convention.clock import utcnow
 from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
@@ -42,9 +45,18 @@ class LastPhase(ConventionError):
     message = _l("La convention est déjà dans sa dernière phase.")
 
 
-def require_manager(actor: User) -> None:
-    if actor is None or actor.role not in MANAGING_ROLES:
+def require_manager(actor: User | None, convention_id: int) -> None:
+    """Staff of that convention, or an administrator."""
+    if actor is None or not actor.manages(convention_id):
         raise NotAllowed()
+
+
+def require_administrator(actor: User | None) -> None:
+    if actor is None or not actor.is_admin:
+        raise NotAllowed()
+
+
+SLUG_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 
 
 def slugify(text: str) -> str:
@@ -56,11 +68,34 @@ def slugify(text: str) -> str:
 
 
 def current_convention() -> Convention:
-    """The convention this site serves (the first one created)."""
-    convention = db.session.scalar(select(Convention).order_by(Convention.id).limit(1))
-    if convention is None:
+    """The convention whose address (`/c/<slug>/…`) is being served."""
+    found = g.get("convention")
+    if found is None:
         raise NoConvention()
-    return convention
+    return found
+
+
+def convention_by_slug(slug: str) -> Convention | None:
+    return db.session.scalar(select(Convention).where(Convention.slug == slug))
+
+
+def enter_convention(convention: Convention) -> None:
+    """Serve `convention` for the rest of the request (or command): its pages, its roles."""
+    g.convention = convention
+    scope.enter(convention.slug, convention.id)
+
+
+def all_conventions() -> list[Convention]:
+    """Every convention of the site: the current ones first (newest first), then the past ones
+    (those in their follow-up), newest first."""
+    found = list(db.session.scalars(select(Convention).order_by(Convention.id.desc())))
+    return sorted(found, key=lambda c: c.is_past)
+
+
+def oldest_convention() -> Convention | None:
+    """The first convention created: until a site could host several, the only one, so the
+    one the addresses published then belong to."""
+    return db.session.scalar(select(Convention).order_by(Convention.id).limit(1))
 
 
 def groups_with_members(convention: Convention) -> list[WorkingGroup]:
@@ -86,20 +121,28 @@ def members_without_group(convention: Convention) -> list[User]:
     in_group = select(GroupMembership.user_id).where(GroupMembership.convention_id == convention.id)
     return list(
         db.session.scalars(
-            select(User)
-            .where(User.role == Role.MEMBER, User.id.not_in(in_group))
+            roles.holders(convention.id, Role.MEMBER)
+            .where(User.id.not_in(in_group))
             .options(selectinload(User.commune))
-            .order_by(User.display_name)
         )
     )
 
 
-def facilitators() -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User).where(User.role == Role.FACILITATOR).order_by(User.display_name)
-        )
-    )
+def members_of(convention: Convention) -> list[User]:
+    """The convention's members (people drawn who accepted), by name."""
+    return roles.people_with_role(convention.id, Role.MEMBER)
+
+
+def facilitators(convention: Convention) -> list[User]:
+    return roles.people_with_role(convention.id, Role.FACILITATOR)
+
+
+def guarantors(convention: Convention) -> list[User]:
+    return roles.people_with_role(convention.id, Role.GUARANTOR)
+
+
+def people_in_role(convention: Convention, role: Role) -> list[User]:
+    return roles.people_with_role(convention.id, role)
 
 
 def calendar(convention: Convention) -> list[tuple[PhaseKind, Phase | None]]:
@@ -125,9 +168,10 @@ def create_convention(
     description: str = "",
     authority: str = "",
 ) -> Convention:
-    """A new convention starts in recruitment, with every phase of the calendar undated."""
+    """A new convention starts in recruitment, with every phase of the calendar undated. Only
+    an administrator creates one; its slug (its address) is unique on the site."""
     if actor is not None:
-        require_manager(actor)
+        require_administrator(actor)
     convention = Convention(
         slug=slug,
         title=title.strip(),
@@ -141,7 +185,21 @@ def create_convention(
         Phase(kind=kind, opened_at=opened_at if kind == PhaseKind.RECRUITMENT else None)
         for kind in PhaseKind
     ]
-    db.session.add(convention)
+    if not SLUG_PATTERN.fullmatch(slug):
+        raise InvalidInput(
+            _l(
+                "L'adresse ne peut contenir que des lettres minuscules, des chiffres et des tirets."
+            ),
+            field="slug",
+        )
+    try:
+        with db.session.begin_nested():
+            db.session.add(convention)
+            db.session.flush()
+    except IntegrityError:
+        raise AlreadyExists(
+            _l("Une convention a déjà l'adresse « %(slug)s ».", slug=slug), field="slug"
+        ) from None
     record(actor, "convention.create", convention, title=title)
     return convention
 
@@ -155,7 +213,7 @@ def update_convention(
     description: str,
     authority: str,
 ) -> Convention:
-    require_manager(actor)
+    require_manager(actor, convention.id)
     if not question.strip():
         raise InvalidInput(_l("La question ne peut pas être vide."), field="question")
     before = {"title": convention.title, "question": convention.question}
@@ -181,7 +239,7 @@ def set_phase_dates(
     ends_on: datetime | None,
 ) -> Phase:
     """Plan a phase; it may not end before it starts."""
-    require_manager(actor)
+    require_manager(actor, convention.id)
     if starts_on and ends_on and ends_on < starts_on:
         raise InvalidInput(
             _l("La phase « %(phase)s » ne peut pas finir avant de commencer.", phase=kind.label),
@@ -202,7 +260,7 @@ def open_next_phase(actor: User, convention: Convention, *, expected: PhaseKind)
     `expected` is the phase the staff member saw when confirming; if someone else has moved the
     convention on meanwhile, nothing happens, so a double submit cannot skip a phase.
     """
-    require_manager(actor)
+    require_manager(actor, convention.id)
     if convention.current_phase != expected:
         raise ConventionError(
             _l(
@@ -230,7 +288,7 @@ def add_theme(
     actor: User | None, convention: Convention, name: str, description: str = ""
 ) -> Theme:
     if actor is not None:
-        require_manager(actor)
+        require_manager(actor, convention.id)
     name = name.strip()
     if not name:
         raise InvalidInput(_l("Donnez un nom au thème."), field="name")
@@ -247,7 +305,7 @@ def add_theme(
 
 
 def update_theme(actor: User, theme: Theme, name: str, description: str) -> Theme:
-    require_manager(actor)
+    require_manager(actor, theme.convention_id)
     name = name.strip()
     if not name:
         raise InvalidInput(_l("Donnez un nom au thème."), field="name")
@@ -259,7 +317,7 @@ def update_theme(actor: User, theme: Theme, name: str, description: str) -> Them
 
 def delete_theme(actor: User, theme: Theme) -> None:
     """A theme still used by a working group cannot be deleted."""
-    require_manager(actor)
+    require_manager(actor, theme.convention_id)
     if theme.working_groups:
         raise ConventionError(
             _l(
@@ -283,11 +341,11 @@ def add_group(
     facilitator: User | None = None,
 ) -> WorkingGroup:
     if actor is not None:
-        require_manager(actor)
+        require_manager(actor, convention.id)
     name = name.strip()
     if not name:
         raise InvalidInput(_l("Donnez un nom au groupe."), field="name")
-    _check_facilitator(facilitator)
+    _check_facilitator(facilitator, convention.id)
     group = WorkingGroup(name=name, facilitator=facilitator)
     try:
         with db.session.begin_nested():
@@ -303,10 +361,10 @@ def add_group(
 def update_group(
     actor: User, group: WorkingGroup, name: str, theme: Theme | None, facilitator: User | None
 ) -> WorkingGroup:
-    require_manager(actor)
+    require_manager(actor, group.convention_id)
     if not name.strip():
         raise InvalidInput(_l("Donnez un nom au groupe."), field="name")
-    _check_facilitator(facilitator)
+    _check_facilitator(facilitator, group.convention_id)
     group.name, group.theme, group.facilitator = name.strip(), theme, facilitator
     try:
         with db.session.begin_nested():
@@ -324,16 +382,16 @@ def update_group(
     return group
 
 
-def _check_facilitator(user: User | None) -> None:
-    if user is not None and user.role != Role.FACILITATOR:
+def _check_facilitator(user: User | None, convention_id: int) -> None:
+    if user is not None and user.role_in(convention_id) != Role.FACILITATOR:
         raise InvalidInput(_l("Cette personne n'est pas animatrice."), field="facilitator")
 
 
 def add_member(actor: User | None, group: WorkingGroup, user: User) -> GroupMembership:
     """A member sits in one working group only (a database constraint)."""
     if actor is not None:
-        require_manager(actor)
-    if user.role != Role.MEMBER:
+        require_manager(actor, group.convention_id)
+    if user.role_in(group.convention_id) != Role.MEMBER:
         raise InvalidInput(
             _l("Seuls les membres tirés au sort peuvent rejoindre un groupe."), field="user"
         )
@@ -352,12 +410,48 @@ def add_member(actor: User | None, group: WorkingGroup, user: User) -> GroupMemb
 
 
 def remove_member(actor: User, group: WorkingGroup, user: User) -> None:
-    require_manager(actor)
+    require_manager(actor, group.convention_id)
     membership = next((m for m in group.memberships if m.user_id == user.id), None)
     if membership is None:
         raise InvalidInput(_l("Cette personne ne fait pas partie du groupe."), field="user")
     group.memberships.remove(membership)
     record(actor, "group.remove_member", group, user_id=user.id)
+
+
+def appoint(actor: User | None, convention: Convention, user: User, role: Role) -> None:
+    """Give `user` a role in the convention (member, facilitator, guarantor, staff), replacing
+    the one they had there. Staff of the convention and administrators appoint; `actor` None is
+    the platform itself (the demo, an accepted invitation)."""
+    if actor is not None:
+        require_manager(actor, convention.id)
+    if role not in CONVENTION_ROLES:
+        raise InvalidInput(_l("Ce rôle ne se donne pas dans une convention."), field="role")
+    before = user.role_in(convention.id)
+    roles.grant_role(user, convention.id, role)
+    record(
+        actor,
+        "convention.appoint",
+        convention,
+        user_id=user.id,
+        role=role.value,
+        before=before.value,
+    )
+
+
+def dismiss(actor: User, convention: Convention, user: User) -> None:
+    """`user` is a citizen again in the convention (a member also leaves their group)."""
+    require_manager(actor, convention.id)
+    before = user.role_in(convention.id)
+    if before not in CONVENTION_ROLES:
+        raise InvalidInput(_l("Cette personne n'a pas de rôle dans la convention."), field="user")
+    for membership in db.session.scalars(
+        select(GroupMembership).where(
+            GroupMembership.convention_id == convention.id, GroupMembership.user_id == user.id
+        )
+    ):
+        db.session.delete(membership)
+    roles.revoke_role(user, convention.id)
+    record(actor, "convention.dismiss", convention, user_id=user.id, before=before.value)
 
 
 def count_members(convention: Convention) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from convention.assembly.models import Convention, Phase, Theme, WorkingGroup
-from convention.auth.models import Commune
+from convention.auth.models import Commune, ConventionRole, Role
 from convention.extensions import db
 
 
@@ -37,6 +37,11 @@ def checklist(convention: Convention) -> list[SetupStep]:
         select(func.count(WorkingGroup.id)).where(WorkingGroup.convention_id == convention.id)
     )
     communes = _count(select(func.count(Commune.id)))
+    guarantors = _count(
+        select(func.count(ConventionRole.id)).where(
+            ConventionRole.convention_id == convention.id, ConventionRole.role == Role.GUARANTOR
+        )
+    )
     return [
         SetupStep("presentation", True, "staff.edit_convention"),
         SetupStep("communes", communes > 0, None),
@@ -44,5 +49,5 @@ def checklist(convention: Convention) -> list[SetupStep]:
         SetupStep("calendar", dated > 0, "staff.edit_calendar"),
         SetupStep("groups", groups > 0, "staff.groups"),
         SetupStep("vote_rules", None, "votes.edit_rules"),
-        SetupStep("guarantors", False, None),
+        SetupStep("guarantors", guarantors > 0, "setup.people"),
     ]

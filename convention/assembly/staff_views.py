@@ -20,6 +20,7 @@ from convention.assembly.forms import (
     PhaseDatesForm,
     ThemeForm,
 )
+from convention.assembly.lookup import here_or_404
 from convention.assembly.models import Hearing, PhaseKind, Theme, WorkingGroup
 from convention.audit.models import AuditEntry
 from convention.auth.access import staff_required
@@ -165,7 +166,7 @@ def themes():
 
 @bp.route("/themes/<int:theme_id>", methods=["GET", "POST"])
 def edit_theme(theme_id: int):
-    theme = db.get_or_404(Theme, theme_id)
+    theme = here_or_404(Theme, theme_id)
     form = ThemeForm(obj=theme)
     if form.validate_on_submit():
         with attempt(form, "name") as outcome:
@@ -180,7 +181,7 @@ def edit_theme(theme_id: int):
 
 @bp.route("/themes/<int:theme_id>/supprimer", methods=["GET", "POST"])
 def delete_theme(theme_id: int):
-    theme = db.get_or_404(Theme, theme_id)
+    theme = here_or_404(Theme, theme_id)
     form = EmptyForm()
     if form.validate_on_submit():
         name = theme.name
@@ -205,7 +206,7 @@ def delete_theme(theme_id: int):
 def _group_choices(form: GroupForm, convention) -> None:
     form.theme.choices = [(0, _("— Aucun —"))] + [(t.id, t.name) for t in convention.themes]
     form.facilitator.choices = [(0, _("— Aucun·e —"))] + [
-        (u.id, u.display_name) for u in services.facilitators()
+        (u.id, u.display_name) for u in services.facilitators(convention)
     ]
 
 
@@ -242,7 +243,7 @@ def _add_member_form(convention) -> AddMemberForm:
 
 @bp.route("/groupes/<int:group_id>", methods=["GET", "POST"])
 def edit_group(group_id: int):
-    group = db.get_or_404(WorkingGroup, group_id)
+    group = here_or_404(WorkingGroup, group_id)
     form = GroupForm(
         data={
             "name": group.name,
@@ -268,7 +269,7 @@ def edit_group(group_id: int):
 
 @bp.post("/groupes/<int:group_id>/ajouter")
 def add_member(group_id: int):
-    group = db.get_or_404(WorkingGroup, group_id)
+    group = here_or_404(WorkingGroup, group_id)
     form = _add_member_form(group.convention)
     if form.validate_on_submit():
         user = db.get_or_404(User, form.user.data)
@@ -284,7 +285,7 @@ def add_member(group_id: int):
 
 @bp.post("/groupes/<int:group_id>/retirer/<int:user_id>")
 def remove_member(group_id: int, user_id: int):
-    group = db.get_or_404(WorkingGroup, group_id)
+    group = here_or_404(WorkingGroup, group_id)
     user = db.get_or_404(User, user_id)
     form = EmptyForm()
     if form.validate_on_submit():
@@ -314,7 +315,7 @@ def _hearing_values(form: HearingForm) -> dict:
 @bp.route("/auditions/<int:hearing_id>", methods=["GET", "POST"])
 def edit_hearing(hearing_id: int | None = None):
     convention = services.current_convention()
-    hearing = db.get_or_404(Hearing, hearing_id) if hearing_id else None
+    hearing = here_or_404(Hearing, hearing_id) if hearing_id else None
     form = HearingForm(obj=hearing if request.method == "GET" else None)
     if request.method == "GET" and hearing:
         form.held_on.data = _paris_date(hearing.held_on)
@@ -343,7 +344,10 @@ def edit_hearing(hearing_id: int | None = None):
 @bp.route("/journal")
 def audit_log():
     page = db.paginate(
-        select(AuditEntry).options(selectinload(AuditEntry.actor)).order_by(AuditEntry.id.desc()),
+        select(AuditEntry)
+        .where(AuditEntry.convention_id == services.current_convention().id)
+        .options(selectinload(AuditEntry.actor))
+        .order_by(AuditEntry.id.desc()),
         page=page_arg(),
         per_page=50,
         error_out=False,

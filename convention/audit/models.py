@@ -20,6 +20,11 @@ class AuditEntry(Model):
     actor_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True
     )
+    # The convention the action was taken in (None for the site's own: accounts, a new
+    # convention's creation is in the convention itself); its journal shows only its entries.
+    convention_id: Mapped[int | None] = mapped_column(
+        ForeignKey("convention.id", ondelete="SET NULL"), index=True
+    )
     action: Mapped[str] = mapped_column(String(60), index=True)
     target_type: Mapped[str] = mapped_column(String(40))
     target_id: Mapped[int | None] = mapped_column()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from convention import scope
 from convention.audit.models import AuditEntry
 from convention.auth.models import User
 from convention.extensions import Model, db
@@ -13,6 +14,7 @@ def record(actor: User | None, action: str, target: Model | None = None, **detai
         db.session.flush()
     entry = AuditEntry(
         actor=actor,
+        convention_id=_convention_of(target),
         action=action,
         target_type=target.__tablename__ if target is not None else "",
         target_id=getattr(target, "id", None),
@@ -20,6 +22,15 @@ def record(actor: User | None, action: str, target: Model | None = None, **detai
     )
     db.session.add(entry)
     return entry
+
+
+def _convention_of(target: Model | None) -> int | None:
+    """The convention an entry belongs to: its target's, else the one the request serves."""
+    if getattr(target, "__tablename__", "") == "convention":
+        found = getattr(target, "id", None)
+    else:
+        found = getattr(target, "convention_id", None)
+    return found if isinstance(found, int) else scope.current_id()
 
 
 def _plain(value):

@@ -7,6 +7,7 @@ from functools import wraps
 from flask import abort, current_app, session
 from flask_login import current_user, login_required
 
+from convention import scope
 from convention.auth.models import MANAGING_ROLES, Role, User
 from convention.extensions import login_manager
 
@@ -16,12 +17,22 @@ def current_viewer() -> User | None:
     return current_user if current_user.is_authenticated else None
 
 
-def is_manager(user: User) -> bool:
-    return bool(getattr(user, "is_authenticated", False)) and user.role in MANAGING_ROLES
+def viewer_role(user: User | None = None) -> Role:
+    """What the person signed in (or `user`) is in the convention being served: a visitor or
+    an account with no role there is a citizen."""
+    user = user if user is not None else current_viewer()
+    if user is None or not getattr(user, "is_authenticated", False):
+        return Role.CITIZEN
+    return user.role_in(scope.current_id())
+
+
+def is_manager(user: User | None) -> bool:
+    """Staff of the convention being served, or an administrator."""
+    return viewer_role(user) in MANAGING_ROLES if user is not None else False
 
 
 def is_administrator(user: User | None) -> bool:
-    return user is not None and bool(user.is_authenticated) and user.role == Role.ADMIN
+    return user is not None and bool(user.is_authenticated) and user.is_admin
 
 
 def signed_in_id() -> int | None:
@@ -44,7 +55,8 @@ def signed_in_id() -> int | None:
 
 
 def staff_required(view):
-    """Only staff of the authority and administrators; others get 403, visitors the login page."""
+    """Only staff of the convention being served and administrators; others get 403, visitors
+    the login page."""
 
     @wraps(view)
     @login_required

@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from convention.auth.models import Commune, Role, User
+from convention.auth.models import SITE_ROLES, Commune, Role, User
 from convention.auth.passwords import (
     MAX_PASSWORD_LENGTH,
     MIN_PASSWORD_LENGTH,
@@ -71,7 +71,11 @@ def create_account(
     first_name: str | None = None,
     confirmed: bool = False,
 ) -> User:
-    """Create an account; the email is unique (the database decides, case-insensitively)."""
+    """Create an account; the email is unique (the database decides, case-insensitively).
+    `role` is site-wide: a citizen or an administrator (roles in a convention are granted with
+    `grant_role`)."""
+    if role not in SITE_ROLES:
+        raise ValueError(f"{role} is given per convention (grant_role), not to an account")
     check_password_rules(password)
     display_name = display_name.strip()
     if not display_name:
@@ -82,7 +86,7 @@ def create_account(
         first_name=first_name,
         commune=commune,
         password_hash=hash_password(password),
-        role=role,
+        site_role=role,
         email_confirmed_at=utcnow() if confirmed else None,
     )
     try:

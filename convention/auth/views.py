@@ -28,7 +28,7 @@ bp = Blueprint("auth", __name__)
 
 def _safe_next(target: str | None) -> str:
     """Only follow `next` to a path on this site (see `params.same_site_path`), else home."""
-    return same_site_path(target) or url_for("assembly.home")
+    return same_site_path(target) or url_for("site.home")
 
 
 def _login_email_key() -> str:
@@ -52,7 +52,7 @@ def _sign_in_failed(response: Response) -> bool:
 @bp.route("/inscription", methods=["GET", "POST"])
 def register():
     if current_user.is_authenticated:
-        return redirect(url_for("assembly.home"))
+        return redirect(url_for("site.home"))
     form = RegistrationForm()
     form.commune.choices = [(0, _("— Choisissez —"))] + [
         (c.id, c.name) for c in services.list_communes()
@@ -75,7 +75,7 @@ def register():
                 ),
                 "success",
             )
-            return redirect(url_for("assembly.home"))
+            return redirect(url_for("site.home"))
     return render_template("auth/register.html", form=form)
 
 
@@ -86,7 +86,7 @@ def confirm(token: str):
     if not outcome.ok:
         return redirect(url_for("auth.login"))
     flash(_("Votre adresse électronique %(email)s est confirmée.", email=user.email), "success")
-    return redirect(url_for("assembly.home"))
+    return redirect(url_for("site.home"))
 
 
 @bp.post("/confirmer/renvoyer")
@@ -102,7 +102,7 @@ def resend_confirmation():
             ),
             "success",
         )
-    return redirect(url_for("assembly.home"))
+    return redirect(url_for("site.home"))
 
 
 @bp.route("/connexion", methods=["GET", "POST"])
@@ -112,7 +112,7 @@ def resend_confirmation():
 )
 def login():
     if current_user.is_authenticated:
-        return redirect(url_for("assembly.home"))
+        return redirect(url_for("site.home"))
     form = LoginForm()
     if form.validate_on_submit():
         with attempt(form, "password") as outcome:
@@ -131,7 +131,7 @@ def logout():
     if form.validate_on_submit():
         logout_user()
         flash(_("Vous êtes déconnecté·e."), "success")
-    return redirect(url_for("assembly.home"))
+    return redirect(url_for("site.home"))
 
 
 @bp.route("/mot-de-passe-oublie", methods=["GET", "POST"])

@@ -145,7 +145,9 @@ def load(convention: Convention, staff: User, citizens: list[User]) -> None:
     recs = []
     for theme_index, title, problem, proposal, impact, carried_by, cost in RECOMMENDATIONS:
         group = groups[themes[theme_index].id]
-        members = [m.user for m in group.memberships if m.user.role == Role.MEMBER]
+        members = [
+            m.user for m in group.memberships if m.user.role_in(convention.id) == Role.MEMBER
+        ]
         linked = [i for i in ideas if i.theme_id == themes[theme_index].id]
         rec = services.draft_recommendation(
             members[0],

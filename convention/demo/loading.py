@@ -188,18 +188,18 @@ def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
         _email("equipe"),
         " ".join(STAFF),
         PASSWORDS[Role.STAFF],
-        role=Role.STAFF,
         confirmed=True,
         commune=communes["Montpellier"],
     )
     convention = services.create_convention(
-        staff,
+        admin,
         slug="ia-montpellier",
         title="Convention citoyenne sur l'intelligence artificielle",
         question=QUESTION,
         description=DESCRIPTION,
         authority="Montpellier Méditerranée Métropole",
     )
+    services.appoint(admin, convention, staff, Role.STAFF)
     for kind, (start, end) in CALENDAR.items():
         services.set_phase_dates(staff, convention, kind, _day(start), _day(end))
     themes = [services.add_theme(staff, convention, name, text) for name, text in THEMES]
@@ -208,13 +208,14 @@ def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
             _email(first, last),
             f"{first} {last}",
             PASSWORDS[Role.FACILITATOR],
-            role=Role.FACILITATOR,
             first_name=first,
             confirmed=True,
             commune=communes["Montpellier"],
         )
         for first, last in FACILITATORS
     ]
+    for facilitator in facilitators:
+        services.appoint(staff, convention, facilitator, Role.FACILITATOR)
     groups = [
         services.add_group(
             staff, convention, f"Groupe {theme.name}", theme, facilitators[i % len(facilitators)]
@@ -226,11 +227,11 @@ def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
             _email(first, last),
             f"{first} {last[0]}.",
             PASSWORDS[Role.MEMBER],
-            role=Role.MEMBER,
             first_name=first,
             confirmed=True,
             commune=communes[commune],
         )
+        services.appoint(staff, convention, member, Role.MEMBER)
         services.add_member(staff, groups[i % len(groups)], member)
     citizens = [
         create_account(

@@ -7,12 +7,17 @@ from typing import Any
 from flask import Flask
 from flask_babel import lazy_gettext as _l
 
+from convention.auth.models import MANAGING_ROLES, Role
 from convention.discussion import views
 from convention.discussion.commands import send_digests
 from convention.discussion.context import thread_context
 from convention.discussion.models import TargetKind
-from convention.discussion.services import is_moderator
 from convention.registry import NavEntry, registry, signed_in
+from convention.scope import register_scoped
+
+
+def _moderates(viewer: Any, role: Role) -> bool:
+    return role in MANAGING_ROLES | {Role.FACILITATOR}
 
 
 def _thread_panel(kind: TargetKind):
@@ -25,13 +30,14 @@ def _thread_panel(kind: TargetKind):
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(views.bp)
+    register_scoped(app, views.bp)
+    app.register_blueprint(views.personal)
     app.cli.add_command(send_digests)
     found = registry(app)
     found.add_page_panel("recommendation", _thread_panel(TargetKind.RECOMMENDATION))
     found.add_page_panel("idea", _thread_panel(TargetKind.IDEA))
     found.add_page_panel("hearing", _thread_panel(TargetKind.HEARING))
     found.add_navigation(
-        NavEntry("public", "discussion.queue", _l("Modération"), 80, shown_to=is_moderator),
-        NavEntry("public", "discussion.notifications", _l("Notifications"), 90, shown_to=signed_in),
+        NavEntry("public", "discussion.queue", _l("Modération"), 80, shown_to=_moderates),
+        NavEntry("public", "notices.notifications", _l("Notifications"), 90, shown_to=signed_in),
     )

@@ -30,10 +30,10 @@ def thread_context(
         "view": view,
         "comment_form": CommentForm(formdata=None),
         "button": EmptyForm(),
-        "is_moderator": services.is_moderator(viewer),
+        "is_moderator": services.is_moderator(viewer, convention.id),
         "following": services.is_following(viewer, thread),
         "members_only": bool(thread and thread.members_only),
-        "can_reserve": services.is_moderator(viewer)
+        "can_reserve": services.is_moderator(viewer, convention.id)
         and convention.current_phase in services.MEMBERS_ONLY_PHASES,
     }
     if view == "colonnes":

@@ -16,7 +16,13 @@ from convention.audit.services import record
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.discussion.models import Comment, Notification, Report, ReportReason, Suspension
-from convention.discussion.services import bump_counter, is_moderator, notify, report_threshold
+from convention.discussion.services import (
+    bump_counter,
+    comment_link,
+    is_moderator,
+    notify,
+    report_threshold,
+)
 from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
 
@@ -51,8 +57,8 @@ def report(actor: User, comment: Comment, reason: ReportReason, details: str = "
     return entry
 
 
-def _require_moderator(actor: User) -> None:
-    if not is_moderator(actor):
+def _require_moderator(actor: User, convention_id: int) -> None:
+    if not is_moderator(actor, convention_id):
         raise NotAllowed()
 
 
@@ -65,7 +71,7 @@ def _resolve_reports(comment: Comment) -> None:
 
 
 def hide(actor: User, comment: Comment, reason: str) -> Notification:
-    _require_moderator(actor)
+    _require_moderator(actor, comment.thread.convention_id)
     reason = (reason or "").strip()
     if not reason:
         raise InvalidInput(
@@ -82,12 +88,12 @@ def hide(actor: User, comment: Comment, reason: str) -> Notification:
         comment.author,
         "moderation",
         _l("Votre commentaire a été masqué par la modération : %(reason)s", reason=reason),
-        link=f"/commentaires/{comment.id}",
+        link=comment_link(comment),
     )
 
 
 def restore(actor: User, comment: Comment) -> Notification:
-    _require_moderator(actor)
+    _require_moderator(actor, comment.thread.convention_id)
     if comment.hidden_at is None:
         raise ConventionError(_l("Ce commentaire n'est pas masqué."))
     comment.hidden_at, comment.hidden_reason, comment.pending_review = None, None, False
@@ -97,21 +103,23 @@ def restore(actor: User, comment: Comment) -> Notification:
         comment.author,
         "moderation",
         _l("Votre commentaire est de nouveau visible après vérification."),
-        link=f"/commentaires/{comment.id}",
+        link=comment_link(comment),
     )
 
 
 def dismiss_reports(actor: User, comment: Comment) -> None:
     """The reports were unfounded: they are closed, and an automatic hiding is lifted."""
-    _require_moderator(actor)
+    _require_moderator(actor, comment.thread.convention_id)
     _resolve_reports(comment)
     if comment.pending_review:
         comment.hidden_at, comment.hidden_reason, comment.pending_review = None, None, False
     record(actor, "comment.dismiss_reports", comment)
 
 
-def suspend(actor: User, user: User, days: int, reason: str) -> Suspension:
-    _require_moderator(actor)
+def suspend(actor: User, user: User, days: int, reason: str, *, convention_id: int) -> Suspension:
+    """A moderator of the convention `convention_id` suspends `user`'s participation on the
+    site (comments, reports and support) for `days` days."""
+    _require_moderator(actor, convention_id)
     if user.id == actor.id:
         raise InvalidInput(_l("Vous ne pouvez pas vous suspendre vous-même."))
     if not isinstance(days, int) or not 1 <= days <= 365:

@@ -8,7 +8,7 @@ from flask import url_for
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 
-from convention.assembly.models import Hearing
+from convention.assembly.models import Convention, Hearing
 from convention.auth.models import User
 from convention.discussion.models import (
     Comment,
@@ -70,14 +70,16 @@ def target_address(kind: TargetKind, target_id: int) -> tuple[str, str]:
 
 
 def _describe(target: Recommendation | Idea | Hearing) -> tuple[str, str]:
+    """Its title and address, in its own convention's pages (a digest names several)."""
+    slug = db.session.get_one(Convention, target.convention_id).slug
     if isinstance(target, Recommendation):
         return (
             f"{target.reference} · {target.title}",
-            url_for("proposals.show", number=target.number, slug=target.slug),
+            url_for("proposals.show", number=target.number, slug=target.slug, convention=slug),
         )
     if isinstance(target, Idea):
-        return target.title, url_for("ideas.show", idea_id=target.id)
-    return target.title, url_for("assembly.hearing", slug=target.slug)
+        return target.title, url_for("ideas.show", idea_id=target.id, convention=slug)
+    return target.title, url_for("assembly.hearing", slug=target.slug, convention=slug)
 
 
 def _order(sort: str):
@@ -155,15 +157,20 @@ def load_page(
     )
 
 
-def moderation_queue() -> Select[tuple[Comment]]:
-    """Comments with reports not yet dealt with, or hidden pending review, oldest first, with
+def moderation_queue(convention: Convention) -> Select[tuple[Comment]]:
+    """The convention's comments with reports not yet dealt with, or hidden pending review,
+    oldest first, with
     what the queue shows of each (author, open reports and their authors, the title and
     address of what is discussed) loaded in a number of queries that does not depend on how
     many there are."""
     reported = select(Report.comment_id).where(Report.resolved_at.is_(None))
     return (
         select(Comment)
-        .where(Comment.id.in_(reported) | Comment.pending_review)
+        .join(Thread, Thread.id == Comment.thread_id)
+        .where(
+            Thread.convention_id == convention.id,
+            Comment.id.in_(reported) | Comment.pending_review,
+        )
         .options(
             selectinload(Comment.author),
             selectinload(Comment.open_reports).selectinload(Report.reporter),
@@ -174,6 +181,19 @@ def moderation_queue() -> Select[tuple[Comment]]:
             ),
         )
         .order_by(Comment.created_at, Comment.id)
+    )
+
+
+def has_written_in(user: User, convention: Convention) -> bool:
+    """Whether `user` has written a comment in one of the convention's discussions."""
+    return (
+        db.session.scalar(
+            select(Comment.id)
+            .join(Thread, Thread.id == Comment.thread_id)
+            .where(Comment.author_id == user.id, Thread.convention_id == convention.id)
+            .limit(1)
+        )
+        is not None
     )
 
 

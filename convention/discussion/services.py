@@ -15,9 +15,11 @@ from flask_babel.speaklater import LazyString
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
+from convention import scope
 from convention.assembly.models import Convention, Hearing, PhaseKind
 from convention.assembly.services import slugify
 from convention.auth.models import MANAGING_ROLES, Role, User
+from convention.auth.roles import people_with_role
 from convention.clock import utcnow
 from convention.discussion.models import (
     Comment,
@@ -55,11 +57,11 @@ class Suspended(NotAllowed):
     pass
 
 
-def is_moderator(user: User | None) -> bool:
-    """Facilitators and staff moderate every thread."""
+def is_moderator(user: User | None, convention_id: int | None) -> bool:
+    """The convention's facilitators and staff (and administrators) moderate its threads."""
     if user is None or not getattr(user, "is_authenticated", False):
         return False
-    return user.role in MANAGING_ROLES | {Role.FACILITATOR}
+    return user.role_in(convention_id) in MANAGING_ROLES | {Role.FACILITATOR}
 
 
 class NoSuchDiscussion(InvalidInput):
@@ -150,7 +152,8 @@ def check_can_post(actor: User, thread: Thread | None) -> None:
     if (
         thread is not None
         and thread.members_only
-        and actor.role not in {Role.MEMBER, Role.FACILITATOR} | MANAGING_ROLES
+        and actor.role_in(thread.convention_id)
+        not in {Role.MEMBER, Role.FACILITATOR} | MANAGING_ROLES
     ):
         raise NotAllowed(
             _l(
@@ -214,7 +217,7 @@ def post_comment(
         stance=stance,
         body=body,
         body_html=str(render_markdown(body)),
-        by_member=actor.role == Role.MEMBER,
+        by_member=actor.role_in(thread.convention_id) == Role.MEMBER,
         upvote_count=0,
         report_count=0,
     )
@@ -319,7 +322,7 @@ def is_following(user: User | None, thread: Thread | None) -> bool:
 
 def set_members_only(actor: User, thread: Thread, convention: Convention, on: bool) -> None:
     """A facilitator reserves posting to members during the members' working phases."""
-    if not is_moderator(actor):
+    if not is_moderator(actor, convention.id):
         raise NotAllowed()
     if on and convention.current_phase not in MEMBERS_ONLY_PHASES:
         raise WrongPhase(
@@ -333,6 +336,12 @@ def set_members_only(actor: User, thread: Thread, convention: Convention, on: bo
 
 def mention_handle(user: User) -> str:
     return slugify(user.display_name)
+
+
+def comment_link(comment: Comment) -> str:
+    """The address of a comment in its convention's pages, kept in a notification."""
+    convention = db.session.get_one(Convention, comment.thread.convention_id)
+    return scope.address(convention.slug, f"/commentaires/{comment.id}")
 
 
 def notify(user: User, kind: str, text: str | LazyString, link: str = "") -> Notification:
@@ -358,14 +367,14 @@ def notify_mentions(comment: Comment, thread: Thread) -> list[User]:
     handles = {h.lower() for h in MENTION.findall(comment.body)}
     if not handles:
         return []
-    members = db.session.scalars(select(User).where(User.role == Role.MEMBER)).all()
+    members = people_with_role(thread.convention_id, Role.MEMBER)
     mentioned = [m for m in members if mention_handle(m) in handles and m.id != comment.author_id]
     for member in mentioned:
         notify(
             member,
             "mention",
             _l("%(name)s vous a mentionné·e dans une discussion.", name=comment.author.public_name),
-            link=f"/commentaires/{comment.id}",
+            link=comment_link(comment),
         )
     return mentioned
 

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from werkzeug import Response
 
 from convention.assembly import services as assembly
+from convention.assembly.lookup import here_or_404
 from convention.auth.access import current_viewer
 from convention.auth.models import User
 from convention.discussion import moderation, queries, services
@@ -29,6 +30,8 @@ from convention.params import int_arg, page_arg, parse_int, same_site_path
 from convention.transaction import after_commit, attempt
 
 bp = Blueprint("discussion", __name__)
+# The site-wide pages of the discussion (outside any convention).
+personal = Blueprint("notices", __name__)
 
 
 def _user_key() -> str:
@@ -52,7 +55,7 @@ def _visible_target(kind: str, target_id: int) -> TargetKind:
 
 def _comment_or_404(comment_id: int) -> Comment:
     """A comment, if the person may see what it discusses."""
-    comment = db.get_or_404(Comment, comment_id)
+    comment = here_or_404(Comment, comment_id, owner=lambda c: c.thread.convention_id)
     if not services.can_see_target(current_viewer(), comment.thread.target):
         abort(404)
     return comment
@@ -257,7 +260,7 @@ def new_comments(kind: str, target_id: int):
 
 
 def _moderators_only() -> None:
-    if not services.is_moderator(current_user):
+    if not services.is_moderator(current_user, assembly.current_convention().id):
         abort(403)
 
 
@@ -266,7 +269,7 @@ def _moderators_only() -> None:
 def queue():
     _moderators_only()
     page = db.paginate(
-        queries.moderation_queue(),
+        queries.moderation_queue(assembly.current_convention()),
         page=page_arg(),
         per_page=queries.QUEUE_PER_PAGE,
         error_out=False,
@@ -285,7 +288,7 @@ def queue():
 def moderate(comment_id: int, step: str):
     _moderators_only()
     # Moderators moderate every thread, whether or not they may see its target.
-    comment = db.get_or_404(Comment, comment_id)
+    comment = here_or_404(Comment, comment_id, owner=lambda c: c.thread.convention_id)
     form = HideForm() if step == "masquer" else EmptyForm()
     if not form.validate_on_submit():
         flash(_("Indiquez la raison, qui sera affichée publiquement."), "error")
@@ -314,11 +317,17 @@ def moderate(comment_id: int, step: str):
 def suspend(user_id: int):
     _moderators_only()
     user = db.get_or_404(User, user_id)
+    if not queries.has_written_in(user, assembly.current_convention()):
+        abort(404)  # a convention's moderators suspend the people who write in it
     form = SuspendForm()
     if form.validate_on_submit():
         with attempt(form, "reason") as outcome:
             suspension = moderation.suspend(
-                current_user, user, filled(form.days), filled(form.reason)
+                current_user,
+                user,
+                filled(form.days),
+                filled(form.reason),
+                convention_id=assembly.current_convention().id,
             )
         if outcome.ok:
             _email_once_committed(
@@ -342,9 +351,11 @@ def suspend(user_id: int):
     return render_template("discussion/suspend.html", form=form, user=user)
 
 
-@bp.route("/notifications")
+@personal.route("/notifications")
 @login_required
 def notifications():
+    """A person's notifications from every convention of the site: their own page, not a
+    convention's."""
     page = db.paginate(
         queries.notifications_of(current_user),
         page=page_arg(),

@@ -7,12 +7,13 @@ from flask_babel import lazy_gettext as _l
 
 from convention.proposals import idea_views, member_views, trace, views
 from convention.registry import NavEntry, registry
+from convention.scope import register_scoped
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(views.bp)
-    app.register_blueprint(member_views.bp)
-    app.register_blueprint(idea_views.bp)
+    register_scoped(app, views.bp)
+    register_scoped(app, member_views.bp)
+    register_scoped(app, idea_views.bp)
     found = registry(app)
     found.trace_sources.extend(trace.SOURCES)
     found.event_titles.update(trace.EVENT_TITLES)

@@ -7,9 +7,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from convention.assembly import services as assembly
+from convention.assembly.lookup import here_or_404
 from convention.assembly.models import PhaseKind, Theme
 from convention.auth.access import current_viewer
-from convention.extensions import db, limiter
+from convention.extensions import limiter
 from convention.forms import filled
 from convention.params import int_arg, page_arg
 from convention.proposals import queries, services
@@ -40,7 +41,7 @@ def index():
                 idea = services.post_idea(
                     current_user,
                     convention,
-                    db.get_or_404(Theme, form.theme.data),
+                    here_or_404(Theme, form.theme.data),
                     filled(form.title),
                     filled(form.body),
                 )
@@ -63,7 +64,7 @@ def index():
 @bp.route("/idees/<int:idea_id>")
 def show(idea_id: int):
     convention = assembly.current_convention()
-    idea = db.get_or_404(Idea, idea_id)
+    idea = here_or_404(Idea, idea_id)
     if idea.convention_id != convention.id:
         abort(404)
     return render_template(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 
 from convention.assembly.models import Convention, PhaseKind
-from convention.auth.models import MANAGING_ROLES, User
+from convention.auth.models import User
 from convention.errors import ConventionError, NotAllowed, WrongPhase
 from convention.proposals.models import Recommendation, Status
 
@@ -69,7 +69,7 @@ def relations(actor: User | None, recommendation: Recommendation) -> set[str]:
         found.add("member")
     if group.facilitator_id == actor.id:
         found.add("facilitator")
-    if actor.role in MANAGING_ROLES:
+    if actor.manages(recommendation.convention_id):
         found.add("staff")
     return found
 

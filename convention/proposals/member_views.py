@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 
 from convention.assembly import hearings as hearing_services
 from convention.assembly import services as assembly
+from convention.assembly.lookup import here_or_404
 from convention.assembly.models import WorkingGroup
 from convention.auth.models import User
 from convention.extensions import db
@@ -60,11 +61,11 @@ def _hearing_choices(form, convention) -> None:
 @bp.route("/groupes/<int:group_id>/recommandations/nouvelle", methods=["GET", "POST"])
 def draft(group_id: int):
     convention = assembly.current_convention()
-    group = db.get_or_404(WorkingGroup, group_id)
+    group = here_or_404(WorkingGroup, group_id)
     idea_ids = [parse_int(i) for i in request.values.getlist("idee")]
     if None in idea_ids:
         abort(404)
-    ideas = [db.get_or_404(Idea, i) for i in idea_ids]
+    ideas = [here_or_404(Idea, i) for i in idea_ids]
     form = RecommendationForm()
     _hearing_choices(form, convention)
     if request.method == "GET" and ideas:
@@ -204,7 +205,7 @@ def merge(number: int):
         if r.id != source.id
     ]
     if form.validate_on_submit():
-        target = db.get_or_404(Recommendation, form.target.data)
+        target = here_or_404(Recommendation, form.target.data)
         with attempt(form, "target") as outcome:
             services.merge(
                 current_user, source, target, convention, form.text_values(), form.note.data or ""

@@ -8,7 +8,7 @@ from sqlalchemy import BigInteger, cast, func, literal, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
 
 from convention.assembly.models import Convention, GroupMembership, Theme, WorkingGroup
-from convention.auth.models import MANAGING_ROLES, User
+from convention.auth.models import User
 from convention.extensions import db
 from convention.proposals import search
 from convention.proposals.models import (
@@ -49,13 +49,13 @@ class Filters:
     seed: int = 0
 
 
-def visible_clause(viewer: User | None):
+def visible_clause(viewer: User | None, convention_id: int):
     """Everyone sees published recommendations and later states; group members also see their
-    group's drafts, and staff see every draft."""
+    group's drafts, and the convention's staff see every draft."""
     public = Recommendation.status.in_(PUBLIC_STATUSES)
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return public
-    if viewer.role in MANAGING_ROLES:
+    if viewer.manages(convention_id):
         return True
     my_groups = select(GroupMembership.group_id).where(GroupMembership.user_id == viewer.id)
     return or_(public, Recommendation.group_id.in_(my_groups))
@@ -66,7 +66,7 @@ def can_see(viewer: User | None, recommendation: Recommendation) -> bool:
         return True
     if viewer is None or not getattr(viewer, "is_authenticated", False):
         return False
-    return viewer.role in MANAGING_ROLES or any(
+    return viewer.manages(recommendation.convention_id) or any(
         m.user_id == viewer.id for m in recommendation.group.memberships
     )
 
@@ -103,7 +103,7 @@ class Page:
 
 def _filtered(convention: Convention, viewer: User | None, filters: Filters, *columns):
     statement = select(*columns).where(
-        Recommendation.convention_id == convention.id, visible_clause(viewer)
+        Recommendation.convention_id == convention.id, visible_clause(viewer, convention.id)
     )
     if filters.theme_id:
         statement = statement.where(Recommendation.theme_id == filters.theme_id)

@@ -141,7 +141,7 @@ def draft_recommendation(
 
     It starts as a draft visible to the group only, with its first version.
     """
-    if actor.role != Role.MEMBER or not is_group_member(actor, group):
+    if actor.role_in(group.convention_id) != Role.MEMBER or not is_group_member(actor, group):
         raise NotAllowed(_l("Seuls les membres du groupe peuvent y rédiger une recommandation."))
     if convention.current_phase != PhaseKind.DELIBERATION:
         raise WrongPhase()
@@ -212,7 +212,9 @@ def invite_coauthor(
     actor: User, recommendation: Recommendation, convention: Convention, invitee: User
 ) -> CoAuthor:
     lifecycle.check("invite_coauthor", actor, recommendation, convention)
-    if invitee.role != Role.MEMBER or not is_group_member(invitee, recommendation.group):
+    if invitee.role_in(recommendation.convention_id) != Role.MEMBER or not is_group_member(
+        invitee, recommendation.group
+    ):
         raise InvalidInput(
             _l("Seuls les membres du même groupe peuvent être co-auteurs."), field="user"
         )

@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from convention import jobs as background_jobs
 from convention.publication import jobs, staff_views, trace_sources, views
 from convention.registry import NavEntry, registry
+from convention.scope import register_scoped
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(views.bp)
-    app.register_blueprint(staff_views.bp)
+    register_scoped(app, views.bp)
+    register_scoped(app, staff_views.bp)
     background_jobs.register_stages(app, jobs.STAGES)
     found = registry(app)
     found.trace_sources.extend(trace_sources.SOURCES)

@@ -37,7 +37,7 @@ ANSWER_PHASES = frozenset({PhaseKind.PUBLICATION, PhaseKind.FOLLOW_UP})
 
 def publish_report(actor: User, convention: Convention) -> ReportEdition:
     """Freeze the report as it is now as a new, dated edition; earlier editions stay."""
-    require_manager(actor)
+    require_manager(actor, convention.id)
     data = build_report(convention)
     if data["recommendation_count"] == 0:
         raise ConventionError(_l("Aucune recommandation adoptée : le rapport serait vide."))
@@ -170,7 +170,7 @@ def record_answer(
     today: date | None = None,
 ) -> Answer:
     """Comply or explain: a rejection states its reasons; a study has a due date to come."""
-    require_manager(actor)
+    require_manager(actor, recommendation.convention_id)
     _require_adopted(recommendation)
     today = today or utcnow().date()
     reasons, service, public_text = reasons.strip(), service.strip(), public_text.strip()
@@ -215,7 +215,8 @@ def record_answer(
 
 def publish_answers(actor: User, answers: list[Answer]) -> int:
     """Publish answers one by one or all together; returns how many became public."""
-    require_manager(actor)
+    for answer in answers:
+        require_manager(actor, answer.recommendation.convention_id)
     now, count = utcnow(), 0
     for answer in answers:
         if answer.published_at is None:
@@ -247,7 +248,7 @@ def post_follow_up(
     links: str = "",
 ) -> tuple[FollowUpUpdate, list[User]]:
     """Record implementation progress; returns the update and the followers to email."""
-    require_manager(actor)
+    require_manager(actor, recommendation.convention_id)
     _require_adopted(recommendation)
     text = text.strip()
     if not isinstance(progress, int) or not 0 <= progress <= 100:
@@ -289,7 +290,7 @@ def post_follow_up(
 
 def assess_answer(actor: User, answer: Answer, convention: Convention, grade: int) -> None:
     """Members grade a published answer from 0 to 10 and may change their grade (upsert)."""
-    if actor.role != Role.MEMBER:
+    if actor.role_in(convention.id) != Role.MEMBER:
         raise NotAllowed(_l("Seuls les membres de la convention évaluent les réponses."))
     if answer.published_at is None:
         raise NotAllowed(_l("Cette réponse n'est pas encore publiée."))

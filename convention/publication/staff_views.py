@@ -74,7 +74,11 @@ def start_export():
 def _own_job(job_id: str) -> ExportJob:
     """Only the staff member who asked for an export can see or download it."""
     job = db.session.get(ExportJob, job_id)
-    if job is None or job.requested_by_id != current_user.id:
+    if (
+        job is None
+        or job.requested_by_id != current_user.id
+        or job.convention_id != assembly.current_convention().id
+    ):
         abort(404)
     return job
 

@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from convention.assembly import services as assembly
+from convention.auth.models import Role
 from convention.clock import utcnow
 from convention.forms import filled
 from convention.proposals.models import Recommendation
@@ -102,7 +103,7 @@ def answers():
         )
     can_assess = (
         current_user.is_authenticated
-        and current_user.role.value == "member"
+        and current_user.role_in(convention.id) == Role.MEMBER
         and convention.current_phase in services.ANSWER_PHASES
     )
     return render_template(

@@ -12,6 +12,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from convention.registry import NavEntry, registry
+from convention.scope import register_scoped
 from convention.votes import (
     adoption,
     consultation_views,
@@ -26,8 +27,8 @@ def _members_vote_panel(convention: Any, recommendation: Any, viewer: Any) -> di
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(views.bp)
-    app.register_blueprint(consultation_views.bp)
+    register_scoped(app, views.bp)
+    register_scoped(app, consultation_views.bp)
     found = registry(app)
     found.trace_sources.extend(trace_sources.SOURCES)
     found.event_titles.update(trace_sources.EVENT_TITLES)

@@ -19,7 +19,7 @@ from sqlalchemy.exc import IntegrityError
 
 from convention.assembly.models import Convention, GroupMembership, PhaseKind
 from convention.audit.services import record
-from convention.auth.models import Role, User
+from convention.auth.models import ConventionRole, Role, User
 from convention.clock import utcnow
 from convention.errors import ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
@@ -108,14 +108,22 @@ def eligible_members(convention: Convention) -> int:
     return db.session.execute(
         select(func.count())
         .select_from(GroupMembership)
-        .join(User)
-        .where(GroupMembership.convention_id == convention.id, User.role == Role.MEMBER)
+        .join(
+            ConventionRole,
+            (ConventionRole.user_id == GroupMembership.user_id)
+            & (ConventionRole.convention_id == GroupMembership.convention_id),
+        )
+        .where(GroupMembership.convention_id == convention.id, ConventionRole.role == Role.MEMBER)
     ).scalar_one()
 
 
 def is_voter(user: User | None, convention_id: int) -> bool:
     """Members drawn by lot, in a group of this convention, vote; no one else does."""
-    if user is None or not getattr(user, "is_authenticated", True) or user.role != Role.MEMBER:
+    if (
+        user is None
+        or not getattr(user, "is_authenticated", True)
+        or user.role_in(convention_id) != Role.MEMBER
+    ):
         return False
     return (
         db.session.scalar(
@@ -285,7 +293,7 @@ def record_paper(
 ) -> None:
     """Staff record the totals of an in-person or paper vote, until the close. They are kept
     apart from the electronic votes, added to them in the tally, and audited."""
-    if actor is None or not actor.is_manager:
+    if actor is None or not actor.manages(ballot.convention_id):
         raise NotAllowed()
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise InvalidInput(_l("Un total ne peut pas être négatif."), field="votes_for")
@@ -485,7 +493,7 @@ def can_open(actor: User | None, convention: Convention) -> bool:
     return bool(
         actor
         and getattr(actor, "is_authenticated", False)
-        and actor.role in {Role.FACILITATOR, Role.STAFF, Role.ADMIN}
+        and actor.role_in(convention.id) in {Role.FACILITATOR, Role.STAFF, Role.ADMIN}
         and convention.current_phase == PhaseKind.MEMBERS_VOTE
     )
 

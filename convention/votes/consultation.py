@@ -110,7 +110,7 @@ def open_consultation(
     actor: User, convention: Convention, closes_at: datetime, *, now: datetime | None = None
 ) -> Consultation:
     """Staff open the consultation during its phase, with the convention's current settings."""
-    if actor is None or not actor.is_manager:
+    if actor is None or not actor.manages(convention.id):
         raise NotAllowed()
     if convention.current_phase != PhaseKind.CONSULTATION:
         raise WrongPhase()
@@ -419,14 +419,18 @@ def results_visible(consultation: Consultation | None, viewer: User | None) -> b
         return False
     if consultation.is_closed or not consultation.results_hidden_until_close:
         return True
-    return bool(viewer and getattr(viewer, "is_authenticated", False) and viewer.is_manager)
+    return bool(
+        viewer
+        and getattr(viewer, "is_authenticated", False)
+        and viewer.manages(consultation.convention_id)
+    )
 
 
 def close_consultation(
     actor: User, consultation: Consultation, *, now: datetime | None = None
 ) -> None:
     """Staff close the consultation: no judgment after it; results are sealed and shown."""
-    if actor is None or not actor.is_manager:
+    if actor is None or not actor.manages(consultation.convention_id):
         raise NotAllowed()
     if db.session.get_bind().dialect.name == "postgresql":
         # A judgment holds the judgment table in ROW EXCLUSIVE mode from its statement to its

@@ -9,8 +9,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from convention.assembly import services as assembly
-from convention.auth.access import current_viewer, signed_in_id, staff_required
-from convention.extensions import db
+from convention.assembly.lookup import here_or_404
+from convention.auth.access import current_viewer, is_manager, signed_in_id, staff_required
 from convention.forms import EmptyForm, filled
 from convention.params import parse_int
 from convention.proposals.models import Idea
@@ -40,7 +40,7 @@ def _page_values(convention, found, errors=None, submitted=None):
         "needs_confirmation": bool(me and not me.is_confirmed),
         "results": consultation.results(found, recommendations, voters=voters) if visible else None,
         "participants": voters,
-        "is_manager": bool(me and me.is_manager),
+        "is_manager": is_manager(me),
         "form": EmptyForm(),
         # Shown after a save (see _saved), to someone who has grades to show for it.
         "saved": bool(request.args.get("enregistre") == "1" and mine and submitted is None),
@@ -194,7 +194,7 @@ def ideas():
 @login_required
 def support(idea_id: int, step: str):
     convention = assembly.current_convention()
-    idea = db.get_or_404(Idea, idea_id)
+    idea = here_or_404(Idea, idea_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
     with attempt() as outcome:

@@ -53,7 +53,7 @@ def update_rules(
     results_hidden_until_close: bool,
 ) -> VoteRules:
     """Staff set the rules; ballots already open keep the rules they opened with."""
-    require_manager(actor)
+    require_manager(actor, convention.id)
     if not 0 <= quorum_percent <= 100:
         raise InvalidInput(
             _l("Le quorum est un pourcentage entre 0 et 100."), field="quorum_percent"

@@ -24,7 +24,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from convention.assembly import services as assembly
-from convention.auth.access import current_viewer, staff_required
+from convention.auth.access import current_viewer, is_manager, staff_required
 from convention.extensions import db
 from convention.forms import EmptyForm, SelectChoice, filled
 from convention.proposals import lifecycle
@@ -158,7 +158,7 @@ def ballot(ballot_id: int):
         roll=adoption.roll(found),
         can_close=not found.is_closed
         and lifecycle.allowed("adopt", me, found.recommendation, convention),
-        can_record_paper=bool(me and me.is_manager) and not found.is_closed,
+        can_record_paper=is_manager(me) and not found.is_closed,
         threshold=rules.threshold_label(*_threshold(found)),
     )
 

@@ -10,7 +10,7 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from convention.assembly.services import current_convention
+from convention.assembly.services import oldest_convention
 from convention.auth.models import User
 from convention.clock import utcnow
 from convention.extensions import db
@@ -38,7 +38,7 @@ def test_an_export_s_stages_are_announced_in_place_and_its_file_offered(
 ):
     with live_server.app.app_context():
         staff = db.session.scalar(select(User).where(User.email == STAFF[0]))
-        job = exports.create_job(staff, current_convention(), "pdf")
+        job = exports.create_job(staff, oldest_convention(), "pdf")
         job.status, job.stage_code, job.progress_done = (JobStatus.RUNNING, "export.reading", 10)
         db.session.commit()
         job_id = job.id
@@ -76,4 +76,7 @@ def test_an_export_s_stages_are_announced_in_place_and_its_file_offered(
     assert page.evaluate("window.sameDocument") is True
     expect(page.get_by_role("link", name="Rafraîchir")).to_be_hidden()  # nothing to wait for
     page.screenshot(path=tmp_path / "export-done.png", full_page=True)
-    assert download.get_attribute("href") == f"/gestion/publication/exports/{job_id}/fichier"
+    assert (
+        download.get_attribute("href")
+        == f"/c/ia-montpellier/gestion/publication/exports/{job_id}/fichier"
+    )

@@ -26,11 +26,13 @@ def test_no_payload_runs_in_the_browser(page, live_server):
     app = live_server.app
     urls = []
     with app.app_context():
-        convention = assembly.current_convention()
+        convention = assembly.oldest_convention()
         group = db.session.scalars(select(WorkingGroup).order_by(WorkingGroup.id)).first()
-        staff = db.session.scalars(select(User).where(User.role == Role.STAFF)).first()
+        staff = assembly.people_in_role(convention, Role.STAFF)[0]
         members = [m.user for m in group.memberships]
-        citizen = db.session.scalars(select(User).where(User.role == Role.CITIZEN)).first()
+        citizen = db.session.scalars(
+            select(User).where(User.site_role == Role.CITIZEN, ~User.convention_roles.any())
+        ).first()
         world = World(
             convention, staff, group.facilitator, group, None, members, None, citizen, group.theme
         )
@@ -38,12 +40,17 @@ def test_no_payload_runs_in_the_browser(page, live_server):
         for payload in PAYLOADS:
             rec, idea, hearing = seed_payloads(world, payload)
             urls += [
-                f"/recommandations/{rec.number}-{rec.slug}",
-                f"/recommandations/{rec.number}/trace",
-                f"/idees/{idea.id}",
-                f"/auditions/{hearing.slug}",
+                f"/c/ia-montpellier/recommandations/{rec.number}-{rec.slug}",
+                f"/c/ia-montpellier/recommandations/{rec.number}/trace",
+                f"/c/ia-montpellier/idees/{idea.id}",
+                f"/c/ia-montpellier/auditions/{hearing.slug}",
             ]
-    urls += ["/", "/recommandations", "/idees", "/auditions"]
+    urls += [
+        "/",
+        "/c/ia-montpellier/recommandations",
+        "/c/ia-montpellier/idees",
+        "/c/ia-montpellier/auditions",
+    ]
     dialogs = []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     for url in urls:
@@ -55,13 +62,13 @@ def test_no_payload_runs_in_the_browser(page, live_server):
 def test_new_comments_appear_without_reloading(page, live_server):
     with live_server.app.app_context():
         rec = db.session.scalars(db.select(Recommendation).where(Recommendation.number == 1)).one()
-        address = f"/recommandations/{rec.number}-{rec.slug}"
+        address = f"/c/ia-montpellier/recommandations/{rec.number}-{rec.slug}"
     page.goto(live_server.url + address)
     with live_server.app.app_context():
         rec = db.session.get(Recommendation, rec.id)
         member = rec.group.memberships[2].user
         thread = discussion.thread_for(
-            assembly.current_convention(), TargetKind.RECOMMENDATION, rec.id
+            assembly.oldest_convention(), TargetKind.RECOMMENDATION, rec.id
         )
         discussion.post_comment(member, thread, "Arrivé pendant la lecture")
         db.session.commit()

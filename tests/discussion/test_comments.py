@@ -55,7 +55,13 @@ def test_unconfirmed_and_suspended_people_cannot_post(world, thread):
     with pytest.raises(NotAllowed, match="Confirmez"):
         services.post_comment(world.citizen, thread, "Bonjour")
     world.citizen.email_confirmed_at = utcnow()
-    moderation.suspend(world.facilitator, world.citizen, 7, "Insultes répétées")
+    moderation.suspend(
+        world.facilitator,
+        world.citizen,
+        7,
+        "Insultes répétées",
+        convention_id=world.convention.id,
+    )
     with pytest.raises(services.Suspended, match="Insultes répétées"):
         services.post_comment(world.citizen, thread, "Bonjour")
 
@@ -173,6 +179,12 @@ def test_every_counter_equals_a_recount(world, thread):
 
 
 def test_staff_and_facilitators_moderate_others_do_not(world):
-    assert services.is_moderator(world.facilitator) and services.is_moderator(world.staff)
-    assert not services.is_moderator(world.members[0])
-    assert not services.is_moderator(factories.user(Role.CITIZEN))
+    here = world.convention.id
+    assert services.is_moderator(world.facilitator, here)
+    assert services.is_moderator(world.staff, here)
+    assert not services.is_moderator(world.members[0], here)
+    assert not services.is_moderator(factories.user(Role.CITIZEN), here)
+    # Roles are per convention: the facilitator moderates nothing elsewhere.
+    elsewhere = factories.convention(slug="ailleurs")
+    assert not services.is_moderator(world.facilitator, elsewhere.id)
+    assert not services.is_moderator(world.staff, elsewhere.id)

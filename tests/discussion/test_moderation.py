@@ -3,6 +3,7 @@
 import pytest
 from sqlalchemy import select
 
+from convention.assembly.models import Convention
 from convention.audit.models import AuditEntry
 from convention.discussion import moderation, queries, services
 from convention.discussion.models import Notification, Report, ReportReason
@@ -11,7 +12,9 @@ from convention.extensions import db
 
 
 def queued():
-    return list(db.session.scalars(queries.moderation_queue()))
+    """The moderation queue of the test's convention."""
+    here = db.session.scalars(select(Convention).where(Convention.slug == "test")).one()
+    return list(db.session.scalars(queries.moderation_queue(here)))
 
 
 @pytest.fixture
@@ -75,8 +78,12 @@ def test_hide_with_a_public_reason_restore_and_dismiss_are_audited_and_notified(
 def test_suspension_for_a_period_with_bad_input_refused(world, comment):
     for days in (0, 400):
         with pytest.raises(InvalidInput, match="365"):
-            moderation.suspend(world.facilitator, world.citizen, days, "x")
-    suspension = moderation.suspend(world.facilitator, world.citizen, 3, "Spam")
+            moderation.suspend(
+                world.facilitator, world.citizen, days, "x", convention_id=world.convention.id
+            )
+    suspension = moderation.suspend(
+        world.facilitator, world.citizen, 3, "Spam", convention_id=world.convention.id
+    )
     assert (suspension.ends_at - suspension.starts_at).days == 3
     assert services.active_suspension(world.citizen) == suspension
     assert (

@@ -12,7 +12,7 @@ from tests import factories
 
 
 def rec_url(rec):
-    return f"/recommandations/{rec.number}-{rec.slug}"
+    return f"/c/test/recommandations/{rec.number}-{rec.slug}"
 
 
 def login(client, user):
@@ -23,7 +23,7 @@ def test_post_reply_and_read_as_conversation_or_two_columns(client, world):
     rec = world.published()
     db.session.commit()
     login(client, world.citizen)
-    post_url = f"/discussions/recommendation/{rec.id}/commentaires"
+    post_url = f"/c/test/discussions/recommendation/{rec.id}/commentaires"
     page = client.post(
         post_url, data={"body": "Trop cher.", "stance": "against"}, follow_redirects=True
     )
@@ -53,7 +53,7 @@ def test_comment_form_bad_input_and_visitors_are_invited_to_log_in(client, world
     assert "pour participer à la discussion" in page
     assert (
         client.post(
-            f"/discussions/recommendation/{rec.id}/commentaires",
+            f"/c/test/discussions/recommendation/{rec.id}/commentaires",
             data={"body": "x", "stance": "for"},
         ).status_code
         == 302
@@ -61,14 +61,15 @@ def test_comment_form_bad_input_and_visitors_are_invited_to_log_in(client, world
     assert db.session.scalars(select(Comment)).all() == []
     login(client, world.citizen)
     page = client.post(
-        f"/discussions/recommendation/{rec.id}/commentaires",
+        f"/c/test/discussions/recommendation/{rec.id}/commentaires",
         data={"body": "", "stance": "for"},
         follow_redirects=True,
     )
     assert "Ce champ est obligatoire." in page.text
     assert (
         client.post(
-            "/discussions/recommendation/999/commentaires", data={"body": "x", "stance": "for"}
+            "/c/test/discussions/recommendation/999/commentaires",
+            data={"body": "x", "stance": "for"},
         ).status_code
         == 404
     )
@@ -79,7 +80,7 @@ def test_posting_is_rate_limited_with_a_clear_message(client, world):
     rec = world.published()
     db.session.commit()
     login(client, world.citizen)
-    url = f"/discussions/recommendation/{rec.id}/commentaires"
+    url = f"/c/test/discussions/recommendation/{rec.id}/commentaires"
     codes = [
         client.post(url, data={"body": f"n°{i}", "stance": "neutral"}).status_code
         for i in range(11)
@@ -125,10 +126,10 @@ def test_edited_comment_links_its_visible_history(client, world):
     comment.created_at = utcnow() - timedelta(hours=1)
     db.session.commit()
     login(client, world.citizen)
-    page = client.get(f"/commentaires/{comment.id}/modifier").text
+    page = client.get(f"/c/test/commentaires/{comment.id}/modifier").text
     assert "plus de 15 minutes" in page
-    client.post(f"/commentaires/{comment.id}/modifier", data={"body": "Version deux"})
-    history = client.get(f"/commentaires/{comment.id}/historique").text
+    client.post(f"/c/test/commentaires/{comment.id}/modifier", data={"body": "Version deux"})
+    history = client.get(f"/c/test/commentaires/{comment.id}/historique").text
     assert "Version un" in history and "Version deux" in history
 
 
@@ -138,20 +139,22 @@ def test_report_page_and_moderation_queue_hide_and_email_the_author(client, worl
     comment = services.post_comment(world.citizen, thread, "Texte douteux")
     db.session.commit()
     login(client, world.members[0])
-    page = client.post(f"/commentaires/{comment.id}/signaler", data={"reason": "other"})
+    page = client.post(f"/c/test/commentaires/{comment.id}/signaler", data={"reason": "other"})
     assert "Précisez la raison du signalement." in page.text
     page = client.post(
-        f"/commentaires/{comment.id}/signaler", data={"reason": "insult"}, follow_redirects=True
+        f"/c/test/commentaires/{comment.id}/signaler",
+        data={"reason": "insult"},
+        follow_redirects=True,
     )
     assert "votre signalement est transmis" in page.text
-    assert client.get("/moderation").status_code == 403
+    assert client.get("/c/test/moderation").status_code == 403
     client.post("/deconnexion")
     login(client, world.facilitator)
-    queue = client.get("/moderation").text
+    queue = client.get("/c/test/moderation").text
     assert "Texte douteux" in queue and "insulte ou propos injurieux" in queue
     client.get("/langue/en")  # the moderator reads English; the author is told in French
     page = client.post(
-        f"/moderation/commentaires/{comment.id}/masquer",
+        f"/c/test/moderation/commentaires/{comment.id}/masquer",
         data={"reason": "Propos injurieux"},
         follow_redirects=True,
     )
@@ -162,19 +165,24 @@ def test_report_page_and_moderation_queue_hide_and_email_the_author(client, worl
         "Votre commentaire a été masqué par la modération : Propos injurieux"
         in email.get_body(("plain",)).get_content()
     )
-    assert "No comment to check." in client.get("/moderation").text
+    assert "No comment to check." in client.get("/c/test/moderation").text
 
 
-def test_suspend_page_refuses_bad_durations(client, world, mailbox):
+def test_suspend_page_refuses_bad_durations(client, world, thread, mailbox):
     db.session.commit()
     login(client, world.staff)
+    # A convention's moderators suspend the people who write in its discussions, no one else.
+    never_wrote = client.get(f"/c/test/moderation/utilisateurs/{world.citizen.id}/suspendre")
+    assert never_wrote.status_code == 404
+    services.post_comment(world.citizen, thread, "Un message à modérer")
+    db.session.commit()
     page = client.post(
-        f"/moderation/utilisateurs/{world.citizen.id}/suspendre",
+        f"/c/test/moderation/utilisateurs/{world.citizen.id}/suspendre",
         data={"days": "0", "reason": "Spam"},
     )
     assert "Entre 1 et 365 jours." in page.text
     page = client.post(
-        f"/moderation/utilisateurs/{world.citizen.id}/suspendre",
+        f"/c/test/moderation/utilisateurs/{world.citizen.id}/suspendre",
         data={"days": "7", "reason": "Spam"},
         follow_redirects=True,
     )
@@ -205,7 +213,9 @@ def test_new_comments_fragment_for_the_live_update(client, world):
     first = services.post_comment(world.citizen, thread, "Ancien")
     services.post_comment(world.members[0], thread, "Nouveau")
     db.session.commit()
-    fragment = client.get(f"/discussions/recommendation/{rec.id}/nouveaux?apres={first.id}").text
+    fragment = client.get(
+        f"/c/test/discussions/recommendation/{rec.id}/nouveaux?apres={first.id}"
+    ).text
     assert "Nouveau" in fragment and "Ancien" not in fragment
 
 

@@ -28,7 +28,7 @@ def text(page) -> str:
 
 
 def rec_url(rec) -> str:
-    return f"/recommandations/{rec.number}-{rec.slug}"
+    return f"/c/test/recommandations/{rec.number}-{rec.slug}"
 
 
 @pytest.fixture
@@ -46,7 +46,7 @@ def follows_of(user) -> int:
 
 
 def test_follow_then_stop_following_a_discussion(client, world, rec):
-    url = f"/discussions/recommendation/{rec.id}/suivre"
+    url = f"/c/test/discussions/recommendation/{rec.id}/suivre"
     assert client.post(url).status_code == 302  # to the sign-in page
     assert db.session.scalar(select(func.count(Thread.id))) == 0
 
@@ -65,8 +65,8 @@ def test_follow_then_stop_following_a_discussion(client, world, rec):
 
 def test_following_a_discussion_that_does_not_exist_is_not_found(client, world, rec):
     factories.sign_in(client, world.citizen)
-    assert client.post("/discussions/idea/999999/suivre").status_code == 404
-    assert client.post(f"/discussions/sondage/{rec.id}/suivre").status_code == 404
+    assert client.post("/c/test/discussions/idea/999999/suivre").status_code == 404
+    assert client.post(f"/c/test/discussions/sondage/{rec.id}/suivre").status_code == 404
     assert follows_of(world.citizen) == 0
 
 
@@ -80,7 +80,7 @@ def test_upvote_a_comment_then_withdraw_the_upvote(client, world, rec):
     factories.sign_in(client, world.members[0])
     assert "Soutenir (0)" in text(client.get(rec_url(rec)))
 
-    url = f"/commentaires/{comment.id}/soutenir"
+    url = f"/c/test/commentaires/{comment.id}/soutenir"
     page = client.post(url, follow_redirects=True)
     assert "Je soutiens (1)" in text(page)
     page = client.post(url, follow_redirects=True)
@@ -100,7 +100,7 @@ def test_nobody_upvotes_their_own_comment(client, world, rec):
     comment = services.post_comment(world.citizen, thread, "Mon propre avis")
     db.session.commit()
     factories.sign_in(client, world.citizen)
-    page = client.post(f"/commentaires/{comment.id}/soutenir", follow_redirects=True)
+    page = client.post(f"/c/test/commentaires/{comment.id}/soutenir", follow_redirects=True)
     assert "On ne soutient pas son propre commentaire." in text(page)
     assert "1 soutien" not in text(page)
     assert db.session.scalars(select(Upvote)).all() == []
@@ -110,7 +110,7 @@ def test_nobody_upvotes_their_own_comment(client, world, rec):
 
 
 def test_a_facilitator_reserves_writing_to_members_and_opens_it_again(client, world, rec):
-    url = f"/discussions/recommendation/{rec.id}/reservee"
+    url = f"/c/test/discussions/recommendation/{rec.id}/reservee"
     factories.sign_in(client, world.facilitator)
     page = client.post(url, data={"reservee": "1"}, follow_redirects=True)
     assert "Seuls les membres peuvent maintenant écrire dans cette discussion." in text(page)
@@ -131,7 +131,7 @@ def test_a_facilitator_reserves_writing_to_members_and_opens_it_again(client, wo
 
 
 def test_only_moderators_reserve_a_thread_and_only_in_the_members_phases(client, world, rec):
-    url = f"/discussions/recommendation/{rec.id}/reservee"
+    url = f"/c/test/discussions/recommendation/{rec.id}/reservee"
     factories.sign_in(client, world.members[0])
     page = client.post(url, data={"reservee": "1"}, follow_redirects=True)
     assert "Vous n'avez pas les droits nécessaires pour cette action." in text(page)
@@ -231,12 +231,12 @@ def test_the_moderation_queue_takes_as_many_queries_for_15_comments_as_for_3(
 ):
     reported_comments(world, range(3))
     factories.sign_in(client, world.facilitator)
-    client.get("/moderation")  # first request: caches filled
-    few = query_counter.count_for(lambda: client.get("/moderation"))
+    client.get("/c/test/moderation")  # first request: caches filled
+    few = query_counter.count_for(lambda: client.get("/c/test/moderation"))
     reported_comments(world, range(3, 15))
 
     def shown():
-        page = text(client.get("/moderation"))
+        page = text(client.get("/c/test/moderation"))
         assert page.count("Propos douteux n°") == 15
         assert "Idée n°13" in page and "Audition n°14" in page
         assert "R5 · Recommandation n°12" in page
@@ -252,23 +252,23 @@ def test_the_moderation_queue_is_paginated_oldest_first(client, world, rec):
     db.session.commit()
     factories.sign_in(client, world.facilitator)
 
-    first = text(client.get("/moderation"))
+    first = text(client.get("/c/test/moderation"))
     assert first.count('<section class="card"') == 20
     assert "Commentaire signalé 1." in first and "Commentaire signalé 20." in first
     assert "Commentaire signalé 21." not in first
-    assert 'rel="next" href="/moderation?page=2"' in first and "Page 1 sur 2" in first
+    assert 'rel="next" href="/c/test/moderation?page=2"' in first and "Page 1 sur 2" in first
 
-    second = text(client.get("/moderation?page=2"))
+    second = text(client.get("/c/test/moderation?page=2"))
     assert second.count('<section class="card"') == 2
     assert "Commentaire signalé 22." in second and 'rel="prev"' in second
 
     # Dealing with a comment from the second page comes back to the second page.
     last = db.session.scalar(select(Comment.id).order_by(Comment.id.desc()).limit(1))
     page = client.post(
-        f"/moderation/commentaires/{last}/classer",
-        data={"suivant": "/moderation?page=2"},
+        f"/c/test/moderation/commentaires/{last}/classer",
+        data={"suivant": "/c/test/moderation?page=2"},
         follow_redirects=True,
     )
-    assert page.request.full_path == "/moderation?page=2"
+    assert page.request.full_path == "/c/test/moderation?page=2"
     assert "Les signalements sont classés sans suite." in text(page)
     assert "Commentaire signalé 22." not in text(page)

@@ -93,7 +93,7 @@ def test_a_thread_is_only_opened_on_an_existing_target_of_its_kind_and_conventio
         services.thread_for(world.convention, TargetKind.HEARING, rec.id)
 
     other = factories.convention(world.staff, slug="autre-convention")
-    theme = assembly.add_theme(world.staff, other, "Transports")
+    theme = assembly.add_theme(None, other, "Transports")  # staff of "test" only
     elsewhere = Idea(
         convention_id=other.id,
         theme=theme,
@@ -122,23 +122,23 @@ def test_a_draft_recommendations_discussion_is_closed_to_those_who_cannot_see_it
     said = services.post_comment(world.members[1], thread, "Entre nous, au brouillon.")
     db.session.commit()
 
-    assert client.get(f"/commentaires/{said.id}").status_code == 404
-    assert client.get(f"/discussions/recommendation/{draft.id}/nouveaux").status_code == 404
+    assert client.get(f"/c/test/commentaires/{said.id}").status_code == 404
+    assert client.get(f"/c/test/discussions/recommendation/{draft.id}/nouveaux").status_code == 404
     factories.sign_in(client, world.citizen)
     page = client.post(
-        f"/discussions/recommendation/{draft.id}/commentaires",
+        f"/c/test/discussions/recommendation/{draft.id}/commentaires",
         data={"body": "Je m'invite.", "stance": "neutral"},
     )
     assert page.status_code == 404 and "Cette discussion n'existe pas." in page.text
-    assert client.post(f"/discussions/recommendation/{draft.id}/suivre").status_code == 404
-    assert client.get(f"/commentaires/{said.id}/signaler").status_code == 404
+    assert client.post(f"/c/test/discussions/recommendation/{draft.id}/suivre").status_code == 404
+    assert client.get(f"/c/test/commentaires/{said.id}/signaler").status_code == 404
     assert db.session.scalars(select(Comment.body)).all() == ["Entre nous, au brouillon."]
     assert count(Follow) == 1  # the member who wrote
 
     client.post("/deconnexion")
     factories.sign_in(client, world.members[2])
     page = client.post(
-        f"/discussions/recommendation/{draft.id}/commentaires",
+        f"/c/test/discussions/recommendation/{draft.id}/commentaires",
         data={"body": "Réponse du groupe.", "stance": "neutral"},
         follow_redirects=True,
     )

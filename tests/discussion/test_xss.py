@@ -89,7 +89,9 @@ def dangerous(html: str) -> list[str]:
 
 def seed_payloads(world, payload: str):
     """Put the payload in every field people write that others read."""
-    evil = factories.user(Role.MEMBER, name=payload[:80], first_name=payload[:80])
+    evil = factories.user(
+        Role.MEMBER, name=payload[:80], first_name=payload[:80], convention=world.convention
+    )
     assembly.add_member(world.staff, world.group, evil)
     rec = proposals.draft_recommendation(
         evil,
@@ -136,14 +138,14 @@ def test_no_payload_survives_in_any_page(client, world, payload):
     rec, idea, hearing = seed_payloads(world, payload)
     pages = [
         "/",
-        "/recommandations",
-        f"/recommandations/{rec.number}-{rec.slug}",
-        f"/recommandations/{rec.number}/historique",
-        f"/recommandations/{rec.number}/trace",
-        "/idees",
-        f"/idees/{idea.id}",
-        "/auditions",
-        f"/auditions/{hearing.slug}",
+        "/c/test/recommandations",
+        f"/c/test/recommandations/{rec.number}-{rec.slug}",
+        f"/c/test/recommandations/{rec.number}/historique",
+        f"/c/test/recommandations/{rec.number}/trace",
+        "/c/test/idees",
+        f"/c/test/idees/{idea.id}",
+        "/c/test/auditions",
+        f"/c/test/auditions/{hearing.slug}",
     ]
     for url in pages:
         html = client.get(url, follow_redirects=True).text

@@ -46,10 +46,10 @@ def _pages(world):
     export, run = _running_export(world), _running_run(world)
     return [
         (
-            f"/gestion/publication/exports/{export.id}",
-            f"/gestion/publication/exports/{export.id}/etat",
+            f"/c/test/gestion/publication/exports/{export.id}",
+            f"/c/test/gestion/publication/exports/{export.id}/etat",
         ),
-        (f"/gestion/tirage/{run.id}", f"/gestion/tirage/{run.id}/etat"),
+        (f"/c/test/gestion/tirage/{run.id}", f"/c/test/gestion/tirage/{run.id}/etat"),
     ]
 
 
@@ -79,21 +79,23 @@ def test_a_running_job_s_page_has_a_polite_live_region_and_a_refresh_link_not_a_
 def test_the_stage_is_shown_in_the_reader_s_language(client, world):
     export, run = _running_export(world), _running_run(world)
     factories.login(client, world.staff.email)
-    export_url = f"/gestion/publication/exports/{export.id}"
-    run_url = f"/gestion/tirage/{run.id}"
+    export_url = f"/c/test/gestion/publication/exports/{export.id}"
+    run_url = f"/c/test/gestion/tirage/{run.id}"
     assert "Étape : lecture des recommandations et des réponses" in client.get(export_url).text
     assert client.get(export_url + "/etat").json["message"] == (
         "Étape : lecture des recommandations et des réponses"
     )
     assert "Étape : recherche de la sélection la plus équitable" in client.get(run_url).text
-    assert "recherche de la sélection la plus équitable" in client.get("/gestion/tirage/").text
+    assert (
+        "recherche de la sélection la plus équitable" in client.get("/c/test/gestion/tirage/").text
+    )
     client.get("/langue/en")
     assert "Stage: reading the recommendations and the answers" in client.get(export_url).text
     assert client.get(export_url + "/etat").json["message"] == (
         "Stage: reading the recommendations and the answers"
     )
     assert "Stage: searching for the fairest selection" in client.get(run_url).text
-    assert "searching for the fairest selection" in client.get("/gestion/tirage/").text
+    assert "searching for the fairest selection" in client.get("/c/test/gestion/tirage/").text
     assert ">Refresh</a>" in client.get(run_url).text
 
 
@@ -101,8 +103,8 @@ def test_the_status_endpoints_answer_staff_only(client, world):
     export, run = _running_export(world), _running_run(world)
     other_staff = factories.user(Role.STAFF)
     db.session.commit()
-    export_status = f"/gestion/publication/exports/{export.id}/etat"
-    run_status = f"/gestion/tirage/{run.id}/etat"
+    export_status = f"/c/test/gestion/publication/exports/{export.id}/etat"
+    run_status = f"/c/test/gestion/tirage/{run.id}/etat"
     for url in (export_status, run_status):
         response = client.get(url)
         assert response.status_code == 302 and "/connexion" in response.headers["Location"]
@@ -130,7 +132,7 @@ def test_the_status_endpoints_answer_staff_only(client, world):
 
 def test_a_finished_export_offers_its_file_and_stops_asking(client, world):
     factories.login(client, world.staff.email)
-    job_url = client.post("/gestion/publication/exports", data={"format": "csv"}).headers[
+    job_url = client.post("/c/test/gestion/publication/exports", data={"format": "csv"}).headers[
         "Location"
     ]
     page = client.get(job_url).text  # no Redis: prepared right after the request's commit
@@ -146,7 +148,7 @@ def test_a_failed_export_is_recorded_with_its_code_and_explained(client, world, 
 
     monkeypatch.setattr(exports, "render", broken)
     factories.login(client, world.staff.email)
-    job_url = client.post("/gestion/publication/exports", data={"format": "csv"}).headers[
+    job_url = client.post("/c/test/gestion/publication/exports", data={"format": "csv"}).headers[
         "Location"
     ]
     job = db.session.scalar(select(ExportJob))
@@ -186,9 +188,9 @@ def test_a_failed_selection_keeps_its_problems_as_codes_shown_in_the_reader_s_la
     }
     db.session.commit()
     factories.login(client, world.staff.email)
-    page = client.get(f"/gestion/tirage/{run.id}").text
+    page = client.get(f"/c/test/gestion/tirage/{run.id}").text
     assert "La taille du panel (40) dépasse le vivier de 30 volontaires." in page
     client.get("/langue/en")
-    page = client.get(f"/gestion/tirage/{run.id}").text
+    page = client.get(f"/c/test/gestion/tirage/{run.id}").text
     assert "The panel size (40) is larger than the pool of 30 volunteers." in page
     assert "The work failed:" in page

@@ -4,6 +4,7 @@ progress is written in transactions of its own."""
 
 from __future__ import annotations
 
+import itertools
 import os
 import time
 import uuid
@@ -36,15 +37,17 @@ def _record_run(key: str) -> None:
 
 
 def _link_to_report(key: str) -> None:
-    ran.append(url_for("publication.report_index", _external=True) + f"#{key}")
+    ran.append(url_for("publication.report_index", convention="test", _external=True) + f"#{key}")
 
 
 def test_a_job_links_to_the_public_address_even_when_run_in_an_internal_request(app):
     ran.clear()
     with app.test_request_context(base_url="http://10.0.0.5:8000"):  # behind the proxy
         jobs.submit(_link_to_report, "7")  # no request transaction here, no Redis: runs now
-        assert url_for("publication.report_index", _external=True).startswith("http://10.0.0.5")
-    assert ran == [app.config["BASE_URL"] + "/rapport#7"]
+        assert url_for("publication.report_index", convention="test", _external=True).startswith(
+            "http://10.0.0.5"
+        )
+    assert ran == [app.config["BASE_URL"] + "/c/test/rapport#7"]
 
 
 # --- a job asked for in a request runs only once the request is committed ------------------
@@ -126,7 +129,7 @@ def test_an_export_the_worker_cannot_be_given_is_shown_as_failed(app, smtp_serve
     client = unreachable.test_client()
     factories.login(client, world.staff.email)
     page = client.post(
-        "/gestion/publication/exports", data={"format": "csv"}, follow_redirects=True
+        "/c/test/gestion/publication/exports", data={"format": "csv"}, follow_redirects=True
     )
     assert "Le travail n&#39;a pas pu être confié au serveur de tâches." in page.text
     job = db.session.scalar(select(ExportJob))
@@ -149,12 +152,16 @@ def committed_app(tmp_path_factory, smtp_server):
         db.engine.dispose()
 
 
+_jobs = itertools.count(1)
+
+
 @pytest.fixture
 def export_job(committed_app):
     """A committed export job, in the committed app's context."""
     with committed_app.app_context():
         staff = factories.user(Role.STAFF)
-        convention = factories.convention(staff)
+        # Committed for real: each test's convention has an address of its own.
+        convention = factories.convention(staff, slug=f"jobs-{next(_jobs)}")
         job = exports.create_job(staff, convention, "csv")
         db.session.commit()
         yield job

@@ -36,7 +36,7 @@ def only_rec():
 def test_a_member_previews_then_saves_a_draft_visible_to_the_group_only(client, world):
     db.session.commit()
     factories.sign_in(client, world.members[0])
-    url = f"/groupes/{world.group.id}/recommandations/nouvelle"
+    url = f"/c/test/groupes/{world.group.id}/recommandations/nouvelle"
     page = client.post(url, data=text_form(action="preview"))
     assert "Aperçu (non enregistré)" in page.text
     assert "<strong>liste</strong>" in page.text
@@ -44,12 +44,12 @@ def test_a_member_previews_then_saves_a_draft_visible_to_the_group_only(client, 
 
     page = client.post(url, data=text_form(), follow_redirects=True)
     assert "Le brouillon R1 est enregistré." in page.text
-    assert page.request.path == "/recommandations/1-un-registre-public-des-algorithmes"
+    assert page.request.path == "/c/test/recommandations/1-un-registre-public-des-algorithmes"
     client.post("/deconnexion")
-    assert client.get("/recommandations/1").status_code == 404
-    assert "Un registre public" not in client.get("/recommandations").text
+    assert client.get("/c/test/recommandations/1").status_code == 404
+    assert "Un registre public" not in client.get("/c/test/recommandations").text
     factories.sign_in(client, world.outsider)
-    assert client.get("/recommandations/1").status_code == 404
+    assert client.get("/c/test/recommandations/1").status_code == 404
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,7 @@ def test_draft_form_bad_input_is_explained_and_nothing_saved(client, world, over
     db.session.commit()
     factories.sign_in(client, world.members[0])
     page = client.post(
-        f"/groupes/{world.group.id}/recommandations/nouvelle", data=text_form(**overrides)
+        f"/c/test/groupes/{world.group.id}/recommandations/nouvelle", data=text_form(**overrides)
     )
     assert message in page.text and 'aria-invalid="true"' in page.text
     assert db.session.scalars(select(Recommendation)).all() == []
@@ -73,7 +73,9 @@ def test_draft_form_bad_input_is_explained_and_nothing_saved(client, world, over
 def test_a_non_member_cannot_draft_in_a_group(client, world):
     db.session.commit()
     factories.sign_in(client, world.outsider)
-    page = client.post(f"/groupes/{world.group.id}/recommandations/nouvelle", data=text_form())
+    page = client.post(
+        f"/c/test/groupes/{world.group.id}/recommandations/nouvelle", data=text_form()
+    )
     assert "Seuls les membres du groupe" in page.text
     assert db.session.scalars(select(Recommendation)).all() == []
 
@@ -83,7 +85,7 @@ def test_script_in_markdown_is_shown_as_text_never_run(client, world):
         proposal="<script>alert(1)</script> [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
     )
     db.session.commit()
-    page = client.get(f"/recommandations/{rec.number}-{rec.slug}").text
+    page = client.get(f"/c/test/recommandations/{rec.number}-{rec.slug}").text
     assert "<script>alert(1)" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert 'href="javascript:' not in page and "<img" not in page
@@ -93,12 +95,12 @@ def test_publish_asks_for_confirmation_then_the_public_sees_it(client, world):
     rec = world.draft()
     db.session.commit()
     factories.sign_in(client, world.members[0])
-    page = client.get(f"/recommandations/{rec.number}/publier")
+    page = client.get(f"/c/test/recommandations/{rec.number}/publier")
     assert "Elle deviendra visible par tout le monde" in page.text
-    page = client.post(f"/recommandations/{rec.number}/publier", follow_redirects=True)
+    page = client.post(f"/c/test/recommandations/{rec.number}/publier", follow_redirects=True)
     assert "est maintenant « publiée »" in page.text
     client.post("/deconnexion")
-    assert client.get(f"/recommandations/{rec.number}-{rec.slug}").status_code == 200
+    assert client.get(f"/c/test/recommandations/{rec.number}-{rec.slug}").status_code == 200
 
 
 def test_full_amendment_journey_through_the_pages(client, world):
@@ -110,7 +112,9 @@ def test_full_amendment_journey_through_the_pages(client, world):
         "proposal": "Publier la liste et les critères.",
         "justification": "Les critères comptent.",
     }
-    page = client.post(f"/recommandations/{rec.number}/amender", data=form, follow_redirects=True)
+    page = client.post(
+        f"/c/test/recommandations/{rec.number}/amender", data=form, follow_redirects=True
+    )
     assert "L&#39;amendement n° 1 est déposé." in page.text
     assert "critères<span" in page.text and "<ins>" in page.text
     # Only the changed field is part of the amendment.
@@ -118,18 +122,18 @@ def test_full_amendment_journey_through_the_pages(client, world):
 
     client.post("/deconnexion")
     factories.sign_in(client, world.facilitator)
-    client.post(f"/recommandations/{rec.number}/amendements/1/ouvrir")
+    client.post(f"/c/test/recommandations/{rec.number}/amendements/1/ouvrir")
     for member in world.members[:3]:
         client.post("/deconnexion")
         factories.sign_in(client, member)
         page = client.post(
-            f"/recommandations/{rec.number}/amendements/1/voter",
+            f"/c/test/recommandations/{rec.number}/amendements/1/voter",
             data={"choice": "for"},
             follow_redirects=True,
         )
         assert "Votre vote « pour » est enregistré." in page.text
     page = client.post(
-        f"/recommandations/{rec.number}/amendements/1/voter",
+        f"/c/test/recommandations/{rec.number}/amendements/1/voter",
         data={"choice": ""},
         follow_redirects=True,
     )
@@ -137,18 +141,18 @@ def test_full_amendment_journey_through_the_pages(client, world):
     client.post("/deconnexion")
     factories.sign_in(client, world.facilitator)
     page = client.post(
-        f"/recommandations/{rec.number}/amendements/1/decider", follow_redirects=True
+        f"/c/test/recommandations/{rec.number}/amendements/1/decider", follow_redirects=True
     )
     assert "Amendement n° 1 : accepté." in page.text
     assert "il a produit la version 2" in page.text
 
-    history = client.get(f"/recommandations/{rec.number}/historique").text
+    history = client.get(f"/c/test/recommandations/{rec.number}/historique").text
     assert "Amendement n° 1 accepté" in history
-    diff = client.get(f"/recommandations/{rec.number}/comparer?de=1&a=2").text
+    diff = client.get(f"/c/test/recommandations/{rec.number}/comparer?de=1&a=2").text
     assert "[début d&#39;ajout]" in diff or "[début d'ajout]" in diff
-    side = client.get(f"/recommandations/{rec.number}/comparer?de=1&a=2&vue=cote").text
+    side = client.get(f"/c/test/recommandations/{rec.number}/comparer?de=1&a=2&vue=cote").text
     assert "<del>" in side and "<ins>" in side
-    trace = client.get(f"/recommandations/{rec.number}/trace").text
+    trace = client.get(f"/c/test/recommandations/{rec.number}/trace").text
     for step in (
         "Brouillon créé",
         "Publiée",
@@ -165,7 +169,7 @@ def test_amendment_on_a_withdrawn_recommendation_is_refused_on_the_page(client, 
     db.session.commit()
     factories.sign_in(client, world.members[1])
     page = client.post(
-        f"/recommandations/{rec.number}/amender",
+        f"/c/test/recommandations/{rec.number}/amender",
         data={**text_form(cost="Faible"), "justification": "x", "minority_opinion": ""},
     )
     assert "est « retirée »" in page.text
@@ -181,24 +185,24 @@ def test_list_filters_sorts_searches_and_paginates(client, world):
         )
     world.draft(title="Brouillon secret")
     db.session.commit()
-    page = client.get("/recommandations").text
+    page = client.get("/c/test/recommandations").text
     assert all(t in page for t in titles) and "Brouillon secret" not in page
     assert "3 recommandations" in page
 
-    page = client.get("/recommandations?q=algorithme").text
+    page = client.get("/c/test/recommandations?q=algorithme").text
     assert "Registre des algorithmes" in page and "Transports" not in page
     # French stemming: "transport" finds "Transports".
-    assert "Transports à la demande" in client.get("/recommandations?q=transport").text
-    page = client.get("/recommandations?statut=draft").text
+    assert "Transports à la demande" in client.get("/c/test/recommandations?q=transport").text
+    page = client.get("/c/test/recommandations?statut=draft").text
     assert "0 recommandation" in page
 
-    shuffled = client.get("/recommandations?tri=random")
+    shuffled = client.get("/c/test/recommandations?tri=random")
     assert shuffled.status_code == 302 and "graine=" in shuffled.headers["Location"]
     first = client.get(shuffled.headers["Location"]).text
     again = client.get(shuffled.headers["Location"]).text
     order = lambda html: re.findall(r"R\d+ · ", html)  # noqa: E731
     assert order(first) == order(again)
-    assert client.get(f"/themes/{world.theme.slug}").status_code == 200
+    assert client.get(f"/c/test/themes/{world.theme.slug}").status_code == 200
 
 
 def test_list_and_recommendation_pages_make_a_fixed_number_of_queries(client, world, query_counter):
@@ -206,9 +210,9 @@ def test_list_and_recommendation_pages_make_a_fixed_number_of_queries(client, wo
     # Start from one amendment: loading amendment authors is skipped when there are none.
     amendments.propose_amendment(world.members[4], rec, world.convention, {"impact": "0"}, "y")
     db.session.commit()
-    few_list = query_counter.count_for(lambda: client.get("/recommandations"))
+    few_list = query_counter.count_for(lambda: client.get("/c/test/recommandations"))
     few_page = query_counter.count_for(
-        lambda: client.get(f"/recommandations/{rec.number}-{rec.slug}")
+        lambda: client.get(f"/c/test/recommandations/{rec.number}-{rec.slug}")
     )
     for i in range(15):
         other = world.published(title=f"Recommandation {i}")
@@ -218,9 +222,11 @@ def test_list_and_recommendation_pages_make_a_fixed_number_of_queries(client, wo
     amendments.propose_amendment(world.members[2], rec, world.convention, {"cost": "1"}, "y")
     amendments.propose_amendment(world.members[3], rec, world.convention, {"risks": "2"}, "y")
     db.session.commit()
-    assert query_counter.count_for(lambda: client.get("/recommandations")) == few_list
+    assert query_counter.count_for(lambda: client.get("/c/test/recommandations")) == few_list
     assert (
-        query_counter.count_for(lambda: client.get(f"/recommandations/{rec.number}-{rec.slug}"))
+        query_counter.count_for(
+            lambda: client.get(f"/c/test/recommandations/{rec.number}-{rec.slug}")
+        )
         == few_page
     )
 
@@ -228,10 +234,10 @@ def test_list_and_recommendation_pages_make_a_fixed_number_of_queries(client, wo
 def test_ideas_page_posts_an_idea_and_members_take_it_up(client, world):
     db.session.commit()
     factories.sign_in(client, world.citizen)
-    page = client.post("/idees", data={"theme": 0, "title": "", "body": ""})
+    page = client.post("/c/test/idees", data={"theme": 0, "title": "", "body": ""})
     assert "Choisissez un thème." in page.text and "Ce champ est obligatoire." in page.text
     page = client.post(
-        "/idees",
+        "/c/test/idees",
         data={
             "theme": world.theme.id,
             "title": "Ateliers numériques",
@@ -242,8 +248,10 @@ def test_ideas_page_posts_an_idea_and_members_take_it_up(client, world):
     assert "Votre idée « Ateliers numériques » est publiée." in page.text
     client.post("/deconnexion")
     factories.sign_in(client, world.members[0])
-    page = client.get("/idees").text
-    link = re.search(r'href="(/groupes/\d+/recommandations/nouvelle\?idee=\d+)"', page).group(1)
+    page = client.get("/c/test/idees").text
+    link = re.search(
+        r'href="(/c/test/groupes/\d+/recommandations/nouvelle\?idee=\d+)"', page
+    ).group(1)
     form = client.get(link).text
     assert "Reprend l&#39;idée" in form or "Reprend l'idée" in form
     idea_id = link.rsplit("=", 1)[1]
@@ -256,10 +264,10 @@ def test_ideas_page_posts_an_idea_and_members_take_it_up(client, world):
 def test_staff_publish_a_hearing_that_recommendations_cite(client, world):
     db.session.commit()
     factories.sign_in(client, world.staff)
-    page = client.post("/gestion/auditions", data={"title": "", "expert": "", "held_on": ""})
+    page = client.post("/c/test/gestion/auditions", data={"title": "", "expert": "", "held_on": ""})
     assert "Ce champ est obligatoire." in page.text
     page = client.post(
-        "/gestion/auditions",
+        "/c/test/gestion/auditions",
         data={
             "title": "Audition de la CNIL",
             "expert": "Claire Martin",
@@ -275,5 +283,5 @@ def test_staff_publish_a_hearing_that_recommendations_cite(client, world):
         "L&#39;audition « Audition de la CNIL » est publiée." in page.text
         or "audition « Audition de la CNIL » est publiée" in page.text
     )
-    page = client.get("/auditions/audition-de-la-cnil").text
+    page = client.get("/c/test/auditions/audition-de-la-cnil").text
     assert "<strong>transparence</strong>" in page and "https://example.org/s.pdf" in page

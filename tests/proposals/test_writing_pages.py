@@ -26,7 +26,7 @@ def test_the_author_revises_a_draft_and_each_save_is_a_version(client, world):
     rec = world.draft()
     db.session.commit()
     factories.sign_in(client, world.members[0])
-    url = f"/recommandations/{rec.number}/modifier"
+    url = f"/c/test/recommandations/{rec.number}/modifier"
     shown = form_values(client.get(url).text)
     assert (shown["title"], shown["proposal"].strip()) == (rec.title, rec.proposal)
 
@@ -37,7 +37,7 @@ def test_the_author_revises_a_draft_and_each_save_is_a_version(client, world):
     )
     assert "Version 2 enregistrée." in flashes(page.text)
     assert "Publier la liste et les critères." in page.text
-    history = client.get(f"/recommandations/{rec.number}/historique").text
+    history = client.get(f"/c/test/recommandations/{rec.number}/historique").text
     assert "Les critères" in history
 
     # Saving the same text again adds no identical version: the page says there is nothing new.
@@ -53,7 +53,7 @@ def test_a_group_member_who_is_not_an_author_cannot_revise(client, world):
     db.session.commit()
     factories.sign_in(client, world.members[1])
     page = client.post(
-        f"/recommandations/{rec.number}/modifier", data=text_of(rec, proposal="Autre chose.")
+        f"/c/test/recommandations/{rec.number}/modifier", data=text_of(rec, proposal="Autre chose.")
     )
     assert field_error(page.text, "title") == f"Erreur : {NOT_ALLOWED}"
     db.session.refresh(rec)
@@ -65,7 +65,7 @@ def test_an_invited_member_joins_as_coauthor_and_may_then_revise(app, client, wo
     db.session.commit()
     invited = world.members[1]
     factories.sign_in(client, world.members[0])
-    url = f"/recommandations/{rec.number}/co-auteurs"
+    url = f"/c/test/recommandations/{rec.number}/co-auteurs"
     page = client.post(url, data={"user": world.outsider.id}, follow_redirects=True)
     assert "Choisissez un membre du groupe." in flashes(page.text)
     page = client.post(url, data={"user": invited.id}, follow_redirects=True)
@@ -75,15 +75,15 @@ def test_an_invited_member_joins_as_coauthor_and_may_then_revise(app, client, wo
 
     uninvited = app.test_client()
     factories.sign_in(uninvited, world.members[2])
-    page = uninvited.post(f"/recommandations/{rec.number}/rejoindre", follow_redirects=True)
+    page = uninvited.post(f"/c/test/recommandations/{rec.number}/rejoindre", follow_redirects=True)
     assert "Vous n'avez pas été invité·e à co-écrire cette recommandation." in flashes(page.text)
 
     coauthor = app.test_client()
     factories.sign_in(coauthor, invited)
-    page = coauthor.post(f"/recommandations/{rec.number}/rejoindre", follow_redirects=True)
+    page = coauthor.post(f"/c/test/recommandations/{rec.number}/rejoindre", follow_redirects=True)
     assert "Vous êtes co-autrice ou co-auteur de R1." in flashes(page.text)
     page = coauthor.post(
-        f"/recommandations/{rec.number}/modifier",
+        f"/c/test/recommandations/{rec.number}/modifier",
         data=text_of(rec, cost="Faible."),
         follow_redirects=True,
     )
@@ -93,7 +93,7 @@ def test_an_invited_member_joins_as_coauthor_and_may_then_revise(app, client, wo
 def test_a_group_member_writes_the_minority_opinion(client, world):
     rec = world.published()
     db.session.commit()
-    url = f"/recommandations/{rec.number}/avis-minoritaire"
+    url = f"/c/test/recommandations/{rec.number}/avis-minoritaire"
     factories.sign_in(client, world.outsider)
     page = client.post(url, data={"minority_opinion": "Pas d'accord."})
     assert field_error(page.text, "minority_opinion") == f"Erreur : {NOT_ALLOWED}"
@@ -117,7 +117,7 @@ def test_a_group_member_writes_the_minority_opinion(client, world):
 def test_the_facilitator_withdraws_a_recommendation_giving_a_reason(client, world):
     rec = world.published()
     db.session.commit()
-    url = f"/recommandations/{rec.number}/retirer"
+    url = f"/c/test/recommandations/{rec.number}/retirer"
     factories.sign_in(client, world.members[1])
     page = client.post(url, data={"reason": "Doublon."}, follow_redirects=True)
     assert NOT_ALLOWED in flashes(page.text)
@@ -131,14 +131,14 @@ def test_the_facilitator_withdraws_a_recommendation_giving_a_reason(client, worl
     assert "La recommandation R1 est retirée." in flashes(page.text)
     db.session.refresh(rec)
     assert rec.status == Status.WITHDRAWN
-    assert "Doublon de R2." in client.get(f"/recommandations/{rec.number}/trace").text
+    assert "Doublon de R2." in client.get(f"/c/test/recommandations/{rec.number}/trace").text
 
 
 def test_the_facilitator_merges_a_recommendation_into_another(client, world):
     source = world.published(title="Former les agents")
     target = world.published(title="Former les habitants")
     db.session.commit()
-    url = f"/recommandations/{source.number}/fusionner"
+    url = f"/c/test/recommandations/{source.number}/fusionner"
     factories.sign_in(client, world.members[0])
     page = client.post(url, data={**text_of(target), "target": target.id})
     assert field_error(page.text, "target") == f"Erreur : {NOT_ALLOWED}"
@@ -154,7 +154,7 @@ def test_the_facilitator_merges_a_recommendation_into_another(client, world):
     merged = text_of(target, title="Former les agents et les habitants")
     page = client.post(url, data={**merged, "target": target.id}, follow_redirects=True)
     assert "R1 est fusionnée dans R2." in flashes(page.text)
-    assert page.request.path.startswith(f"/recommandations/{target.number}-")
+    assert page.request.path.startswith(f"/c/test/recommandations/{target.number}-")
     assert "Former les agents et les habitants" in page.text
     db.session.refresh(source)
     db.session.refresh(target)
@@ -171,9 +171,10 @@ def test_the_author_of_an_amendment_updates_it_and_no_one_else_can(app, client, 
     # A new amendment starts from the recommendation's current text.
     factories.sign_in(client, world.members[2])
     assert (
-        form_values(client.get(f"/recommandations/{rec.number}/amender").text)["title"] == rec.title
+        form_values(client.get(f"/c/test/recommandations/{rec.number}/amender").text)["title"]
+        == rec.title
     )
-    url = f"/recommandations/{rec.number}/amendements/{amendment.number}/mettre-a-jour"
+    url = f"/c/test/recommandations/{rec.number}/amendements/{amendment.number}/mettre-a-jour"
     page = client.post(url, data={**rec.text(), "cost": "Rien", "justification": "x"})
     assert (
         field_error(page.text, "justification")

@@ -34,14 +34,14 @@ def answer_both(adopted):
 def test_staff_publish_every_recorded_answer_at_once(client, adopted):
     answer_both(adopted)
     db.session.commit()
-    assert "Pas encore de réponse publiée." in client.get("/reponses").text
+    assert "Pas encore de réponse publiée." in client.get("/c/test/reponses").text
     factories.sign_in(client, adopted.staff)
-    page = client.post("/gestion/publication/reponses/publier", follow_redirects=True)
+    page = client.post("/c/test/gestion/publication/reponses/publier", follow_redirects=True)
     assert "2 réponse(s) publiée(s)." in visible_text(page.text)
-    public = client.get("/reponses").text
+    public = client.get("/c/test/reponses").text
     assert "Le registre sera en ligne en juin." in public and "500 agents formés." in public
     # Sent again (a second tab, a double click): nothing left to publish.
-    page = client.post("/gestion/publication/reponses/publier", follow_redirects=True)
+    page = client.post("/c/test/gestion/publication/reponses/publier", follow_redirects=True)
     assert "0 réponse(s) publiée(s)." in visible_text(page.text)
 
 
@@ -50,8 +50,8 @@ def test_only_staff_publish_the_answers(client, adopted):
     factories.user(Role.FACILITATOR, email="facilitatrice@test.example")
     db.session.commit()
     factories.login(client, "facilitatrice@test.example")
-    assert client.post("/gestion/publication/reponses/publier").status_code == 403
-    assert "Pas encore de réponse publiée." in client.get("/reponses").text
+    assert client.post("/c/test/gestion/publication/reponses/publier").status_code == 403
+    assert "Pas encore de réponse publiée." in client.get("/c/test/reponses").text
 
 
 def test_the_follow_up_feed_gives_each_progress_update_newest_first(client, adopted):
@@ -67,7 +67,7 @@ def test_the_follow_up_feed_gives_each_progress_update_newest_first(client, adop
         adopted.staff, rec, happened_on=date(2027, 6, 1), progress=60, text="Deuxième lot en ligne."
     )
     db.session.commit()
-    response = client.get("/flux/suivi.atom")
+    response = client.get("/c/test/flux/suivi.atom")
     assert response.mimetype == "application/atom+xml"
     feed = ET.fromstring(response.data)
     assert feed.find(f"{ATOM}title").text == "Suivi de la mise en œuvre"
@@ -79,7 +79,7 @@ def test_the_follow_up_feed_gives_each_progress_update_newest_first(client, adop
         )
         for e in feed.findall(f"{ATOM}entry")
     ]
-    page = f"http://localhost/recommandations/{rec.number}-{rec.slug}"
+    page = f"http://localhost/c/test/recommandations/{rec.number}-{rec.slug}"
     assert entries == [
         (f"{rec.reference} · 60 %", "Deuxième lot en ligne.", page),
         (f"{rec.reference} · 30 %", "Premier lot en ligne.", page),

@@ -37,16 +37,19 @@ def login(client, user):
 def test_a_draft_export_is_for_its_requester_only(client, adopted):
     other_staff = factories.user(Role.STAFF, email="other@test.example")
     db.session.commit()
-    assert client.get("/gestion/publication/").status_code == 302  # visitors log in first
+    assert client.get("/c/test/gestion/publication/").status_code == 302  # visitors log in first
     login(client, adopted.staff)
-    response = client.post("/gestion/publication/exports", data={"format": "csv"})
+    response = client.post("/c/test/gestion/publication/exports", data={"format": "csv"})
     job_url = response.headers["Location"]
     page = client.get(job_url).text
     assert "Télécharger" in page  # no Redis configured: done in the request
     download = client.get(job_url + "/fichier")
     assert download.status_code == 200 and b"reference,number,theme" in download.data
     assert download.headers["Cache-Control"] == "private, no-store"
-    assert client.post("/gestion/publication/exports", data={"format": "exe"}).status_code == 400
+    assert (
+        client.post("/c/test/gestion/publication/exports", data={"format": "exe"}).status_code
+        == 400
+    )
     client.post("/deconnexion")
     assert client.get(job_url + "/fichier").status_code == 302
     login(client, other_staff)
@@ -77,7 +80,7 @@ def test_with_redis_exports_run_in_the_worker_with_progress(queued_app, adopted,
     db.session.commit()
     client = queued_app.test_client()
     login(client, adopted.staff)
-    job_url = client.post("/gestion/publication/exports", data={"format": "pdf"}).headers[
+    job_url = client.post("/c/test/gestion/publication/exports", data={"format": "pdf"}).headers[
         "Location"
     ]
     page = client.get(job_url).text
@@ -107,7 +110,7 @@ def test_staff_answer_through_the_form_with_errors_explained(client, adopted, ma
     discussion.follow(adopted.citizen, thread)
     db.session.commit()
     login(client, adopted.staff)
-    url = f"/gestion/publication/reponses/{rec.number}"
+    url = f"/c/test/gestion/publication/reponses/{rec.number}"
     page = client.post(url, data={"kind": "rejected", "service": "DSI", "public_text": "Non."})
     assert "raisons écrites" in page.text
     assert db.session.scalars(select(Answer)).all() == []
@@ -117,9 +120,9 @@ def test_staff_answer_through_the_form_with_errors_explained(client, adopted, ma
         follow_redirects=True,
     )
     assert "La réponse à R1 est enregistrée." in page.text
-    assert "Pas encore de réponse publiée." in client.get("/reponses").text
+    assert "Pas encore de réponse publiée." in client.get("/c/test/reponses").text
     client.post(f"{url}/publier", follow_redirects=True)
-    assert "Retenue." in client.get("/reponses").text
+    assert "Retenue." in client.get("/c/test/reponses").text
 
     page = client.post(
         f"{url}/suivi",
@@ -139,7 +142,7 @@ def test_staff_answer_through_the_form_with_errors_explained(client, adopted, ma
     assert "1 personne(s) prévenue(s)" in page.text
     email = mailbox.last_to(adopted.citizen.email).get_body(("plain",)).get_content()
     assert "30 % réalisé" in email and "Premier lot en ligne." in email
-    trace = client.get(f"/recommandations/{rec.number}/trace").text
+    trace = client.get(f"/c/test/recommandations/{rec.number}/trace").text
     assert "Réponse de la collectivité : retenue telle quelle" in trace
     assert "Suivi : 30 % réalisé" in trace
 
@@ -155,9 +158,9 @@ def test_members_grade_answers_on_the_answers_page(client, adopted):
     services.publish_answers(adopted.staff, [answer])
     db.session.commit()
     login(client, adopted.members[0])
-    page = client.post("/reponses/1/evaluer", data={"grade": "12"}, follow_redirects=True)
+    page = client.post("/c/test/reponses/1/evaluer", data={"grade": "12"}, follow_redirects=True)
     assert "La note va de 0 à 10." in page.text
-    page = client.post("/reponses/1/evaluer", data={"grade": "8"}, follow_redirects=True)
+    page = client.post("/c/test/reponses/1/evaluer", data={"grade": "8"}, follow_redirects=True)
     assert "Votre note de 8/10 est enregistrée." in page.text
     assert "Note moyenne : 8.0/10 (1 notes)." in page.text
 
@@ -172,14 +175,14 @@ def test_atom_feeds_list_recommendations_answers_and_updates(client, adopted):
     )
     services.publish_answers(adopted.staff, [answer])
     db.session.commit()
-    feed = ET.fromstring(client.get("/flux/recommandations.atom").data)
+    feed = ET.fromstring(client.get("/c/test/flux/recommandations.atom").data)
     titles = [e.find(f"{ATOM}title").text for e in feed.findall(f"{ATOM}entry")]
     assert any("Un registre public des algorithmes" in t for t in titles)
-    answers = ET.fromstring(client.get("/flux/reponses.atom").data)
+    answers = ET.fromstring(client.get("/c/test/flux/reponses.atom").data)
     assert len(answers.findall(f"{ATOM}entry")) == 1
-    one = ET.fromstring(client.get("/recommandations/1/flux.atom").data)
+    one = ET.fromstring(client.get("/c/test/recommandations/1/flux.atom").data)
     assert len(one.findall(f"{ATOM}entry")) == 2
-    page = client.get(f"/recommandations/1-{adopted.adopted[0].slug}").text
+    page = client.get(f"/c/test/recommandations/1-{adopted.adopted[0].slug}").text
     assert re.search(
         r'<link rel="alternate" type="application/atom\+xml"[^>]+/recommandations/1/flux.atom', page
     )
@@ -190,8 +193,8 @@ def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
 ):
     db.session.commit()
     login(client, adopted.staff)
-    assert "Publier l&#39;édition 1" in client.get("/gestion/publication/publier").text
-    page = client.post("/gestion/publication/publier", follow_redirects=True).text
+    assert "Publier l&#39;édition 1" in client.get("/c/test/gestion/publication/publier").text
+    page = client.post("/c/test/gestion/publication/publier", follow_redirects=True).text
     assert "L&#39;édition 1 du rapport est publiée." in page
     # No Redis configured: every format was rendered with the publication and kept.
     kept = {f.format: f for f in db.session.scalars(select(ReportEditionFile))}
@@ -199,7 +202,7 @@ def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
     assert "Tous les fichiers sont prêts." in page
     client.post("/deconnexion")
 
-    first = client.get("/rapport/editions/1.pdf")
+    first = client.get("/c/test/rapport/editions/1.pdf")
     assert first.status_code == 200 and first.data.startswith(b"%PDF")
     assert first.headers["Content-Disposition"] == (
         'attachment; filename="rapport-convention-edition-1.pdf"'
@@ -211,20 +214,20 @@ def test_a_published_edition_is_rendered_once_then_every_download_is_that_file(
     edition = db.session.scalar(select(ReportEdition))
     edition.data = {**edition.data, "recommendation_count": 999}
     db.session.commit()
-    again = client.get("/rapport/editions/1.pdf")
+    again = client.get("/c/test/rapport/editions/1.pdf")
     assert again.data == first.data
     # A browser that has the file already is told so; a reader may ask for part of it.
     assert (
         client.get(
-            "/rapport/editions/1.pdf", headers={"If-None-Match": first.headers["ETag"]}
+            "/c/test/rapport/editions/1.pdf", headers={"If-None-Match": first.headers["ETag"]}
         ).status_code
         == 304
     )
-    part = client.get("/rapport/editions/1.pdf", headers={"Range": "bytes=0-4"})
+    part = client.get("/c/test/rapport/editions/1.pdf", headers={"Range": "bytes=0-4"})
     assert part.status_code == 206 and part.data == b"%PDF-"
-    index = client.get("/rapport").text
+    index = client.get("/c/test/rapport").text
     assert re.search(
-        r'href="/rapport/editions/1\.pdf">PDF</a> <span class="meta">\(\d+(,\d)? ko\)', index
+        r'href="/c/test/rapport/editions/1\.pdf">PDF</a> <span class="meta">\(\d+(,\d)? ko\)', index
     ), index
 
 
@@ -235,38 +238,43 @@ def test_an_edition_without_kept_files_is_rendered_at_its_first_download(
     services.publish_report(adopted.staff, adopted.convention)
     db.session.commit()
     assert db.session.scalars(select(ReportEditionFile)).all() == []
-    assert 'href="/rapport/editions/1.csv">Données CSV</a></li>' in client.get("/rapport").text
-    first = client.get("/rapport/editions/1.csv")
+    assert (
+        'href="/c/test/rapport/editions/1.csv">Données CSV</a></li>'
+        in client.get("/c/test/rapport").text
+    )
+    first = client.get("/c/test/rapport/editions/1.csv")
     assert first.status_code == 200 and b"reference,number,theme" in first.data
     (kept,) = db.session.scalars(select(ReportEditionFile)).all()
     assert (kept.format, kept.size) == ("csv", len(first.data))
     query_counter.reset()
-    assert client.get("/rapport/editions/1.csv").data == first.data
+    assert client.get("/c/test/rapport/editions/1.csv").data == first.data
     # The convention, the edition, its file: the report's data is not read again.
     assert query_counter.count == 3
     assert not any("report_edition.data" in s for s in query_counter.statements)
     assert len(db.session.scalars(select(ReportEditionFile)).all()) == 1
     client.get("/langue/en")
-    assert re.search(r'CSV data</a> <span class="meta">\(\d+ bytes\)', client.get("/rapport").text)
-    assert client.get("/rapport/editions/1.exe").status_code == 404
-    assert client.get("/rapport/editions/2.csv").status_code == 404
+    assert re.search(
+        r'CSV data</a> <span class="meta">\(\d+ bytes\)', client.get("/c/test/rapport").text
+    )
+    assert client.get("/c/test/rapport/editions/1.exe").status_code == 404
+    assert client.get("/c/test/rapport/editions/2.csv").status_code == 404
 
 
 def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted, pdf_renderer):
     db.session.commit()
     client = queued_app.test_client()
     login(client, adopted.staff)
-    page = client.post("/gestion/publication/publier", follow_redirects=True).text
+    page = client.post("/c/test/gestion/publication/publier", follow_redirects=True).text
     assert "L&#39;édition 1 du rapport est publiée." in page  # at once: the files come later
     assert db.session.scalars(select(ReportEditionFile)).all() == []
     assert "Fichiers en préparation : PDF, HTML, CSV, JSON, ODT, DOCX" in page
     with queued_app.app_context():
         worker.work(REDIS_FOR_TESTS, burst=True)
-    assert "Tous les fichiers sont prêts." in client.get("/gestion/publication/").text
+    assert "Tous les fichiers sont prêts." in client.get("/c/test/gestion/publication/").text
     kept = db.session.scalars(select(ReportEditionFile).order_by(ReportEditionFile.id)).all()
     assert [f.format for f in kept][-1] == "pdf"  # the long one last
     assert sorted(f.format for f in kept) == ["csv", "docx", "html", "json", "odt", "pdf"]
-    assert client.get("/rapport/editions/1.pdf").data.startswith(b"%PDF")
+    assert client.get("/c/test/rapport/editions/1.pdf").data.startswith(b"%PDF")
 
 
 @pytest.mark.skipif(
@@ -279,7 +287,7 @@ def test_a_download_while_the_file_is_being_rendered_is_asked_to_come_back(clien
     key = (edition.id, list(RENDERERS).index("csv"))
     with db.engine.connect() as worker:  # as the worker rendering the new edition holds it
         worker.execute(select(func.pg_advisory_lock(*key)))
-        response = client.get("/rapport/editions/1.csv")
+        response = client.get("/c/test/rapport/editions/1.csv")
         assert response.status_code == 503 and response.headers["Retry-After"] == "10"
         assert "Ce fichier est en cours de préparation." in response.text
         # No page that reloads by itself (RGAA 13.1): a live region the script updates, and a
@@ -287,10 +295,12 @@ def test_a_download_while_the_file_is_being_rendered_is_asked_to_come_back(clien
         assert 'http-equiv="refresh"' not in response.text
         assert 'aria-live="polite"' in response.text and "Réessayer maintenant" in response.text
         assert "js/file-ready.js" in response.text
-        assert client.head("/rapport/editions/1.csv").status_code == 503  # what the script asks
+        assert (
+            client.head("/c/test/rapport/editions/1.csv").status_code == 503
+        )  # what the script asks
         assert db.session.scalars(select(ReportEditionFile)).all() == []
         worker.execute(select(func.pg_advisory_unlock(*key)))
-    response = client.get("/rapport/editions/1.csv")
+    response = client.get("/c/test/rapport/editions/1.csv")
     assert response.status_code == 200 and b"reference,number,theme" in response.data
 
 
@@ -305,17 +315,17 @@ def test_report_and_emails_are_in_french_whatever_language_the_staff_member_read
     db.session.commit()
     login(client, adopted.staff)
     client.get("/langue/en")
-    assert "The report will be frozen" in client.get("/gestion/publication/publier").text
-    client.post("/gestion/publication/publier")
+    assert "The report will be frozen" in client.get("/c/test/gestion/publication/publier").text
+    client.post("/c/test/gestion/publication/publier")
     phases = {
         p["kind"]: p["label"]
-        for p in client.get("/rapport/editions/1.json").get_json()["process"]["phases"]
+        for p in client.get("/c/test/rapport/editions/1.json").get_json()["process"]["phases"]
     }
     assert phases["deliberation"] == "Délibération"
     assert phases["members_vote"] == "Vote des membres"
 
     page = client.post(
-        f"/gestion/publication/reponses/{rec.number}/suivi",
+        f"/c/test/gestion/publication/reponses/{rec.number}/suivi",
         data={
             "suivi-happened_on": "2027-05-01",
             "suivi-progress": "30",

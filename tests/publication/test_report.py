@@ -166,13 +166,13 @@ def test_publishing_freezes_an_edition_and_republishing_adds_one(adopted, client
     first.title = "Titre changé après publication"
     services.publish_report(adopted.staff, adopted.convention)
     db.session.commit()
-    old = client.get("/rapport/editions/1.json").get_json()
-    new = client.get("/rapport/editions/2.json").get_json()
+    old = client.get("/c/test/rapport/editions/1.json").get_json()
+    new = client.get("/c/test/rapport/editions/2.json").get_json()
     assert old["themes"][0]["recommendations"][0]["title"] == "Un registre public des algorithmes"
     assert new["themes"][0]["recommendations"][0]["title"] == "Titre changé après publication"
-    page = client.get("/rapport").text
+    page = client.get("/c/test/rapport").text
     assert "Édition 2" in page and "Édition 1" in page and edition.sha256 in page
-    assert client.get("/rapport/editions/3.pdf").status_code == 404
+    assert client.get("/c/test/rapport/editions/3.pdf").status_code == 404
 
 
 def test_the_report_gives_the_drawn_members_profile_as_aggregates(app, adopted):

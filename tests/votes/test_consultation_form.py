@@ -101,11 +101,11 @@ def test_a_judgment_loads_nothing_and_the_page_confirms_it(committed_app, site):
     response, statements = statements_during(
         app,
         lambda: client.post(
-            "/votes/consultation", data={f"rec_{first}": "1", f"rec_{second}": "4"}
+            "/c/test/votes/consultation", data={f"rec_{first}": "1", f"rec_{second}": "4"}
         ),
     )
     assert response.status_code == 302
-    assert response.location.endswith("/votes/consultation?enregistre=1")
+    assert response.location.endswith("/c/test/votes/consultation?enregistre=1")
     # One connection and nothing through SQLAlchemy: the person is not loaded, the one
     # statement goes through the driver itself.
     assert statements == [CHECKOUT]
@@ -113,7 +113,7 @@ def test_a_judgment_loads_nothing_and_the_page_confirms_it(committed_app, site):
     assert SAVED in client.get(response.location).get_data(as_text=True)
     assert grades_of(app, citizen_id) == {first: 1, second: 4}
     # Changed, then one taken back: the same single statement.
-    client.post("/votes/consultation", data={f"rec_{first}": "", f"rec_{second}": "0"})
+    client.post("/c/test/votes/consultation", data={f"rec_{first}": "", f"rec_{second}": "0"})
     assert grades_of(app, citizen_id) == {second: 0}
     with app.app_context():
         found = db.session.get(Consultation, site["consultation"])
@@ -130,7 +130,7 @@ def test_a_judgment_loads_nothing_and_the_page_confirms_it(committed_app, site):
 def test_the_confirmation_is_not_shown_to_someone_with_no_grade(committed_app, site):
     _, email = person(app=committed_app)
     client = signed_in(committed_app, email)
-    page = client.get("/votes/consultation?enregistre=1").get_data(as_text=True)
+    page = client.get("/c/test/votes/consultation?enregistre=1").get_data(as_text=True)
     assert SAVED not in page
 
 
@@ -138,7 +138,7 @@ def test_an_unconfirmed_person_is_told_why_and_nothing_is_written(committed_app,
     citizen_id, email = person(committed_app, confirmed=False)
     client = signed_in(committed_app, email)
     response = client.post(
-        "/votes/consultation", data={f"rec_{site['recs'][0]}": "2"}, follow_redirects=True
+        "/c/test/votes/consultation", data={f"rec_{site['recs'][0]}": "2"}, follow_redirects=True
     )
     assert "abord votre adresse électronique.</p>" in response.get_data(as_text=True)
     assert grades_of(committed_app, citizen_id) == {}
@@ -150,7 +150,7 @@ def test_a_person_deleted_since_signing_in_is_sent_to_the_login_page(committed_a
     with committed_app.app_context():
         db.session.delete(db.session.get(User, citizen_id))
         db.session.commit()
-    response = client.post("/votes/consultation", data={f"rec_{site['recs'][0]}": "2"})
+    response = client.post("/c/test/votes/consultation", data={f"rec_{site['recs'][0]}": "2"})
     assert response.status_code == 302 and "/connexion" in response.location
     with committed_app.app_context():
         assert (
@@ -167,7 +167,7 @@ def test_a_session_from_another_browser_goes_the_full_way_and_is_saved(committed
     response, statements = statements_during(
         committed_app,
         lambda: client.post(
-            "/votes/consultation",
+            "/c/test/votes/consultation",
             data={f"rec_{site['recs'][2]}": "3"},
             headers={"User-Agent": "Another browser"},
         ),
@@ -196,7 +196,7 @@ def test_simultaneous_double_submissions_through_the_form_leave_one_judgment_eac
             grades = {
                 f"rec_{rec}": str((citizen_id + attempt + i) % 7) for i, rec in enumerate(rec_ids)
             }
-            response = clients[citizen_id].post("/votes/consultation", data=grades)
+            response = clients[citizen_id].post("/c/test/votes/consultation", data=grades)
             statuses.append((response.status_code, response.location))
         except BaseException as error:  # reported by the assertion below
             errors.append(error)
@@ -211,7 +211,7 @@ def test_simultaneous_double_submissions_through_the_form_leave_one_judgment_eac
     for thread in threads:
         thread.join()
     assert errors == []
-    assert statuses == [(302, "/votes/consultation?enregistre=1")] * len(threads)
+    assert statuses == [(302, "/c/test/votes/consultation?enregistre=1")] * len(threads)
     with app.app_context():
         assert (
             db.session.execute(

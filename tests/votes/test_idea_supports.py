@@ -12,7 +12,7 @@ from convention.proposals import services as proposals
 from tests import factories
 from tests.pages import visible_text
 
-IDEAS = "/votes/idees"
+IDEAS = "/c/test/votes/idees"
 ONLY_IN_DELIBERATION = "Les idées se soutiennent pendant la phase de délibération."
 
 
