@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from convention.assembly.allowances import (
+from convention.sittings.allowances import (
     ABSENT,
     CSV_HEADER,
     EXCUSED,
@@ -14,6 +14,7 @@ from convention.assembly.allowances import (
     AllowanceError,
     AllowanceLine,
     allowance_cents,
+    cents_from_euros,
     days_present,
     euros,
     export_csv,
@@ -60,3 +61,17 @@ def test_the_finance_export_has_one_machine_readable_row_per_member():
     assert rows[1] == ["7", "Zoé Martin", "zoe@example.org", "2", "100.00"]
     assert rows[2] == ["9", "Ali, Ben", "ali@example.org", "0", "0.00"]
     assert euros(12345) == "123.45"
+
+
+@pytest.mark.parametrize(
+    ("typed", "cents"),
+    [("50", 5000), ("86,50", 8650), ("12,5", 1250), ("0.99", 99), (" 1 234,56 € ", 123456)],
+)
+def test_an_amount_is_typed_in_euros_with_a_comma_or_a_dot(typed, cents):
+    assert cents_from_euros(typed) == cents
+
+
+@pytest.mark.parametrize("typed", ["-5", "12,345", "douze", "", "1e3", "١٢", "10000000"])
+def test_what_is_not_an_amount_in_euros_is_refused(typed):
+    with pytest.raises(AllowanceError):
+        cents_from_euros(typed)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
@@ -53,6 +54,23 @@ def allowance_cents(days: int, daily_cents: int) -> int:
     if days < 0 or daily_cents < 0:
         raise AllowanceError("days and daily allowance must not be negative")
     return days * daily_cents
+
+
+#: An amount as people type it: whole euros (fewer than ten million: the column is a 32-bit
+#: count of cents), then at most two decimals after a comma or a dot.
+_TYPED_AMOUNT = re.compile(r"([0-9]{1,7})(?:[.,]([0-9]{1,2}))?")
+
+
+def cents_from_euros(typed: str) -> int:
+    """An amount typed in euros, as integer cents: ``50`` → 5000, ``12,5`` → 1250,
+    ``1 234,56 €`` → 123456 (spaces and a trailing euro sign are ignored, the decimal mark may
+    be a comma or a dot). Refuses negative amounts, more than two decimals and anything else."""
+    text = re.sub(r"[\s\u00a0\u202f]", "", typed).removesuffix("€")
+    found = _TYPED_AMOUNT.fullmatch(text)
+    if found is None:
+        raise AllowanceError(f"not an amount in euros: {typed!r}")
+    whole, decimals = found.group(1), (found.group(2) or "").ljust(2, "0")
+    return int(whole) * 100 + int(decimals)
 
 
 def euros(cents: int) -> str:
