@@ -10,7 +10,7 @@ from email.utils import formatdate, make_msgid
 from flask import current_app
 
 
-def build_message(to: str, subject: str, body: str) -> EmailMessage:
+def build_message(to: str, subject: str, body: str, html: str | None = None) -> EmailMessage:
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
@@ -19,16 +19,18 @@ def build_message(to: str, subject: str, body: str) -> EmailMessage:
     message["Date"] = formatdate(localtime=False)
     message["Message-ID"] = make_msgid(domain="convention.local")
     message.set_content(body)
+    if html is not None:  # the plain text stays first: what every mail reader can show
+        message.add_alternative(html, subtype="html")
     return message
 
 
-def send_email(to: str, subject: str, body: str) -> None:
-    """Send a plain-text email now.
+def send_email(to: str, subject: str, body: str, html: str | None = None) -> None:
+    """Send a plain-text email now, with an HTML version when `html` is given.
 
     Without MAIL_SERVER (development) the message is printed, so the confirmation and reset
     links can be followed from the terminal that runs `make run`.
     """
-    message = build_message(to, subject, body)
+    message = build_message(to, subject, body, html)
     config = current_app.config
     if not config["MAIL_SERVER"]:
         print(f"\n----- email (MAIL_SERVER not set) -----\n{message}\n-----", file=sys.stderr)

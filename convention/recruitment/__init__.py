@@ -9,11 +9,12 @@ from flask_babel import lazy_gettext as _l
 from convention import jobs
 from convention.recruitment import profile, services, views
 from convention.registry import MEMBERS_BY_PROFILE, NavEntry, registry
+from convention.scope import register_scoped
 
 
 def init_app(app: Flask) -> None:
-    app.register_blueprint(views.bp)
-    app.register_blueprint(views.staff)
+    register_scoped(app, views.bp)
+    register_scoped(app, views.staff)
     jobs.register_stages(app, services.STAGES)
     jobs.register_errors(app, services.ERRORS)
     found = registry(app)

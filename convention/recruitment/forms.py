@@ -68,3 +68,33 @@ class AnswerForm(Form):
     name = StringField(_l("Nom"), validators=[Optional(), Length(max=80)])
     email = EmailField(_l("Adresse électronique"), validators=[Optional(), Length(max=254)])
     group = SelectField(_l("Groupe de travail"), coerce=int)
+
+
+class ContactForm(Form):
+    """The private email of one person drawn."""
+
+    email = EmailField(
+        _l("Adresse électronique"),
+        validators=[DataRequired(REQUIRED), Length(max=254)],
+    )
+
+
+class ContactsUploadForm(Form):
+    file = FileField(
+        _l("Adresses des personnes tirées (CSV)"),
+        validators=[FileRequired(_l("Choisissez le fichier des adresses."))],
+        description=_l(
+            "Deux colonnes : person_id (l'identifiant du vivier) et email. Une ligne fausse "
+            "et rien n'est importé ; chaque problème est indiqué avec son numéro de ligne."
+        ),
+    )
+
+
+class InvitationAnswerForm(Form):
+    """The answer of a person drawn, through their link; their name only when accepting
+    makes their account."""
+
+    name = StringField(
+        _l("Votre nom, tel que les autres membres le verront"),
+        validators=[Optional(), Length(max=80)],
+    )

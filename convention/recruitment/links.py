@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
 from flask import current_app
-from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from convention.auth.services import ExpiredToken, InvalidToken
+from convention.clock import utcnow
 from convention.extensions import db
 from convention.recruitment.models import Invitation
 
@@ -23,15 +27,24 @@ def invitation_token(invitation: Invitation) -> str:
     return _serializer().dumps({"inv": invitation.id, "p": invitation.person_id})
 
 
-def invitation_from_token(token: str) -> Invitation:
-    """The invitation a link answers, while the link is younger than INVITATION_MAX_AGE_DAYS.
-    Whether it is still unanswered is the caller's question (a second click is not an error
-    of the link)."""
-    max_age = current_app.config["INVITATION_MAX_AGE_DAYS"] * 24 * 3600
+@dataclass(frozen=True)
+class Link:
+    """What a genuine link says: its invitation, and until when it could be used."""
+
+    invitation: Invitation
+    expires_at: datetime
+
+    @property
+    def expired(self) -> bool:
+        return utcnow() >= self.expires_at
+
+
+def read_link(token: str) -> Link:
+    """The invitation a genuine link names, even when the link is too old: an old link still
+    says whose it is, so the page can tell its owner what to do. A forged or altered link, or
+    one signed for another purpose, raises InvalidToken."""
     try:
-        data = _serializer().loads(token, max_age=max_age)
-    except SignatureExpired:
-        raise ExpiredToken() from None
+        data, signed_at = _serializer().loads(token, return_timestamp=True)
     except BadSignature:
         raise InvalidToken() from None
     if not isinstance(data, dict) or not isinstance(data.get("inv"), int):
@@ -39,4 +52,15 @@ def invitation_from_token(token: str) -> Invitation:
     invitation = db.session.get(Invitation, data["inv"])
     if invitation is None or invitation.person_id != data.get("p"):
         raise InvalidToken()
-    return invitation
+    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
+    return Link(invitation, signed_at + timedelta(days=days))
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The invitation a link answers, while the link is younger than INVITATION_MAX_AGE_DAYS.
+    Whether it is still unanswered is the caller's question (a second click is not an error
+    of the link)."""
+    link = read_link(token)
+    if link.expired:
+        raise ExpiredToken()
+    return link.invitation

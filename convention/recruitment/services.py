@@ -9,7 +9,7 @@ from __future__ import annotations
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from convention import jobs, sortition
 from convention.assembly import services as assembly
@@ -23,7 +23,12 @@ from convention.errors import ConventionError, InvalidInput
 from convention.extensions import db
 from convention.params import CONTROL_CHARACTERS
 from convention.recruitment.messages import describe
-from convention.recruitment.models import Invitation, InvitationStatus, SortitionRun
+from convention.recruitment.models import (
+    AnswerChannel,
+    Invitation,
+    InvitationStatus,
+    SortitionRun,
+)
 
 #: The selection's stages and failure (registered by the feature's `init_app`).
 STAGES = {
@@ -51,7 +56,7 @@ class ImportProblems(InvalidInput):
         self.problems = problems
 
 
-def _prepare(pool_csv: str, quotas_csv: str, k: int):
+def read_inputs(pool_csv: str, quotas_csv: str, k: int):
     pool = sortition.read_pool(pool_csv)
     quotas = sortition.read_quotas(quotas_csv)
     return pool, quotas, sortition.prepare(pool, quotas, k)
@@ -69,7 +74,7 @@ def import_run(
 ) -> SortitionRun:
     """Check the pool and quotas together (all or nothing: every problem is found before
     anything is written) and record a run to compute."""
-    require_manager(actor)
+    require_manager(actor, convention.id)
     if algorithm not in sortition.ALGORITHMS:
         raise InvalidInput(_l("Méthode de sélection inconnue."), field="algorithm")
     if not 1 <= panels <= 100000:
@@ -100,7 +105,7 @@ def import_run(
     if problems:
         raise ImportProblems(problems)
     try:
-        pool, _quotas, _problem = _prepare(texts["pool"], texts["quotas"], k)
+        pool, _quotas, _problem = read_inputs(texts["pool"], texts["quotas"], k)
     except sortition.SortitionError as error:
         raise ImportProblems([describe(p.code, p.params) for p in error.problems]) from None
     run = SortitionRun(
@@ -137,7 +142,7 @@ def _compute(run: SortitionRun, progress: jobs.Progress) -> None:
     language."""
     try:
         progress.stage("sortition.reading", 5)
-        _pool, _quotas, problem = _prepare(run.pool_csv, run.quotas_csv, run.k)
+        _pool, _quotas, problem = read_inputs(run.pool_csv, run.quotas_csv, run.k)
         steps = 0
 
         def on_progress(step: str, detail: dict) -> None:
@@ -199,7 +204,7 @@ def report_data(report: sortition.Report) -> dict:
 def draw(actor: User, run: SortitionRun, seed: str) -> list[Invitation]:
     """The public draw: the seed entered in public picks one panel of the published list.
     It cannot be redone; the drawn volunteers are invited."""
-    require_manager(actor)
+    require_manager(actor, run.convention_id)
     if run.status != jobs.JobStatus.DONE or run.panel_list is None or run.pseudonyms is None:
         raise ConventionError(_l("La sélection n'est pas encore calculée."))
     if run.drawn_at is not None:
@@ -229,6 +234,59 @@ def draw(actor: User, run: SortitionRun, seed: str) -> list[Invitation]:
     return invitations
 
 
+class AlreadyAnswered(ConventionError):
+    """The invitation has its answer: a second click on the link changes nothing."""
+
+    message = _l("Votre réponse est déjà enregistrée : elle ne peut plus être changée ici.")
+    status = 409
+
+
+def settle(invitation: Invitation, status: InvitationStatus, channel: AnswerChannel) -> None:
+    """Record an answer only if there was none: one conditional write, so two answers at the
+    same moment (two clicks, or a click while staff note a phone call) cannot both count."""
+    if invitation.id is None:  # drawn in this transaction: give it its id first
+        db.session.flush()
+    done = db.session.execute(
+        update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.status == InvitationStatus.INVITED)
+        .values(status=status, answered_by=channel, decided_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(invitation)
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadyAnswered()
+
+
+def make_member(
+    actor: User | None,
+    convention: Convention,
+    group: WorkingGroup | None,
+    *,
+    email: str,
+    name: str,
+) -> User:
+    """A drawn volunteer who accepted becomes a member of the convention, seated in `group`
+    when there is one. The account with that email is used when it exists (unless it belongs
+    to staff or facilitation of the convention); otherwise one is made with a random password,
+    which the welcome email lets them replace. `actor` None is the platform itself (an answer
+    given through the personal link). The one place that decides what being a member means."""
+    user = find_by_email(email)
+    if user is None:
+        if not name.strip():
+            raise InvalidInput(_l("Indiquez votre nom."), field="name")
+        user = create_account(
+            email, name.strip(), secrets.token_urlsafe(24), first_name=name.strip().split()[0]
+        )
+    elif user.role_in(convention.id) not in (Role.CITIZEN, Role.MEMBER):
+        raise InvalidInput(
+            _l("Cette adresse appartient à un compte de l'équipe ou d'animation."), field="email"
+        )
+    assembly.appoint(actor, convention, user, Role.MEMBER)
+    if group is not None:
+        assembly.add_member(actor, group, user)
+    return user
+
+
 def answer(
     actor: User,
     invitation: Invitation,
@@ -238,100 +296,34 @@ def answer(
     name: str = "",
     group: WorkingGroup | None = None,
 ) -> User | None:
-    """Record a drawn volunteer's answer. Acceptance creates their member account (or makes
-    an existing account a member) and seats them in a working group."""
-    require_manager(actor)
-    if invitation.status != InvitationStatus.INVITED:
-        raise ConventionError(_l("La réponse de cette personne est déjà enregistrée."))
-    invitation.decided_at = utcnow()
-    if not accepted:
-        invitation.status = InvitationStatus.DECLINED
-        record(actor, "sortition.declined", invitation.run, person=invitation.person_id)
-        return None
-    if group is None:
+    """Record a drawn volunteer's answer taken by staff (by phone). Acceptance creates their
+    member account (or makes an existing account a member) and seats them in a working group;
+    the email given at the draw is used when staff type none."""
+    require_manager(actor, invitation.run.convention_id)
+    email = email.strip() or (invitation.email or "")
+    if accepted and group is None:
         raise InvalidInput(_l("Choisissez le groupe de travail du nouveau membre."), field="group")
-    if not email.strip() or not name.strip():
+    if accepted and (not email or not name.strip()):
         raise InvalidInput(
             _l("Indiquez le nom et l'adresse électronique du nouveau membre."), field="email"
         )
-    user = find_by_email(email)
-    if user is None:
-        user = create_account(
-            email,
-            name.strip(),
-            secrets.token_urlsafe(24),
-            role=Role.MEMBER,
-            first_name=name.strip().split()[0],
+    try:
+        settle(
+            invitation,
+            InvitationStatus.ACCEPTED if accepted else InvitationStatus.DECLINED,
+            AnswerChannel.PHONE,
         )
-    elif user.role in (Role.CITIZEN, Role.MEMBER):
-        user.role = Role.MEMBER
-    else:
-        raise InvalidInput(
-            _l("Cette adresse appartient à un compte de l'équipe ou d'animation."), field="email"
-        )
-    assembly.add_member(actor, group, user)
-    invitation.status, invitation.user_id = InvitationStatus.ACCEPTED, user.id
+    except AlreadyAnswered:
+        raise ConventionError(_l("La réponse de cette personne est déjà enregistrée.")) from None
+    if not accepted or group is None:  # group is None only for a decline (checked above)
+        record(actor, "sortition.declined", invitation.run, person=invitation.person_id)
+        return None
+    user = make_member(actor, group.convention, group, email=email, name=name)
+    invitation.user_id = user.id
     record(
         actor, "sortition.accepted", invitation.run, person=invitation.person_id, user_id=user.id
     )
     return user
-
-
-def replace(actor: User, run: SortitionRun, seed: str) -> list[Invitation]:
-    """Draw substitutes for the seats left by those who declined: the substitutes, with the
-    people who accepted, meet every quota; the draw uses a public seed, like the first one."""
-    require_manager(actor)
-    if run.drawn_at is None or run.pseudonyms is None:
-        raise ConventionError(_l("Le tirage principal n'a pas encore eu lieu."))
-    waiting = [i for i in run.invitations if i.status == InvitationStatus.INVITED]
-    if waiting:
-        raise ConventionError(
-            _l(
-                "%(n)d personne(s) n'ont pas encore répondu : enregistrez "
-                "leur réponse avant de tirer des remplaçants.",
-                n=len(waiting),
-            )
-        )
-    accepted = [i.person_id for i in run.invitations if i.status == InvitationStatus.ACCEPTED]
-    declined = [i.person_id for i in run.invitations if i.status == InvitationStatus.DECLINED]
-    if len(accepted) >= run.k:
-        raise ConventionError(_l("Le panel est complet : aucun remplaçant à tirer."))
-    pool, quotas, _problem = _prepare(run.pool_csv, run.quotas_csv, run.k)
-    try:
-        result = sortition.replacement(
-            pool, quotas, run.k, accepted, declined, algorithm="leximin", seed=run.id
-        )
-        if result.distribution is None:  # those who accepted already fill the panel
-            raise ConventionError(_l("Le panel est complet : aucun remplaçant à tirer."))
-        lottery = sortition.build_lottery(
-            result.distribution,
-            panels=run.panels,
-            pseudonyms={p: run.pseudonyms[p] for p in result.distribution.problem.pool.ids},
-        )
-        outcome = lottery.draw(seed)
-    except sortition.SortitionError as error:
-        raise InvalidInput(
-            "\n".join(describe(p.code, p.params) for p in error.problems), field="seed"
-        ) from None
-    round_number = max(i.round for i in run.invitations) + 1
-    person_of = {pseudonym: person for person, pseudonym in run.pseudonyms.items()}
-    invitations = [
-        Invitation(
-            person_id=person_of[p], pseudonym=p, round=round_number, status=InvitationStatus.INVITED
-        )
-        for p in outcome.members
-    ]
-    run.invitations.extend(invitations)
-    record(
-        actor,
-        "sortition.replacement",
-        run,
-        seed=outcome.seed,
-        round=round_number,
-        substitutes=len(invitations),
-        list_sha256=outcome.list_sha256,
-    )
-    return invitations
 
 
 def runs(convention: Convention) -> list[SortitionRun]:
@@ -342,6 +334,12 @@ def runs(convention: Convention) -> list[SortitionRun]:
             .order_by(SortitionRun.id.desc())
         )
     )
+
+
+def run_of(convention: Convention, run_id: int) -> SortitionRun | None:
+    """The run `run_id` if it belongs to `convention`."""
+    found = db.session.get(SortitionRun, run_id)
+    return found if found is not None and found.convention_id == convention.id else None
 
 
 def last_drawn(convention: Convention) -> SortitionRun | None:

@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import click
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -15,8 +25,8 @@ from convention.auth.access import staff_required
 from convention.extensions import db
 from convention.forms import filled
 from convention.jobs import JobStatus, job_state, status_response
-from convention.recruitment import emails, services
-from convention.recruitment.forms import AnswerForm, ImportForm, SeedForm
+from convention.recruitment import emails, invitation_views, invitations, replacements, services
+from convention.recruitment.forms import AnswerForm, ContactForm, ImportForm, SeedForm
 from convention.recruitment.messages import describe
 from convention.recruitment.models import Invitation, SortitionRun
 from convention.transaction import attempt
@@ -31,11 +41,14 @@ def only_staff():
     """The pool holds personal data: staff and administrators only."""
 
 
+invitation_views.register(bp, staff)
+
+
 def _run_or_404(run_id: int) -> SortitionRun:
-    run = db.get_or_404(SortitionRun, run_id)
-    if run.convention_id != assembly.current_convention().id:
+    found = services.run_of(assembly.current_convention(), run_id)
+    if found is None:
         abort(404)
-    return run
+    return found
 
 
 @staff.route("/", methods=["GET", "POST"])
@@ -82,7 +95,12 @@ def run(run_id: int):
         state=job_state(found),
         seed_form=SeedForm(),
         answer_form=answer_form,
+        contact_form=ContactForm(),
         people=people,
+        answers=invitations.answers(found, current_app.config["INVITATION_MAX_AGE_DAYS"]),
+        to_invite=len(invitations.to_invite(found)),
+        seats=replacements.seats(found),
+        replacement_refusal=replacements.replacement_refusal(found),
         histogram=_bars(found.report) if found.report else None,
     )
 
@@ -121,14 +139,14 @@ def draw(run_id: int):
     form = SeedForm()
     if form.validate_on_submit() and request.form.get("confirme") == "1":
         with attempt() as outcome:
-            invitations = services.draw(current_user, found, filled(form.seed))
+            drawn = services.draw(current_user, found, filled(form.seed))
         if outcome.ok:
             flash(
                 _(
                     "Le panel n° %(n)d est tiré : %(count)d personnes à inviter.",
                     # draw() has just recorded the index of the panel it drew.
                     n=found.drawn_index + 1,  # type: ignore[operator]
-                    count=len(invitations),
+                    count=len(drawn),
                 ),
                 "success",
             )
@@ -166,7 +184,7 @@ def answer(run_id: int, invitation_id: int):
                 group=group,
             )
         if outcome.ok:
-            if member is not None and group is not None:
+            if member is not None:
                 emails.welcome_after_commit(member, assembly.current_convention(), group)
             flash(
                 _(
@@ -190,9 +208,9 @@ def replace(run_id: int):
         flash(_("Indiquez la graine tirée en public."), "error")
         return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
     with attempt() as outcome:
-        invitations = services.replace(current_user, found, filled(form.seed))
+        substitutes = replacements.replace(current_user, found, filled(form.seed))
     if outcome.ok:
-        flash(_("%(n)d remplaçant(s) tiré(s).", n=len(invitations)), "success")
+        flash(_("%(n)d remplaçant(s) tiré(s).", n=len(substitutes)), "success")
     return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
 
 
@@ -221,15 +239,29 @@ def public():
     return render_template("recruitment/public.html", runs=runs)
 
 
+def _csv_file(text: str, name: str) -> Response:
+    response = Response(text, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
 @bp.route("/tirage/<int:run_id>/panels.csv")
 def panel_list(run_id: int):
     """The published list of panels (pseudonyms only): anyone can repeat the draw with it."""
-    found = db.get_or_404(SortitionRun, run_id)
-    if found.panel_list is None:
+    found = services.run_of(assembly.current_convention(), run_id)
+    if found is None or found.panel_list is None:
         abort(404)
-    response = Response(found.panel_list, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="panels-{run_id}.csv"'
-    return response
+    return _csv_file(found.panel_list, f"panels-{run_id}.csv")
+
+
+@bp.route("/tirage/<int:run_id>/remplacement/<int:round_number>/panels.csv")
+def replacement_panel_list(run_id: int, round_number: int):
+    """A replacement draw's list of panels of substitutes, published like the main one."""
+    found = services.run_of(assembly.current_convention(), run_id)
+    draw = next((r for r in found.replacements if r.round == round_number), None) if found else None
+    if draw is None:
+        abort(404)
+    return _csv_file(draw.panel_list, f"panels-{run_id}-remplacement-{round_number}.csv")
 
 
 @bp.cli.command("verify")

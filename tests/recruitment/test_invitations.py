@@ -62,7 +62,7 @@ def test_a_member_recorded_by_phone_is_welcomed_with_a_link_to_choose_a_password
     db.session.commit()
     factories.login(client, world.staff.email)
     page = client.post(
-        f"/gestion/tirage/{run.id}/invitations/{first.id}",
+        f"/c/test/gestion/tirage/{run.id}/invitations/{first.id}",
         data={
             "decision": "accepte",
             "name": "Nadia Benali",
@@ -86,7 +86,7 @@ def test_a_member_recorded_by_phone_is_welcomed_with_a_link_to_choose_a_password
     mailbox.clear()
     factories.login(client, world.staff.email)
     client.post(
-        f"/gestion/tirage/{run.id}/invitations/{second.id}",
+        f"/c/test/gestion/tirage/{run.id}/invitations/{second.id}",
         data={"decision": "refuse", "group": str(world.group.id)},
     )
     assert mailbox.messages == []
