@@ -118,3 +118,24 @@ def test_staff_of_a_convention_see_its_checklist_but_cannot_create_a_convention(
     assert "Calendrier des phases" in client.get("/c/test/gestion/mise-en-place/").text
     # Staff of one convention are citizens in another.
     assert client.get(f"/c/{other.slug}/gestion/mise-en-place/").status_code == 403
+
+
+def test_staff_give_and_remove_roles_but_not_their_own(client):
+    staff = factories.user(Role.STAFF, email="staff@test.example")
+    convention = factories.convention(staff)
+    facilitator = factories.user(Role.FACILITATOR, name="Hélène Rigaud")
+    db.session.commit()
+    factories.login(client, "staff@test.example")
+    page = client.post(
+        f"/c/test/gestion/mise-en-place/personnes/{facilitator.id}/retirer",
+        follow_redirects=True,
+    )
+    assert "Hélène Rigaud n&#39;a plus de rôle dans cette convention." in page.text
+    db.session.expire_all()
+    assert facilitator.role_in(convention.id) == Role.CITIZEN
+    page = client.post(
+        f"/c/test/gestion/mise-en-place/personnes/{staff.id}/retirer", follow_redirects=True
+    )
+    assert "Vous ne pouvez pas retirer votre propre rôle" in page.text
+    db.session.expire_all()
+    assert staff.role_in(convention.id) == Role.STAFF

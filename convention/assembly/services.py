@@ -441,6 +441,11 @@ def appoint(actor: User | None, convention: Convention, user: User, role: Role) 
 def dismiss(actor: User, convention: Convention, user: User) -> None:
     """`user` is a citizen again in the convention (a member also leaves their group)."""
     require_manager(actor, convention.id)
+    if user.id == actor.id:
+        raise InvalidInput(
+            _l("Vous ne pouvez pas retirer votre propre rôle : demandez-le à une autre personne."),
+            field="user",
+        )
     before = user.role_in(convention.id)
     if before not in CONVENTION_ROLES:
         raise InvalidInput(_l("Cette personne n'a pas de rôle dans la convention."), field="user")

@@ -21,8 +21,13 @@ from convention.transaction import attempt
 
 bp = Blueprint("setup", __name__, url_prefix="/gestion/mise-en-place")
 
-#: The roles staff give on the people page (members come from the draw, or the groups page).
-APPOINTED = (Role.STAFF, Role.FACILITATOR, Role.GUARANTOR)
+#: The roles staff give on the people page (members come from the draw, or the groups page),
+#: with the heading of their list.
+APPOINTED = {
+    Role.STAFF: _l("Équipe de la collectivité"),
+    Role.FACILITATOR: _l("Animation"),
+    Role.GUARANTOR: _l("Garant·es"),
+}
 
 
 @bp.before_request
@@ -67,7 +72,10 @@ def people():
         "staff/people.html",
         form=form,
         button=EmptyForm(),
-        holders=[(role, services.people_in_role(convention, role)) for role in APPOINTED],
+        holders=[
+            (role, heading, services.people_in_role(convention, role))
+            for role, heading in APPOINTED.items()
+        ],
     )
 
 
