@@ -41,6 +41,11 @@ def managers(viewer: Viewer, role: Any) -> bool:
     return viewer is not None and getattr(role, "value", None) in ("staff", "admin")
 
 
+def administrators(viewer: Viewer, role: Any) -> bool:
+    """The site's administrators (their role is the same in every convention)."""
+    return viewer is not None and getattr(role, "value", None) == "admin"
+
+
 @dataclass(frozen=True)
 class NavEntry:
     """A link in one of the navigations: `public` (the site's header) or `staff` (the staff

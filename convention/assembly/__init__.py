@@ -7,8 +7,15 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import NotFound
 
-from convention.assembly import services, setup_views, site_views, staff_views, views
-from convention.registry import NavEntry, managers, registry
+from convention.assembly import (
+    commune_views,
+    services,
+    setup_views,
+    site_views,
+    staff_views,
+    views,
+)
+from convention.registry import NavEntry, administrators, managers, registry
 from convention.scope import current_slug, register_scoped
 
 redirect_old_addresses = site_views.redirect_old_addresses
@@ -28,6 +35,7 @@ def serve_the_convention_addressed() -> None:
 def init_app(app: Flask) -> None:
     app.before_request(serve_the_convention_addressed)
     app.register_blueprint(site_views.bp)
+    app.register_blueprint(commune_views.bp)
     register_scoped(app, views.bp)
     register_scoped(app, staff_views.bp)
     register_scoped(app, setup_views.bp)
@@ -56,6 +64,7 @@ def init_app(app: Flask) -> None:
         ),
         NavEntry("staff", "staff.dashboard", _l("Tableau de bord"), 0),
         NavEntry("staff", "setup.index", _l("Mise en place"), 5),
+        NavEntry("staff", "communes.index", _l("Communes"), 7, shown_to=administrators),
         NavEntry("staff", "setup.people", _l("Équipe et garant·es"), 45),
         NavEntry("staff", "staff.edit_convention", _l("Présentation"), 10),
         NavEntry("staff", "staff.edit_calendar", _l("Calendrier"), 20),

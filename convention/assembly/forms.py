@@ -3,8 +3,16 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from flask_wtf.file import FileField, FileRequired
+from wtforms import DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from convention.forms import REQUIRED, Form
 
@@ -89,4 +97,27 @@ class HearingForm(Form):
         _l("Documents"),
         validators=[Optional(), _max(5000)],
         description=_l("Un document par ligne : « Titre | https://adresse »."),
+    )
+
+
+class CommuneForm(Form):
+    name = StringField(_l("Nom de la commune"), validators=[DataRequired(REQUIRED), _max(80)])
+    population = IntegerField(
+        _l("Population"),
+        validators=[
+            InputRequired(REQUIRED),
+            NumberRange(min=0, message=_l("La population ne peut pas être négative.")),
+        ],
+        description=_l("Nombre d'habitant·es, en chiffres et sans espace (par exemple 6921)."),
+    )
+
+
+class CommuneImportForm(Form):
+    file = FileField(
+        _l("Fichier des communes (CSV)"),
+        validators=[FileRequired(_l("Choisissez le fichier des communes."))],
+        description=_l(
+            "Une première ligne « name,population », puis une commune par ligne. Virgules ou "
+            "points-virgules ; UTF-8, avec ou sans BOM."
+        ),
     )

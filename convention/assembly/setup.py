@@ -44,7 +44,7 @@ def checklist(convention: Convention) -> list[SetupStep]:
     )
     return [
         SetupStep("presentation", True, "staff.edit_convention"),
-        SetupStep("communes", communes > 0, None),
+        SetupStep("communes", communes > 0, "communes.index"),
         SetupStep("themes", themes > 0, "staff.themes"),
         SetupStep("calendar", dated > 0, "staff.edit_calendar"),
         SetupStep("groups", groups > 0, "staff.groups"),

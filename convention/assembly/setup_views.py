@@ -11,7 +11,7 @@ from flask_login import current_user
 
 from convention.assembly import services, setup
 from convention.assembly.forms import AppointForm
-from convention.auth.access import staff_required
+from convention.auth.access import is_administrator, staff_required
 from convention.auth.models import Role, User
 from convention.auth.services import find_by_email
 from convention.errors import InvalidInput
@@ -40,7 +40,11 @@ def only_staff():
 def index():
     convention = services.current_convention()
     return render_template(
-        "staff/setup.html", convention=convention, steps=setup.checklist(convention)
+        "staff/setup.html",
+        convention=convention,
+        steps=setup.checklist(convention),
+        # The communes are the whole site's: staff who are not administrators only read them.
+        manages_communes=is_administrator(current_user),
     )
 
 
