@@ -28,7 +28,7 @@ from werkzeug.utils import cached_property
 
 from convention.assembly.models import Convention, Hearing, Theme, WorkingGroup
 from convention.auth import services as auth_services
-from convention.auth.models import Role, User
+from convention.auth.models import Commune, Role, User
 from convention.demo import loading as demo
 from convention.discussion import services as discussion
 from convention.discussion.models import Comment, Stance, TargetKind
@@ -316,6 +316,7 @@ def real_values() -> RealValues:
         "group_id": [g.id for g in groups] or [1],
         "hearing_id": [h.id for h in hearings] or [1],
         "theme_id": [t.id for t in themes] or [1],
+        "commune_id": ids(Commune, 1),
         "idea_id": ids(Idea, 1),
         "user_id": ids(User, 1),
         "ballot_id": ids(AdoptionBallot, 1),

@@ -78,6 +78,8 @@ def test_an_administrator_sets_up_a_convention_from_an_empty_site(client, runner
     )
     assert "Gisèle Garante est désormais garant·e." in page.text
     assert guarantor.role_in(convention.id) == Role.GUARANTOR
+    # The convention's home page names its guarantors.
+    assert "Gisèle Garante" in client.get(f"{here}/").text
 
     page = client.get(f"{here}/gestion/mise-en-place/").text
     for label in (

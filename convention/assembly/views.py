@@ -25,6 +25,7 @@ def home():
         calendar=services.calendar(convention),
         upcoming=services.next_phase(convention),
         groups=groups,
+        guarantors=services.guarantors(convention),
         my_groups={
             g.id
             for g in groups

@@ -24,13 +24,32 @@ def record(actor: User | None, action: str, target: Model | None = None, **detai
     return entry
 
 
+# What a target that has no convention of its own belongs to (an answer to its recommendation,
+# a comment to its thread, an invitation to its run, an attendance to its session...).
+OWNERS = ("recommendation", "thread", "run", "sitting", "group", "ballot", "amendment")
+
+
 def _convention_of(target: Model | None) -> int | None:
-    """The convention an entry belongs to: its target's, else the one the request serves."""
+    """The convention an entry belongs to: its target's, or its target's owner's, else the one
+    the request serves."""
     if getattr(target, "__tablename__", "") == "convention":
         found = getattr(target, "id", None)
     else:
         found = getattr(target, "convention_id", None)
+        for owner in OWNERS:
+            if isinstance(found, int):
+                break
+            found = _convention_of_owner(getattr(target, owner, None))
     return found if isinstance(found, int) else scope.current_id()
+
+
+def _convention_of_owner(owner: object) -> int | None:
+    found = getattr(owner, "convention_id", None)
+    if isinstance(found, int):
+        return found
+    # One level further: an amendment's recommendation, a session's item...
+    inner = getattr(getattr(owner, "recommendation", None), "convention_id", None)
+    return inner if isinstance(inner, int) else None
 
 
 def _plain(value):

@@ -1,5 +1,6 @@
-"""The Montpellier demo convention: invented people and the metropole's 31 communes, created
-through the same services as the pages (`flask seed-demo`, which `make run` calls).
+"""The Montpellier demo: two conventions (artificial intelligence, in its deliberation; mobility,
+in its follow-up), invented people and the metropole's 31 communes, created through the same
+services as the pages (`flask seed-demo`, which `make run` calls).
 
 It sits above every other feature: it drafts, amends and votes through their services."""
 

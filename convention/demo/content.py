@@ -6,13 +6,16 @@ versions, an accepted and a rejected amendment, a minority opinion, ideas taken 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
+from convention.assembly import services as assembly
 from convention.assembly.hearings import publish_hearing
-from convention.assembly.models import Convention
+from convention.assembly.models import Convention, Hearing
 from convention.auth.models import Role, User
+from convention.extensions import db
 from convention.proposals import amendments, services
 from convention.proposals.models import Choice
+from convention.sittings import services as sittings
 
 HEARINGS = [
     (
@@ -116,6 +119,42 @@ RECOMMENDATIONS = [
 ]
 
 
+#: (title, first day, last day, place, agenda: a title, or "hearing:<n>", or "groups"); the
+#: sessions already held have their attendance.
+SITTINGS = [
+    (
+        "Premier week-end : découvrir l'IA",
+        "2026-09-26",
+        "2026-09-27",
+        "Hôtel de Métropole, Montpellier",
+        ["Accueil et présentation de la convention", "hearing:0", "Questions aux garants"],
+    ),
+    (
+        "Deuxième week-end : auditions",
+        "2026-10-03",
+        "2026-10-04",
+        "Médiathèque centrale, Montpellier",
+        ["hearing:1", "hearing:2", "Constitution des groupes de travail"],
+    ),
+    (
+        "Troisième week-end : rédiger",
+        "2026-11-14",
+        "2026-11-15",
+        "Hôtel de Métropole, Montpellier",
+        ["groups", "Mise en commun des propositions"],
+    ),
+    (
+        "Quatrième week-end : finaliser",
+        "2026-12-12",
+        "2026-12-13",
+        "Hôtel de Métropole, Montpellier",
+        ["Amendements en suspens", "Préparation des votes d'adoption"],
+    ),
+]
+HELD = 3
+DAILY_ALLOWANCE_CENTS = 9000
+
+
 def _day(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(hour=9, tzinfo=UTC)
 
@@ -210,3 +249,41 @@ def load(convention: Convention, staff: User, citizens: list[User]) -> None:
         {"impact": "Sécurité des patients et égalité d'accès aux soins."},
         "L'égalité d'accès compte autant.",
     )
+    _sessions(convention, staff, hearings)
+
+
+def _sessions(convention: Convention, staff: User, hearings: list[Hearing]) -> None:
+    """The four weekends, their agenda, and who came to the three already held."""
+    sittings.set_daily_allowance(staff, convention, DAILY_ALLOWANCE_CENTS)
+    members = assembly.members_of(convention)
+    groups = sorted(convention.working_groups, key=lambda g: g.id)
+    for n, (title, first, last, place, agenda) in enumerate(SITTINGS):
+        sitting = sittings.create_sitting(
+            staff,
+            convention,
+            title=title,
+            starts_on=date.fromisoformat(first),
+            ends_on=date.fromisoformat(last),
+            place=place,
+        )
+        db.session.flush()
+        for item in agenda:
+            if item.startswith("hearing:"):
+                hearing = hearings[int(item.partition(":")[2])]
+                sittings.add_agenda_item(
+                    staff, sitting, title=f"Audition de {hearing.expert}", hearing_id=hearing.id
+                )
+            elif item == "groups":
+                for group in groups:
+                    sittings.add_agenda_item(
+                        staff, sitting, title="Rédaction en atelier", group_id=group.id
+                    )
+            else:
+                sittings.add_agenda_item(staff, sitting, title=item)
+        if n < HELD:
+            statuses = {member.id: "present" for member in members}
+            for k in range(n + 1):  # a few excused, one absence at the last
+                statuses[members[(11 * n + 7 * k) % len(members)].id] = "excused"
+            if n == HELD - 1:
+                statuses[members[5].id] = "absent"
+            sittings.record_attendance(staff, sitting, statuses)

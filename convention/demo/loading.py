@@ -1,4 +1,6 @@
-"""The Montpellier demo convention, loaded by `flask seed-demo` (and `make run`).
+"""The demo, loaded by `flask seed-demo` (and `make run`): two conventions of the Montpellier
+Métropole. The convention on artificial intelligence is in its deliberation; the one on
+mobility (`mobility.py`) went through every phase in 2024 and 2025 and is in its follow-up.
 
 The people are invented; the communes are the 31 of Montpellier Méditerranée Métropole with
 rounded populations. Everything is created through the same services as the web pages.
@@ -6,24 +8,16 @@ rounded populations. Everything is created through the same services as the web 
 
 from __future__ import annotations
 
-import unicodedata
 from datetime import UTC, datetime
 
 from convention.assembly import services
-from convention.assembly.models import PhaseKind
-from convention.auth.models import Commune, Role
+from convention.assembly.models import Convention, PhaseKind
+from convention.auth.models import Commune, Role, User
 from convention.auth.services import create_account
 from convention.demo import content as demo_content
+from convention.demo import mobility, mobility_content
+from convention.demo.accounts import DOMAIN, PASSWORDS, email, person, published_passwords
 from convention.extensions import db
-
-DOMAIN = "demo.example"
-PASSWORDS = {
-    Role.ADMIN: "demo-admin-2026",
-    Role.STAFF: "demo-equipe-2026",
-    Role.FACILITATOR: "demo-animation-2026",
-    Role.MEMBER: "demo-membre-2026",
-    Role.CITIZEN: "demo-habitant-2026",
-}
 
 COMMUNES = [
     ("Baillargues", 8000),
@@ -120,6 +114,7 @@ MEMBERS = [
 ]
 
 FACILITATORS = [("Hélène", "Rigaud"), ("Marc", "Ollier")]
+GUARANTOR = ("Bernadette", "Aurillac")
 STAFF = ("Service", "Participation citoyenne")
 
 CITIZENS = [
@@ -167,30 +162,40 @@ CALENDAR = {
 }
 
 
-def _email(*parts: str) -> str:
-    text = ".".join(parts).lower().replace(" ", "-").replace("'", "")
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return f"{ascii_text}@{DOMAIN}"
-
-
 def _day(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(hour=8, tzinfo=UTC)
 
 
 def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
-    """Create the demo convention; the database is expected to be empty."""
-    communes = {name: Commune(name=name, population=population) for name, population in COMMUNES}
-    db.session.add_all(communes.values())
-    admin = create_account(
-        f"admin@{DOMAIN}", "Administration", PASSWORDS[Role.ADMIN], role=Role.ADMIN, confirmed=True
-    )
-    staff = create_account(
-        _email("equipe"),
-        " ".join(STAFF),
-        PASSWORDS[Role.STAFF],
-        confirmed=True,
-        commune=communes["Montpellier"],
-    )
+    """Create both demo conventions; the database is expected to be empty. `current_phase` is
+    the phase the convention on artificial intelligence is left in."""
+    with published_passwords():
+        communes = {name: Commune(name=name, population=pop) for name, pop in COMMUNES}
+        db.session.add_all(communes.values())
+        admin = create_account(
+            f"admin@{DOMAIN}",
+            "Administration",
+            PASSWORDS[Role.ADMIN],
+            role=Role.ADMIN,
+            confirmed=True,
+        )
+        staff = create_account(
+            email("equipe"),
+            " ".join(STAFF),
+            PASSWORDS[Role.STAFF],
+            confirmed=True,
+            commune=communes["Montpellier"],
+        )
+        convention, members, citizens = _load_ai(admin, staff, communes, current_phase)
+        past = mobility.load(mobility.Cast(admin, staff, communes, citizens + members))
+    return {"admin": admin, "staff": staff, "convention": convention, "past": past}
+
+
+def _load_ai(
+    admin: User, staff: User, communes: dict[str, Commune], current_phase: PhaseKind
+) -> tuple[Convention, list[User], list[User]]:
+    """The convention on artificial intelligence, left in `current_phase`; with its members
+    and the residents who take part as citizens."""
     convention = services.create_convention(
         admin,
         slug="ia-montpellier",
@@ -204,38 +209,28 @@ def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
         services.set_phase_dates(staff, convention, kind, _day(start), _day(end))
     themes = [services.add_theme(staff, convention, name, text) for name, text in THEMES]
     facilitators = [
-        create_account(
-            _email(first, last),
-            f"{first} {last}",
-            PASSWORDS[Role.FACILITATOR],
-            first_name=first,
-            confirmed=True,
-            commune=communes["Montpellier"],
-        )
+        person(first, last, Role.FACILITATOR, communes["Montpellier"])
         for first, last in FACILITATORS
     ]
     for facilitator in facilitators:
         services.appoint(staff, convention, facilitator, Role.FACILITATOR)
+    guarantor = person(*GUARANTOR, Role.GUARANTOR, communes["Castelnau-le-Lez"])
+    services.appoint(staff, convention, guarantor, Role.GUARANTOR)
     groups = [
         services.add_group(
             staff, convention, f"Groupe {theme.name}", theme, facilitators[i % len(facilitators)]
         )
         for i, theme in enumerate(themes)
     ]
+    members = []
     for i, (first, last, commune) in enumerate(MEMBERS):
-        member = create_account(
-            _email(first, last),
-            f"{first} {last[0]}.",
-            PASSWORDS[Role.MEMBER],
-            first_name=first,
-            confirmed=True,
-            commune=communes[commune],
-        )
+        member = person(first, last, Role.MEMBER, communes[commune])
         services.appoint(staff, convention, member, Role.MEMBER)
         services.add_member(staff, groups[i % len(groups)], member)
+        members.append(member)
     citizens = [
         create_account(
-            _email(first, "habitant"),
+            email(first, "habitant"),
             first,
             PASSWORDS[Role.CITIZEN],
             confirmed=True,
@@ -252,21 +247,35 @@ def load_demo(current_phase: PhaseKind = PhaseKind.DELIBERATION):
     for phase in convention.phases:
         if phase.opened_at is not None and phase.starts_on is not None:
             phase.opened_at = phase.starts_on
-    return {"admin": admin, "staff": staff, "convention": convention}
+    return convention, members, citizens
 
 
 def demo_accounts() -> list[tuple[str, str, str]]:
-    """(role, email, password) for every kind of demo account; members and citizens by example."""
+    """(role, email, password) for every kind of demo account; members and citizens by example.
+    The staff account is staff of both conventions."""
     first, last, _commune = MEMBERS[0]
+    ai, past = "IA", "mobilités"
     return [
         ("admin", f"admin@{DOMAIN}", PASSWORDS[Role.ADMIN]),
-        ("staff", _email("equipe"), PASSWORDS[Role.STAFF]),
+        ("staff (both)", email("equipe"), PASSWORDS[Role.STAFF]),
         *[
-            ("facilitator", _email(given, family), PASSWORDS[Role.FACILITATOR])
+            (f"facilitator ({ai})", email(given, family), PASSWORDS[Role.FACILITATOR])
             for given, family in FACILITATORS
         ],
-        ("member (x40)", _email(first, last), PASSWORDS[Role.MEMBER]),
-        ("citizen (x30)", _email(CITIZENS[0][0], "habitant"), PASSWORDS[Role.CITIZEN]),
+        (
+            f"facilitator ({past})",
+            email(*mobility_content.FACILITATOR),
+            PASSWORDS[Role.FACILITATOR],
+        ),
+        (f"guarantor ({ai})", email(*GUARANTOR), PASSWORDS[Role.GUARANTOR]),
+        (f"guarantor ({past})", email(*mobility_content.GUARANTOR), PASSWORDS[Role.GUARANTOR]),
+        (f"member ({ai}, x40)", email(first, last), PASSWORDS[Role.MEMBER]),
+        (
+            f"member ({past}, x24)",
+            email(*mobility_content.EXAMPLE_MEMBER),
+            PASSWORDS[Role.MEMBER],
+        ),
+        ("citizen (x30)", email(CITIZENS[0][0], "habitant"), PASSWORDS[Role.CITIZEN]),
     ]
 
 
@@ -276,5 +285,5 @@ def accounts_table() -> str:
         "Demo accounts (every member: firstname.lastname@demo.example, "
         "every citizen: firstname.habitant@demo.example):"
     ]
-    lines += [f"  {role:<14} {email:<34} {password}" for role, email, password in rows]
+    lines += [f"  {role:<24} {address:<36} {password}" for role, address, password in rows]
     return "\n".join(lines)

@@ -23,7 +23,7 @@ from convention.jobs.labels import (
     stage_label,
 )
 from convention.jobs.models import JobMixin, JobStatus, job_constraints
-from convention.jobs.progress import JobFailed, Progress, perform
+from convention.jobs.progress import JobFailed, Progress, perform, perform_in_transaction
 from convention.jobs.worker import at_public_address, submit, work
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "job_constraints",
     "job_state",
     "perform",
+    "perform_in_transaction",
     "register_errors",
     "register_stages",
     "stage_label",

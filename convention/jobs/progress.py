@@ -152,3 +152,21 @@ def perform(model: type[J], key: Any, work: Callable[[J, Progress], None]) -> No
         db.session.rollback()
         current_app.logger.exception("job %s %s failed", model.__name__, key)
         progress.failed(labels.UNEXPECTED, {})
+
+
+class _Unwatched(Progress):
+    """Progress nobody watches: nothing is written."""
+
+    def _write(self, values: dict[str, Any], *, final: bool = False) -> None:
+        return None
+
+
+def perform_in_transaction(job: J, work: Callable[[J, Progress], None]) -> None:
+    """Run a job's work inside the caller's transaction, for a command that loads data in one
+    transaction (the demo): no stage is written, nothing is committed, and a failure raises
+    (the command then rolls everything back). The job is marked done."""
+    state = inspect(job)
+    key = state.identity[0] if state is not None and state.identity else None
+    work(job, _Unwatched(type(job), key))
+    job.status, job.stage_code, job.finished_at = JobStatus.DONE, None, utcnow()
+    job.progress_done = job.progress_total

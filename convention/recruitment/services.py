@@ -136,6 +136,12 @@ def compute(run_id: str) -> None:
     jobs.perform(SortitionRun, int(run_id), _compute)
 
 
+def compute_in_transaction(run: SortitionRun) -> None:
+    """The same selection, inside the caller's transaction (a command loading data in one
+    transaction): nothing is committed, a failure raises."""
+    jobs.perform_in_transaction(run, _compute)
+
+
 def _compute(run: SortitionRun, progress: jobs.Progress) -> None:
     """The distribution, LEGACY on the same pool for comparison, the report and the lottery.
     A problem the sortition package finds fails the run with its codes, shown in the reader's

@@ -61,7 +61,12 @@ def test_no_payload_runs_in_the_browser(page, live_server):
 
 def test_new_comments_appear_without_reloading(page, live_server):
     with live_server.app.app_context():
-        rec = db.session.scalars(db.select(Recommendation).where(Recommendation.number == 1)).one()
+        rec = db.session.scalars(
+            db.select(Recommendation).where(
+                Recommendation.convention_id == assembly.oldest_convention().id,
+                Recommendation.number == 1,
+            )
+        ).one()
         address = f"/c/ia-montpellier/recommandations/{rec.number}-{rec.slug}"
     page.goto(live_server.url + address)
     with live_server.app.app_context():
