@@ -13,7 +13,7 @@ this module only carries the slug and, once resolved, the convention's id.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 from flask import Blueprint, Flask, g, has_app_context
@@ -25,6 +25,18 @@ KEY = "convention"
 def register_scoped(app: Flask, blueprint: Blueprint) -> None:
     """Register a feature's blueprint inside each convention's address space."""
     app.register_blueprint(blueprint, url_prefix=PREFIX + (blueprint.url_prefix or ""))
+
+
+def resolved_by_the_view(view: Callable) -> Callable:
+    """Mark a view that finds its convention itself, when it needs it: the convention its
+    address names is then not read before it (the consultation form's fast path writes a
+    judgment in one statement, which finds the convention by its slug)."""
+    view.convention_resolved_by_the_view = True  # type: ignore[attr-defined]
+    return view
+
+
+def is_resolved_by_the_view(view: Callable | None) -> bool:
+    return bool(getattr(view, "convention_resolved_by_the_view", False))
 
 
 def address(slug: str, path: str) -> str:

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 
 import pytest
+from sqlalchemy import select
 from werkzeug.routing import Rule
 
 from convention import scope
@@ -30,6 +31,7 @@ from convention.publication import services as publication
 from convention.publication.models import AnswerKind
 from convention.recruitment import services as recruitment
 from convention.votes import adoption, consultation, rules
+from convention.votes.models import Judgment
 from tests import factories
 
 WORDS = ("ALPHA", "BRAVO")
@@ -266,3 +268,31 @@ def test_roles_are_per_convention(sides):
     with pytest.raises(Exception, match="droits"):
         assembly.add_theme(alpha.world.staff, bravo.world.convention, "Intrus")
     assert bravo.world.convention.themes[-1].name != "Intrus"
+
+
+def test_a_judgment_goes_to_the_consultation_its_address_names(client):
+    """Both conventions consult the public at once: the form of each writes in its own (on
+    PostgreSQL, the one statement finds the consultation by the address's slug)."""
+    first = factories.build_vote_world(slug="premiere")
+    first.to_consultation(adopted_count=1)
+    second = factories.build_vote_world(slug="seconde")
+    opened = second.to_consultation(adopted_count=1)
+    citizen = factories.user(Role.CITIZEN, email="habitante@test.example")
+    db.session.commit()
+    factories.sign_in(client, citizen)
+    target = second.recs[0]
+    response = client.post("/c/seconde/votes/consultation", data={f"rec_{target.id}": "2"})
+    assert response.status_code == 302
+    assert response.location.endswith("/c/seconde/votes/consultation?enregistre=1")
+    judged = db.session.scalars(select(Judgment).where(Judgment.citizen_id == citizen.id)).all()
+    assert [(j.consultation_id, j.recommendation_id, j.grade) for j in judged] == [
+        (opened.id, target.id, 2)
+    ]
+    # The first convention's form refuses the second's recommendation (no page sends it).
+    refused = client.post("/c/premiere/votes/consultation", data={f"rec_{target.id}": "3"})
+    assert refused.status_code == 400
+    db.session.expire_all()
+    assert [
+        j.grade
+        for j in db.session.scalars(select(Judgment).where(Judgment.citizen_id == citizen.id))
+    ] == [2]

@@ -3,9 +3,8 @@ the public home page and the staff area's set-up pages."""
 
 from __future__ import annotations
 
-from flask import Flask
+from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import NotFound
 
 from convention.assembly import (
     commune_views,
@@ -16,20 +15,19 @@ from convention.assembly import (
     views,
 )
 from convention.registry import NavEntry, administrators, managers, registry
-from convention.scope import current_slug, register_scoped
+from convention.scope import current_slug, is_resolved_by_the_view, register_scoped
 
 redirect_old_addresses = site_views.redirect_old_addresses
 
 
 def serve_the_convention_addressed() -> None:
-    """Before a convention's page: the convention its address names, or 404."""
+    """Before a convention's page: the convention its address names, or 404 (unless the view
+    finds it itself, when it needs it)."""
     slug = current_slug()
-    if slug is None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if slug is None or is_resolved_by_the_view(view):
         return
-    found = services.convention_by_slug(slug)
-    if found is None:
-        raise services.NoConvention() if services.oldest_convention() is None else NotFound()
-    services.enter_convention(found)
+    services.serve(slug)
 
 
 def init_app(app: Flask) -> None:

@@ -67,11 +67,29 @@ def slugify(text: str) -> str:
 # --- reading -------------------------------------------------------------------------------
 
 
+class UnknownConvention(ConventionError):
+    message = _l("Aucune convention n'a cette adresse.")
+    status = 404
+
+
 def current_convention() -> Convention:
-    """The convention whose address (`/c/<slug>/…`) is being served."""
+    """The convention whose address (`/c/<slug>/…`) is being served (read once per request)."""
     found = g.get("convention")
     if found is None:
-        raise NoConvention()
+        slug = scope.current_slug()
+        if slug is None:
+            raise NoConvention()
+        found = serve(slug)
+    return found
+
+
+def serve(slug: str) -> Convention:
+    """Serve the convention `slug` for the rest of the request: its pages, its roles. None has
+    that address: 404, saying what to do on a site with no convention yet."""
+    found = convention_by_slug(slug)
+    if found is None:
+        raise NoConvention() if oldest_convention() is None else UnknownConvention()
+    enter_convention(found)
     return found
 
 

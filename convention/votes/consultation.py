@@ -149,7 +149,7 @@ WITH citizen AS (
 ), target AS (
     SELECT id, convention_id FROM consultation
     WHERE id = COALESCE(CAST(:consultation AS integer), (SELECT id FROM consultation
-        WHERE convention_id = (SELECT min(id) FROM convention)))
+        WHERE convention_id = (SELECT id FROM convention WHERE slug = :convention)))
 ), wanted AS (
     SELECT * FROM unnest(CAST(:recommendations AS integer[]), CAST(:grades AS smallint[]))
         AS w (recommendation_id, grade)
@@ -186,15 +186,20 @@ _JUDGE_FOR_PSYCOPG = str(_JUDGE_POSTGRESQL.compile(dialect=postgresql_psycopg.di
 
 
 def _statement_parameters(
-    citizen_id: int, consultation_id: int | None, grades: dict[int, int | None], now: datetime
+    citizen_id: int,
+    consultation: int | str,
+    grades: dict[int, int | None],
+    now: datetime,
 ) -> dict:
-    """`_JUDGE_POSTGRESQL`'s parameters: the grades as two arrays in recommendation order."""
+    """`_JUDGE_POSTGRESQL`'s parameters: the grades as two arrays in recommendation order; the
+    consultation by its id, or (an address's slug) as its convention's."""
     ids = sorted(grades)
     return {
         "recommendations": ids,
         "grades": [grades[i] for i in ids],
         "citizen": citizen_id,
-        "consultation": consultation_id,
+        "consultation": consultation if isinstance(consultation, int) else None,
+        "convention": consultation if isinstance(consultation, str) else None,
         "now": now,
     }
 
@@ -227,13 +232,13 @@ def judge(
     _judge(citizen, consultation, grades, now or utcnow())
 
 
-def judge_current(citizen: User, grades: dict[int, int | None]) -> None:
-    """`judge` in the consultation of the convention this site serves, found by the statement
-    itself: the page's form needs no query before it."""
-    _judge(citizen, None, grades, utcnow())
+def judge_current(citizen: User, convention_slug: str, grades: dict[int, int | None]) -> None:
+    """`judge` in the consultation of the convention `convention_slug` (the address's), found
+    by the statement itself: the page's form needs no query before it."""
+    _judge(citizen, convention_slug, grades, utcnow())
 
 
-def judge_signed_in(citizen_id: int, grades: dict[int, int | None]) -> bool:
+def judge_signed_in(citizen_id: int, convention_slug: str, grades: dict[int, int | None]) -> bool:
     """The consultation form's fast path on PostgreSQL: `judge_current` for the person signed in
     as `citizen_id`, without loading them (the statement checks they exist and are confirmed),
     as one statement, committed when this returns: one round trip to the database. True when
@@ -244,7 +249,7 @@ def judge_signed_in(citizen_id: int, grades: dict[int, int | None]) -> bool:
     bind = db.session.get_bind()
     if bind.dialect.name != "postgresql":
         return False
-    parameters = _statement_parameters(citizen_id, None, grades, utcnow())
+    parameters = _statement_parameters(citizen_id, convention_slug, grades, utcnow())
     if isinstance(bind, Engine):
         written = _judge_on_the_driver(bind, parameters)
     else:
@@ -277,22 +282,35 @@ def _judge_on_the_driver(engine: Engine, parameters: dict) -> bool:
 
 
 def _judge(
-    citizen: User, consultation: Consultation | None, grades: dict[int, int | None], now: datetime
+    citizen: User,
+    consultation: Consultation | str,
+    grades: dict[int, int | None],
+    now: datetime,
 ) -> None:
+    """`consultation`, or the slug of the convention whose consultation it is."""
     if citizen is None or not getattr(citizen, "is_authenticated", True):
         raise NotAllowed()
     if not citizen.is_confirmed:
         raise NotAllowed(_l("Confirmez d'abord votre adresse électronique."))
     _check_grades(grades)
     if db.session.get_bind().dialect.name != "postgresql":
-        consultation = consultation or consultation_for(assembly.current_convention())
-        if consultation is None:
+        found_here = (
+            consultation
+            if isinstance(consultation, Consultation)
+            else consultation_for(assembly.serve(consultation))
+        )
+        if found_here is None:
             raise ConsultationClosed()
-        _judge_step_by_step(citizen, consultation, grades, now)
+        _judge_step_by_step(citizen, found_here, grades, now)
         return
     found, written, valid = db.session.execute(
         _JUDGE_POSTGRESQL,
-        _statement_parameters(citizen.id, consultation.id if consultation else None, grades, now),
+        _statement_parameters(
+            citizen.id,
+            consultation.id if isinstance(consultation, Consultation) else consultation,
+            grades,
+            now,
+        ),
     ).one()
     if not written:
         if found:

@@ -14,6 +14,7 @@ from convention.auth.access import current_viewer, is_manager, signed_in_id, sta
 from convention.forms import EmptyForm, filled
 from convention.params import parse_int
 from convention.proposals.models import Idea
+from convention.scope import current_slug, resolved_by_the_view
 from convention.transaction import attempt
 from convention.votes import consultation, supports, verify_tally
 from convention.votes.forms import OpenConsultationForm, grades_from, paris_to_utc
@@ -54,6 +55,7 @@ def _saved():
 
 
 @bp.route("/consultation", methods=["GET", "POST"])
+@resolved_by_the_view
 def page():
     if request.method == "GET":
         convention = assembly.current_convention()
@@ -72,14 +74,19 @@ def page():
     # The busiest write of a convention: the person signed in is not loaded, one statement
     # checks them and writes. Anything it cannot write goes the full way below, which says why.
     citizen_id = signed_in_id()
-    if citizen_id is not None and not errors and consultation.judge_signed_in(citizen_id, grades):
+    slug = current_slug() or ""
+    if (
+        citizen_id is not None
+        and not errors
+        and consultation.judge_signed_in(citizen_id, slug, grades)
+    ):
         return _saved()
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login", next=url_for("consultation.page")))
     if not errors:
         refusals: dict[str, str] = {}
         with attempt(refusals) as outcome:
-            consultation.judge_current(current_user, grades)
+            consultation.judge_current(current_user, slug, grades)
         if outcome.ok:
             return _saved()
         if not refusals:  # flashed: it concerns the whole form

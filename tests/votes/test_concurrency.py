@@ -1,6 +1,7 @@
 """Simultaneous double submissions against PostgreSQL with real threads and real commits:
 exactly one ballot per person, and counters equal to the recount."""
 
+import itertools
 import os
 import threading
 
@@ -22,6 +23,14 @@ from convention.votes.models import (
 )
 from tests import factories
 from tests.factories import build_vote_world
+
+_conventions = itertools.count(1)
+
+
+def _new_slug() -> str:
+    """Each test commits its convention for real: each has an address of its own."""
+    return f"concurrence-{next(_conventions)}"
+
 
 pytestmark = [
     pytest.mark.no_db,
@@ -63,7 +72,7 @@ def run_pairs(app, people_ids, action):
 def test_simultaneous_double_votes_leave_one_vote_per_member(committed_app):
     app = committed_app
     with app.app_context():
-        world = build_vote_world(n_recs=2)
+        world = build_vote_world(n_recs=2, slug=_new_slug())
         extra = []
         for i in range(PEOPLE - len(world.voters)):
             member = factories.user(Role.MEMBER, first_name=f"M{i}")
@@ -112,7 +121,7 @@ def test_simultaneous_double_votes_leave_one_vote_per_member(committed_app):
 def test_simultaneous_grade_changes_leave_one_judgment_each_and_exact_counters(committed_app):
     app = committed_app
     with app.app_context():
-        world = build_vote_world(n_recs=3)
+        world = build_vote_world(n_recs=3, slug=_new_slug())
         found = world.to_consultation(adopted_count=3)
         people = [factories.user(Role.CITIZEN) for _ in range(PEOPLE)]
         # A first round, so the simultaneous round changes grades as well as adding them.
@@ -157,7 +166,7 @@ def test_a_close_during_simultaneous_judgments_seals_exactly_what_is_counted(com
     and the sealed digest, the export and the counters agree."""
     app = committed_app
     with app.app_context():
-        world = build_vote_world(n_recs=3)
+        world = build_vote_world(n_recs=3, slug=_new_slug())
         found = world.to_consultation(adopted_count=3)
         people = [factories.user(Role.CITIZEN) for _ in range(PEOPLE)]
         db.session.commit()
