@@ -63,6 +63,19 @@ class SeedForm(Form):
     )
 
 
+class VerifyDrawForm(Form):
+    panel_list = FileField(
+        _l("Liste des panels (le fichier CSV publié)"),
+        validators=[FileRequired(_l("Choisissez le fichier de la liste des panels."))],
+        description=_l("Le fichier téléchargé depuis la page du tirage, tel quel."),
+    )
+    seed = StringField(
+        _l("Graine tirée en public"),
+        validators=[DataRequired(REQUIRED), Length(max=200)],
+        description=_l("Telle qu'elle a été annoncée, par exemple « 3 6 1 4 2 »."),
+    )
+
+
 class AnswerForm(Form):
     accepted = BooleanField(_l("A accepté"))
     name = StringField(_l("Nom"), validators=[Optional(), Length(max=80)])

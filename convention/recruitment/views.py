@@ -25,7 +25,14 @@ from convention.auth.access import staff_required
 from convention.extensions import db
 from convention.forms import filled
 from convention.jobs import JobStatus, job_state, status_response
-from convention.recruitment import emails, invitation_views, invitations, replacements, services
+from convention.recruitment import (
+    emails,
+    invitation_views,
+    invitations,
+    replacements,
+    services,
+    verify_views,
+)
 from convention.recruitment.forms import AnswerForm, ContactForm, ImportForm, SeedForm
 from convention.recruitment.messages import describe
 from convention.recruitment.models import Invitation, SortitionRun
@@ -42,6 +49,7 @@ def only_staff():
 
 
 invitation_views.register(bp, staff)
+verify_views.register(bp)
 
 
 def _run_or_404(run_id: int) -> SortitionRun:
