@@ -10,18 +10,24 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from types import SimpleNamespace
 
+from babel.numbers import format_decimal
 from docx import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
 from docx.shared import Pt
 from flask import render_template
 from odf.dc import Title
 from odf.opendocument import OpenDocumentText
 from odf.style import ParagraphProperties, Style, TextProperties
 from odf.table import Table, TableCell, TableColumn, TableRow
-from odf.text import H, P
+from odf.text import A, H, P, Span
 
 from convention.config import PROJECT_ROOT
 from convention.publication.pdf_tuning import tuned_for_the_report
+from convention.publication.wordprocessing import markdown_blocks
 
 # Open data: the columns of recommendations.csv, in this order, documented in README.md.
 CSV_COLUMNS = [
@@ -142,7 +148,19 @@ def render_html(report: dict, *, edition: int | None = None, inline_css: bool = 
     """The report as a standalone HTML page; the PDF renderer inlines the stylesheet."""
     css = (PROJECT_ROOT / "static/css/report.css").read_text() if inline_css else None
     return render_template(
-        "publication/report_document.html", report=report, edition=edition, css=css
+        "publication/report_document.html",
+        report=report,
+        edition=edition,
+        css=css,
+        say=SimpleNamespace(
+            vote=vote_sentence,
+            judgment=judgment_sentence,
+            amendments=amendments_sentence,
+            history=history_sentence,
+            service=service_sentence,
+            follow_up=follow_up_sentence,
+            date=_date,
+        ),
     )
 
 
@@ -159,73 +177,201 @@ def render_pdf(report: dict, *, edition: int | None = None) -> bytes:
         )
 
 
-def _text_blocks(report: dict):
-    """The document's content as (kind, text) pairs, shared by the word-processor formats."""
+def _plural(n: int, one: str, many: str) -> str:
+    """French agreement: 0 and 1 take the singular."""
+    return f"{n} {one if n < 2 else many}"
+
+
+def _date(value: str | None) -> str:
+    return (value or "—")[:10]
+
+
+def vote_sentence(vote: dict) -> str:
+    """The members' vote as every edition writes it."""
+    return (
+        f"Vote des membres : {vote.get('for')} pour, {vote.get('against')} contre, "
+        f"{_plural(vote.get('abstain') or 0, 'abstention', 'abstentions')} ; "
+        f"participation {vote.get('turnout')} ; "
+        f"quorum {'atteint' if vote.get('quorum_met') else 'non atteint'}."
+    )
+
+
+def judgment_sentence(judgment: dict) -> str:
+    distribution = " · ".join(
+        f"{grade} {count}"
+        for grade, count in zip(judgment["grades"], judgment["counts"], strict=True)
+    )
+    return (
+        f"Jugement du public : mention majoritaire « {judgment.get('majority_grade')} » "
+        f"({_plural(judgment.get('judgments') or 0, 'avis', 'avis')}, rang {judgment.get('rank')})."
+        f" Répartition : {distribution}."
+    )
+
+
+def amendments_sentence(amendments: list[dict]) -> str:
+    return (
+        "Amendements : "
+        + " ; ".join(
+            f"n° {a['number']} {a['status_label']} ({a['for']} pour, {a['against']} contre, "
+            f"{_plural(a['abstain'] or 0, 'abstention', 'abstentions')})"
+            for a in amendments
+        )
+        + "."
+    )
+
+
+def history_sentence(versions: list[dict]) -> str:
+    last = f", la dernière du {_date(versions[-1]['date'])}" if versions else ""
+    return f"Historique : {_plural(len(versions), 'version', 'versions')}{last}."
+
+
+def service_sentence(answer: dict) -> str:
+    assessment = answer.get("assessment") or {}
+    average = format_decimal(assessment.get("average") or 0, locale="fr_FR")
+    graded = (
+        f" · Évaluation par les membres : {average}/10 "
+        f"({_plural(assessment['count'], 'note', 'notes')})"
+        if assessment.get("count")
+        else ""
+    )
+    return f"Service responsable : {answer['service']}{graded}"
+
+
+def follow_up_sentence(update: dict) -> str:
+    return f"Suivi au {_date(update['date'])} : {update['progress']} %."
+
+
+SECTIONS = (
+    ("Le problème auquel elle répond", "problem"),
+    ("La recommandation", "proposal"),
+    ("Impact attendu", "impact"),
+    ("Qui la mettrait en œuvre", "carried_by"),
+    ("Coût ou effort estimé", "cost"),
+    ("Risques et garde-fous", "risks"),
+    ("Auditions et documents", "evidence"),
+    ("Avis minoritaire", "minority_opinion"),
+)
+
+
+def _text_blocks(report: dict, edition: int | None):
+    """The document's content as (kind, content) pairs, shared by the word-processor formats:
+    the same facts, in the same sentences, as the HTML and PDF editions
+    (templates/publication/report_document.html). `md` holds Markdown, rendered as
+    formatting; `table` holds (caption, headers, rows)."""
     convention = report["convention"]
     yield "title", convention["title"]
     yield "p", convention["question"]
     if convention["authority"]:
         yield "p", convention["authority"]
+    which = f"édition {edition}" if edition else "brouillon"
+    yield "p", f"Rapport final ({which}) · {_date(report['generated_at'])}"
+    yield "p", f"{report['recommendation_count']} recommandations adoptées · {report['licence']}"
+    process = report["process"]
     yield "h1", "Le processus"
-    yield "p", f"{report['process']['members']['total']} membres tirés au sort."
-    for commune in report["process"]["members"]["by_commune"]:
-        yield "li", f"{commune['commune']} : {commune['count']}"
-    for profile in report["process"]["members"]["by_profile"]:
-        yield "p", f"Les membres tirés au sort par {profile['feature']} :"
-        for row in profile["values"]:
-            yield "li", f"{row['value']} : {row['count']}"
+    if convention.get("description"):
+        yield "md", convention["description"]
+    yield (
+        "table",
+        (
+            "Calendrier",
+            ["Phase", "Début", "Fin"],
+            [[p["label"], _date(p["starts_on"]), _date(p["ends_on"])] for p in process["phases"]],
+        ),
+    )
+    yield (
+        "table",
+        (
+            f"Les {process['members']['total']} membres par commune",
+            ["Commune", "Membres"],
+            [[row["commune"], row["count"]] for row in process["members"]["by_commune"]],
+        ),
+    )
+    for profile in process["members"]["by_profile"]:
+        yield (
+            "table",
+            (
+                f"Les membres tirés au sort par {profile['feature']}",
+                [profile["feature"], "Membres"],
+                [[row["value"], row["count"]] for row in profile["values"]],
+            ),
+        )
+    if process.get("hearings"):
+        yield "h2", "Les auditions"
+        for h in process["hearings"]:
+            role = f", {h['role']}" if h.get("role") else ""
+            yield (
+                "li",
+                f"{_date(h['held_on'])} — {h['title']} ({h['expert']}{role}). "
+                f"Liens d'intérêts : {h.get('declared_interests') or 'aucun'}",
+            )
     for theme in report["themes"]:
         yield "h1", theme["name"]
         for rec in theme["recommendations"]:
             yield "h2", f"{rec['reference']} · {rec['title']}"
-            for label, key in (
-                ("Le problème", "problem"),
-                ("La recommandation", "proposal"),
-                ("Impact attendu", "impact"),
-                ("Mise en œuvre", "carried_by"),
-                ("Coût", "cost"),
-                ("Risques et garde-fous", "risks"),
-                ("Sources", "evidence"),
-                ("Avis minoritaire", "minority_opinion"),
-            ):
+            yield "p", rec["group"]
+            for label, key in SECTIONS:
                 if rec[key]:
                     yield "h3", label
-                    yield "p", rec[key]
+                    yield "md", rec[key]
+            yield "h3", "Votes et historique"
             vote = rec.get("members_vote")
             if vote:
-                yield (
-                    "table",
-                    (
-                        "Vote des membres",
-                        ["Pour", "Contre", "Abstention", "Participation", "Quorum"],
-                        [
-                            vote.get("for"),
-                            vote.get("against"),
-                            vote.get("abstain"),
-                            vote.get("turnout"),
-                            "atteint" if vote.get("quorum_met") else "non atteint",
-                        ],
-                    ),
-                )
-            judgment = rec.get("public_judgment")
-            if judgment:
-                yield (
-                    "p",
-                    (
-                        f"Jugement du public : {judgment.get('majority_grade')} "
-                        f"({judgment.get('judgments')} avis, rang {judgment.get('rank')})."
-                    ),
-                )
+                yield "p", vote_sentence(vote)
+                if vote.get("seal"):
+                    yield "p", f"Scellé SHA-256 : {vote['seal']}"
+            if rec.get("public_judgment"):
+                yield "p", judgment_sentence(rec["public_judgment"])
+            if rec["amendments"]:
+                yield "p", amendments_sentence(rec["amendments"])
+            yield "p", history_sentence(rec["versions"])
             answer = rec.get("answer")
             if answer:
                 yield "h3", f"Réponse de la collectivité : {answer['kind_label']}"
-                yield "p", answer["text"]
+                yield "md", answer["text"]
                 if answer["reasons"]:
                     yield "p", f"Raisons : {answer['reasons']}"
-            yield (
-                "p",
-                (f"{len(rec['versions'])} version(s), {len(rec['amendments'])} amendement(s)."),
-            )
+                if answer.get("due_on"):
+                    yield "p", f"Échéance : {_date(answer['due_on'])}"
+                yield "p", service_sentence(answer)
+            for update in rec.get("follow_up") or []:
+                yield "p", follow_up_sentence(update)
+                if update.get("text"):
+                    yield "md", update["text"]
+
+
+def _docx_hyperlink(paragraph, text: str, href: str, bold: bool, italic: bool) -> None:
+    """A real hyperlink in a DOCX paragraph (python-docx has no API for it: the relationship
+    and the <w:hyperlink> element are written as the format describes them)."""
+    relation = paragraph.part.relate_to(href, RT.HYPERLINK, is_external=True)
+    link = OxmlElement("w:hyperlink")
+    link.set(qn("r:id"), relation)
+    run = OxmlElement("w:r")
+    properties = OxmlElement("w:rPr")
+    for flag, tag in ((bold, "w:b"), (italic, "w:i")):
+        if flag:
+            properties.append(OxmlElement(tag))
+    underline = OxmlElement("w:u")
+    underline.set(qn("w:val"), "single")
+    properties.append(underline)
+    run.append(properties)
+    content = OxmlElement("w:t")
+    content.text = text
+    content.set(qn("xml:space"), "preserve")
+    run.append(content)
+    link.append(run)
+    paragraph._p.append(link)
+
+
+def _docx_markdown(document, source: str) -> None:
+    for block in markdown_blocks(source):
+        style = {"bullet": "List Bullet", "number": "List Number"}.get(block.kind)
+        paragraph = document.add_paragraph(style=style)
+        for piece in block.runs:
+            if piece.href:
+                _docx_hyperlink(paragraph, piece.text, piece.href, piece.bold, piece.italic)
+            else:
+                run = paragraph.add_run(piece.text)
+                run.bold, run.italic = piece.bold or None, piece.italic or None
 
 
 def render_docx(report: dict, *, edition: int | None = None) -> bytes:
@@ -233,21 +379,23 @@ def render_docx(report: dict, *, edition: int | None = None) -> bytes:
     document.core_properties.title = report["convention"]["title"]
     document.core_properties.language = "fr-FR"
     document.styles["Normal"].font.size = Pt(11)
-    for kind, content in _text_blocks(report):
+    for kind, content in _text_blocks(report, edition):
         if kind == "title":
             document.add_heading(content, level=0)
         elif kind in ("h1", "h2", "h3"):
             document.add_heading(content, level=int(kind[1]))
         elif kind == "li":
             document.add_paragraph(content, style="List Bullet")
+        elif kind == "md":
+            _docx_markdown(document, content)
         elif kind == "table":
-            caption, headers, values = content
+            caption, headers, rows = content
             document.add_paragraph(caption)
-            table = document.add_table(rows=2, cols=len(headers))
+            table = document.add_table(rows=1 + len(rows), cols=len(headers))
             table.style = "Table Grid"
-            for i, (header, value) in enumerate(zip(headers, values, strict=True)):
-                table.rows[0].cells[i].text = str(header)
-                table.rows[1].cells[i].text = "" if value is None else str(value)
+            for r, values in enumerate([headers, *rows]):
+                for i, value in enumerate(values):
+                    table.rows[r].cells[i].text = "" if value is None else str(value)
         else:
             document.add_paragraph(content)
     buffer = io.BytesIO()
@@ -255,36 +403,73 @@ def render_docx(report: dict, *, edition: int | None = None) -> bytes:
     return buffer.getvalue()
 
 
-def render_odt(report: dict, *, edition: int | None = None) -> bytes:
-    document = OpenDocumentText()
-    document.meta.addElement(Title(text=report["convention"]["title"]))
-    heading_styles = {}
+def _odt_styles(document) -> dict[str, Style]:
+    styles = {}
     for level, size in ((1, "18pt"), (2, "14pt"), (3, "12pt")):
         style = Style(name=f"Heading {level}", family="paragraph")
         style.addElement(TextProperties(fontsize=size, fontweight="bold"))
         style.addElement(ParagraphProperties(margintop="0.3cm", marginbottom="0.15cm"))
         document.styles.addElement(style)
-        heading_styles[level] = style
-    for kind, content in _text_blocks(report):
+        styles[f"h{level}"] = style
+    for name, properties in (
+        ("Gras", {"fontweight": "bold"}),
+        ("Italique", {"fontstyle": "italic"}),
+        ("Gras italique", {"fontweight": "bold", "fontstyle": "italic"}),
+    ):
+        style = Style(name=name, family="text")
+        style.addElement(TextProperties(**properties))
+        document.automaticstyles.addElement(style)
+        styles[name] = style
+    return styles
+
+
+def _odt_markdown(document, styles: dict[str, Style], source: str) -> None:
+    for block in markdown_blocks(source):
+        paragraph = P()
+        if block.kind == "bullet":
+            paragraph.addText("• ")
+        elif block.kind == "number":
+            paragraph.addText(f"{block.number}. ")
+        for piece in block.runs:
+            name = {(True, False): "Gras", (False, True): "Italique", (True, True): "Gras italique"}
+            style = name.get((piece.bold, piece.italic))
+            inner = Span(stylename=styles[style], text=piece.text) if style else None
+            if piece.href:
+                link = A(type="simple", href=piece.href)
+                if inner is not None:
+                    link.addElement(inner)
+                else:
+                    link.addText(piece.text)
+                paragraph.addElement(link)
+            elif inner is not None:
+                paragraph.addElement(inner)
+            else:
+                paragraph.addText(piece.text)
+        document.text.addElement(paragraph)
+
+
+def render_odt(report: dict, *, edition: int | None = None) -> bytes:
+    document = OpenDocumentText()
+    document.meta.addElement(Title(text=report["convention"]["title"]))
+    styles = _odt_styles(document)
+    for kind, content in _text_blocks(report, edition):
         if kind == "title":
-            document.text.addElement(H(outlinelevel=1, stylename=heading_styles[1], text=content))
+            document.text.addElement(H(outlinelevel=1, stylename=styles["h1"], text=content))
         elif kind in ("h1", "h2", "h3"):
             level = int(kind[1])
             document.text.addElement(
-                H(
-                    outlinelevel=min(level + 1, 3) if kind != "h1" else 1,
-                    stylename=heading_styles[level],
-                    text=content,
-                )
+                H(outlinelevel=level + 1, stylename=styles[kind], text=content)
             )
+        elif kind == "md":
+            _odt_markdown(document, styles, content)
         elif kind == "table":
-            caption, headers, values = content
+            caption, headers, rows = content
             document.text.addElement(P(text=caption))
             table = Table(name=caption)
             table.addElement(TableColumn(numbercolumnsrepeated=len(headers)))
-            for row_values in (headers, values):
+            for values in [headers, *rows]:
                 row = TableRow()
-                for value in row_values:
+                for value in values:
                     cell = TableCell()
                     cell.addElement(P(text="" if value is None else str(value)))
                     row.addElement(cell)
