@@ -11,6 +11,7 @@ from convention.audit.models import AuditEntry
 from convention.auth.models import Role
 from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
+from convention.proposals import services as proposals
 from tests import factories
 from tests.pages import at
 
@@ -183,3 +184,17 @@ def test_home_page_without_a_convention_says_how_to_load_one(client):
     page = client.get("/")
     assert page.status_code == 200
     assert "flask seed-demo" in page.text
+
+
+def test_drafting_is_offered_only_while_it_is_allowed(client):
+    world = factories.build_world()
+    proposals.post_idea(world.citizen, world.convention, world.theme, "Des ateliers", "Partout.")
+    db.session.commit()
+    factories.sign_in(client, world.members[0])
+    draft_link = f'href="/c/test/groupes/{world.group.id}/recommandations/nouvelle'
+    assert draft_link in client.get(at(world.convention, "/")).text
+    assert draft_link in client.get(at(world.convention, "/idees")).text
+    factories.open_phase(world.staff, world.convention, PhaseKind.MEMBERS_VOTE)
+    db.session.commit()
+    assert draft_link not in client.get(at(world.convention, "/")).text
+    assert draft_link not in client.get(at(world.convention, "/idees")).text

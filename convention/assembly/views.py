@@ -6,6 +6,7 @@ from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
 from convention.assembly import hearings, services
+from convention.assembly.models import PhaseKind
 from convention.auth.access import current_viewer, is_administrator
 from convention.registry import registry
 
@@ -26,6 +27,8 @@ def home():
         upcoming=services.next_phase(convention),
         groups=groups,
         guarantors=services.guarantors(convention),
+        # Drafting is offered only while it is allowed (the deliberation phase).
+        drafting_open=convention.current_phase == PhaseKind.DELIBERATION,
         my_groups={
             g.id
             for g in groups

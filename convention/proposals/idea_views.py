@@ -56,7 +56,10 @@ def index():
         form=form,
         theme_id=theme_id,
         themes=convention.themes,
-        my_group=queries.group_of_member(current_viewer(), convention),
+        # Taking an idea up is drafting: offered only while drafting is allowed.
+        my_group=queries.group_of_member(current_viewer(), convention)
+        if convention.current_phase == PhaseKind.DELIBERATION
+        else None,
         open_for_ideas=convention.current_phase == PhaseKind.DELIBERATION,
     )
 
