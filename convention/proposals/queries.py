@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from sqlalchemy import BigInteger, cast, func, literal, or_, select
 from sqlalchemy.orm import joinedload, load_only, selectinload
@@ -47,6 +48,8 @@ class Filters:
     query: str = ""
     sort: str = "recent"
     seed: int = 0
+    #: Filters the features above add (see registry.ListFilter): each a select() of ids to keep.
+    kept: list[Any] = field(default_factory=list)
 
 
 def visible_clause(viewer: User | None, convention_id: int):
@@ -111,6 +114,8 @@ def _filtered(convention: Convention, viewer: User | None, filters: Filters, *co
         statement = statement.where(Recommendation.group_id == filters.group_id)
     if filters.status:
         statement = statement.where(Recommendation.status == filters.status)
+    for ids_kept in filters.kept:
+        statement = statement.where(Recommendation.id.in_(ids_kept))
     if filters.query.strip():
         ids = search.matching_ids(filters.query)
         if ids is not None:

@@ -41,6 +41,14 @@ def index(theme: Theme | None = None):
         # Only views call this one, so the request has matched an endpoint and its arguments.
         args = {**(request.view_args or {}), **request.args, "graine": secrets.randbelow(10**6)}
         return redirect(url_for(request.endpoint or "proposals.index", **args))
+    # The filters the features above add (the kind of answer...): only a value among their
+    # choices is applied; any other is ignored, as an unknown status is.
+    extra_filters = registry().list_filters.get("recommendations", [])
+    chosen = {
+        f.arg: request.args[f.arg]
+        for f in extra_filters
+        if request.args.get(f.arg) in {value for value, _ in f.choices()}
+    }
     filters = queries.Filters(
         theme_id=theme.id if theme else int_arg("theme"),
         group_id=int_arg("groupe"),
@@ -48,6 +56,7 @@ def index(theme: Theme | None = None):
         query=request.args.get("q", "")[:200],
         sort=sort,
         seed=seed or 0,
+        kept=[f.keep(convention, chosen[f.arg]) for f in extra_filters if f.arg in chosen],
     )
     page = queries.list_page(convention, current_viewer(), filters, page_arg())
     return render_template(
@@ -59,6 +68,8 @@ def index(theme: Theme | None = None):
         groups=queries.groups_of(convention),
         statuses=list(Status),
         sorts=queries.SORTS,
+        extra_filters=extra_filters,
+        chosen=chosen,
         args=request.args,
     )
 
@@ -83,13 +94,21 @@ def show(number: int, slug: str | None = None):
     invitation = next(
         (c for c in rec.coauthors if me and c.user_id == me.id and c.accepted_at is None), None
     )
+    panels = registry().panels_for("recommendation", convention, rec, me)
+    # The parts of its story the features above add (members' vote, public judgment, answer,
+    # follow-up), each a {"template", "order", ...} under a "story_" key, shown in order.
+    story = sorted(
+        (part for key, part in panels.items() if key.startswith("story_")),
+        key=lambda part: part["order"],
+    )
     return render_template(
         "proposals/show.html",
         rec=rec,
         convention=convention,
         can=can,
         relations=relations,
-        **registry().panels_for("recommendation", convention, rec, me),
+        story=story,
+        **panels,
         pending=[a for a in rec.amendments if a.status in PENDING_AMENDMENT],
         decided=[a for a in rec.amendments if a.status not in PENDING_AMENDMENT],
         invitation=invitation,

@@ -157,6 +157,16 @@ class FollowUpUpdate(Model):
     recommendation: Mapped[Recommendation] = relationship()
     author: Mapped[User | None] = relationship()
 
+    @property
+    def link_list(self) -> list[tuple[str, str]]:
+        """The links as (title, address); an address given alone is its own title."""
+        found = []
+        for line in self.links.splitlines():
+            title, _, url = line.rpartition("|")
+            if url.strip():
+                found.append((title.strip() or url.strip(), url.strip()))
+        return found
+
 
 class ExportJob(JobMixin, Model):
     """A draft export prepared for one staff member; only they can download it."""

@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 from convention.assembly.models import Convention
 from convention.extensions import db
 from convention.proposals.models import PUBLIC_STATUSES, Recommendation
-from convention.publication.models import Answer, FollowUpUpdate, ReportEdition
+from convention.publication.models import Answer, AnswerKind, FollowUpUpdate, ReportEdition
 
 FEED_LENGTH = 50
 
@@ -39,15 +39,33 @@ def answer_to(rec: Recommendation, *, published_only: bool = False) -> Answer | 
     return db.session.scalar(statement)
 
 
-def latest_updates(recs: list[Recommendation]) -> dict[int, FollowUpUpdate]:
-    """Each recommendation's latest follow-up update, by recommendation id."""
-    updates: dict[int, FollowUpUpdate] = {}
+def answered_with(convention: Convention, kind: str):
+    """The ids of the recommendations whose published answer is of `kind` (an AnswerKind
+    value): an answer not yet published does not count, so the list reveals none."""
+    return (
+        select(Answer.recommendation_id)
+        .join(Recommendation)
+        .where(
+            Recommendation.convention_id == convention.id,
+            Answer.kind == AnswerKind(kind),
+            Answer.published_at.is_not(None),
+        )
+    )
+
+
+def answer_kinds() -> list[tuple[str, str]]:
+    return [(kind.value, kind.label) for kind in AnswerKind]
+
+
+def updates_by_recommendation(recs: list[Recommendation]) -> dict[int, list[FollowUpUpdate]]:
+    """Each recommendation's follow-up updates, oldest first, by recommendation id."""
+    updates: dict[int, list[FollowUpUpdate]] = {}
     for update in db.session.scalars(
         select(FollowUpUpdate)
         .where(FollowUpUpdate.recommendation_id.in_([r.id for r in recs]))
         .order_by(FollowUpUpdate.happened_on, FollowUpUpdate.id)
     ):
-        updates[update.recommendation_id] = update
+        updates.setdefault(update.recommendation_id, []).append(update)
     return updates
 
 

@@ -71,7 +71,7 @@ def answers():
     recs = adopted_recommendations(convention)
     by_rec = services.answers_by_recommendation(recs)
     today = utcnow().date()
-    updates = queries.latest_updates(recs)
+    updates = queries.updates_by_recommendation(recs)
     rows = []
     for rec in recs:
         answer = by_rec.get(rec.id)
@@ -94,7 +94,7 @@ def answers():
                 "rec": rec,
                 "answer": public,
                 "overdue": services.is_overdue(public, convention, today),
-                "latest": updates.get(rec.id),
+                "updates": updates.get(rec.id, []),
                 "grades": grades,
                 "average": round(sum(grades) / len(grades), 1) if grades else None,
                 "distribution": [grades.count(g) for g in range(11)],
