@@ -65,6 +65,14 @@ class Form(FlaskForm):
     `SANE_YEARS` and a whole number fits the database's integer; each refusal is shown on its
     field."""
 
+    class Meta(FlaskForm.Meta):
+        def render_field(self, field: Field, render_kw: dict[str, Any]) -> Any:
+            # A page holds many forms, each with its hidden token (30 invitations on a draw's
+            # page): with its id, "csrf_token" would repeat. Nothing points to it by id.
+            if field.type == "CSRFTokenField":
+                render_kw = {**render_kw, "id": False}
+            return super().render_field(field, render_kw)
+
     def validate(self, extra_validators: Mapping[str, Sequence[Any]] | None = None) -> bool:
         extra = {name: list(checks) for name, checks in (extra_validators or {}).items()}
         for name, field in self._fields.items():

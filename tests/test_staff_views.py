@@ -211,8 +211,9 @@ def test_audit_log_page_lists_staff_actions_newest_first(staff_client, staff, co
     services.add_theme(staff, convention, "Santé")
     db.session.commit()
     page = staff_client.get("/c/test/gestion/journal").text
-    assert page.index("theme.create") < page.index("convention.create")
-    assert "Équipe Métropole" in page
+    assert page.index("Équipe Métropole a créé le thème « Santé ».") < page.index(
+        "La plateforme a créé la convention « Convention test »."
+    )
     assert db.session.scalar(select(AuditEntry).limit(1)) is not None
 
 

@@ -5,11 +5,18 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from convention.assembly import hearings, services
 from convention.assembly.forms import (
@@ -22,7 +29,9 @@ from convention.assembly.forms import (
 )
 from convention.assembly.lookup import here_or_404
 from convention.assembly.models import Hearing, PhaseKind, Theme, WorkingGroup
-from convention.audit.models import AuditEntry
+from convention.audit import describe, journal
+from convention.audit.forms import JournalFilterForm
+from convention.audit.journal import JournalFilter
 from convention.auth.access import staff_required
 from convention.auth.models import User
 from convention.extensions import db
@@ -341,15 +350,49 @@ def edit_hearing(hearing_id: int | None = None):
 # --- audit log -----------------------------------------------------------------------------
 
 
+def _journal_filter(convention_id: int) -> tuple[JournalFilterForm, JournalFilter]:
+    """The filter the address asks for; a value that is not valid is shown with its error and
+    left out, so a bad address still shows the journal."""
+    form = JournalFilterForm(formdata=request.args, meta={"csrf": False})
+    form.family.choices = [("", _("Toutes les actions")), *describe.families()]
+    form.actor.choices = [("", _("Tout le monde"))] + [
+        (str(user.id), user.display_name) for user in journal.actors(convention_id)
+    ]
+    if request.args:
+        form.validate()
+
+    def valid(field):
+        return field.data if field.data and not field.errors else None
+
+    actor = valid(form.actor)
+    return form, JournalFilter(
+        family=valid(form.family),
+        actor_id=int(actor) if actor else None,
+        since=valid(form.since),
+        until=valid(form.until),
+    )
+
+
 @bp.route("/journal")
 def audit_log():
+    convention = services.current_convention()
+    form, chosen = _journal_filter(convention.id)
     page = db.paginate(
-        select(AuditEntry)
-        .where(AuditEntry.convention_id == services.current_convention().id)
-        .options(selectinload(AuditEntry.actor))
-        .order_by(AuditEntry.id.desc()),
-        page=page_arg(),
-        per_page=50,
-        error_out=False,
+        journal.entries(convention.id, chosen), page=page_arg(), per_page=50, error_out=False
     )
-    return render_template("staff/audit_log.html", page=page)
+    rows = [(entry, describe.describe(entry)) for entry in page.items]
+    # The filter as the address carries it, for the pagination and the export links.
+    kept = {name: value for name, value in request.args.items() if name in form.data}
+    return render_template("staff/audit_log.html", page=page, rows=rows, form=form, kept=kept)
+
+
+@bp.route("/journal.csv")
+def audit_log_csv():
+    convention = services.current_convention()
+    _form, chosen = _journal_filter(convention.id)
+    found = list(db.session.scalars(journal.entries(convention.id, chosen)))
+    return Response(
+        journal.csv_text(found),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="journal-{convention.slug}.csv"'},
+    )
