@@ -65,6 +65,29 @@ class NavEntry:
 PagePanel = Callable[[Any, Any, Viewer], dict[str, Any]]
 
 
+# An audit entry told as a sentence: given the entry and who acted (a name, or "the
+# platform"), the sentence in the request's language.
+AuditDescriber = Callable[[Any, str], str]
+
+
+@dataclass(frozen=True)
+class AuditKind:
+    family: str  # one of audit.describe.FAMILIES
+    describe: AuditDescriber
+
+
+@dataclass(frozen=True)
+class ListFilter:
+    """A filter a feature adds to another's list page, as a query argument `arg`: its label,
+    its choices as (value, label), and `keep(convention, value)`, a select() of the ids of
+    the objects to keep for a chosen value (only values among the choices are passed)."""
+
+    arg: str
+    label: LazyString | str
+    choices: Callable[[], list[tuple[str, Any]]]
+    keep: Callable[[Any, str], Any]
+
+
 @dataclass
 class Registry:
     navigation: list[NavEntry] = field(default_factory=list)
@@ -80,6 +103,16 @@ class Registry:
     report_process: dict[str, Callable[[Any], Any]] = field(default_factory=dict)
     #: Page panels by page kind ("recommendation", "idea", "hearing").
     page_panels: dict[str, list[PagePanel]] = field(default_factory=dict)
+    #: Filters on list pages by list ("recommendations").
+    list_filters: dict[str, list[ListFilter]] = field(default_factory=dict)
+    #: How the audit log tells each recorded action, by action code (see audit.describe).
+    audit_describers: dict[str, AuditKind] = field(default_factory=dict)
+
+    def add_audit_describers(self, family: str, describers: dict[str, AuditDescriber]) -> None:
+        """Say, for each action code a feature records, which family of the journal's filter
+        it belongs to and how it reads as a sentence."""
+        for action, describe in describers.items():
+            self.audit_describers[action] = AuditKind(family, describe)
 
     def add_navigation(self, *entries: NavEntry) -> None:
         self.navigation.extend(entries)
@@ -87,6 +120,9 @@ class Registry:
 
     def add_page_panel(self, page: str, panel: PagePanel) -> None:
         self.page_panels.setdefault(page, []).append(panel)
+
+    def add_list_filter(self, page: str, list_filter: ListFilter) -> None:
+        self.list_filters.setdefault(page, []).append(list_filter)
 
     def panels_for(self, page: str, convention: Any, target: Any, viewer: Viewer) -> dict[str, Any]:
         """The values every feature's panel on `page` needs, merged."""

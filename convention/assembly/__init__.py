@@ -7,6 +7,7 @@ from flask import Flask, current_app, request
 from flask_babel import lazy_gettext as _l
 
 from convention.assembly import (
+    audit_log,
     commune_views,
     services,
     setup_views,
@@ -71,3 +72,5 @@ def init_app(app: Flask) -> None:
         NavEntry("staff", "staff.edit_hearing", _l("Auditions"), 50),
         NavEntry("staff", "staff.audit_log", _l("Journal des actions"), 90),
     )
+    registry(app).add_audit_describers("convention", audit_log.CONVENTION)
+    registry(app).add_audit_describers("groups", audit_log.GROUPS)

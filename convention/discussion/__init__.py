@@ -8,7 +8,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from convention.auth.models import MANAGING_ROLES, Role
-from convention.discussion import views
+from convention.discussion import audit_log, views
 from convention.discussion.commands import send_digests
 from convention.discussion.context import thread_context
 from convention.discussion.models import TargetKind
@@ -34,6 +34,7 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(views.personal)
     app.cli.add_command(send_digests)
     found = registry(app)
+    found.add_audit_describers("moderation", audit_log.MODERATION)
     found.add_page_panel("recommendation", _thread_panel(TargetKind.RECOMMENDATION))
     found.add_page_panel("idea", _thread_panel(TargetKind.IDEA))
     found.add_page_panel("hearing", _thread_panel(TargetKind.HEARING))

@@ -6,8 +6,16 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from convention import jobs as background_jobs
-from convention.publication import jobs, staff_views, trace_sources, views
-from convention.registry import NavEntry, registry
+from convention.publication import (
+    audit_log,
+    jobs,
+    queries,
+    staff_views,
+    story,
+    trace_sources,
+    views,
+)
+from convention.registry import ListFilter, NavEntry, registry
 from convention.scope import register_scoped
 
 
@@ -17,6 +25,15 @@ def init_app(app: Flask) -> None:
     background_jobs.register_stages(app, jobs.STAGES)
     found = registry(app)
     found.trace_sources.extend(trace_sources.SOURCES)
+    found.add_audit_describers("publication", audit_log.PUBLICATION)
+    # Its parts of the « Où en est cette recommandation » block on the recommendation's page.
+    found.add_page_panel("recommendation", story.answer_and_follow_up)
+    found.add_list_filter(
+        "recommendations",
+        ListFilter(
+            "reponse", _l("Réponse de la collectivité"), queries.answer_kinds, queries.answered_with
+        ),
+    )
     found.add_navigation(
         NavEntry(
             "public",

@@ -7,7 +7,7 @@ from flask import Flask
 from flask_babel import lazy_gettext as _l
 
 from convention import jobs
-from convention.recruitment import profile, services, views
+from convention.recruitment import audit_log, profile, services, views
 from convention.registry import MEMBERS_BY_PROFILE, NavEntry, registry
 from convention.scope import register_scoped
 
@@ -19,6 +19,7 @@ def init_app(app: Flask) -> None:
     jobs.register_errors(app, services.ERRORS)
     found = registry(app)
     found.report_process[MEMBERS_BY_PROFILE] = profile.members_by_profile
+    found.add_audit_describers("draw", audit_log.DRAW)
     found.add_navigation(
         NavEntry(
             "staff",

@@ -13,7 +13,7 @@ from flask_babel import lazy_gettext as _l
 from convention.auth.models import Role
 from convention.registry import NavEntry, registry
 from convention.scope import register_scoped
-from convention.sittings import member_views, views
+from convention.sittings import audit_log, member_views, views
 
 
 def _members(viewer: Any, role: Any) -> bool:
@@ -25,6 +25,7 @@ def init_app(app: Flask) -> None:
     register_scoped(app, views.bp)
     register_scoped(app, member_views.bp)
     app.add_template_filter(views.euro_amount, "euro_amount")
+    registry(app).add_audit_describers("sessions", audit_log.SESSIONS)
     registry(app).add_navigation(
         NavEntry("public", "sittings.index", _l("Séances"), 65),
         NavEntry("public", "sittings.mine", _l("Mes présences"), 85, shown_to=_members),

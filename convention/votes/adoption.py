@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from convention.assembly.models import Convention, GroupMembership, PhaseKind
 from convention.audit.services import record
@@ -190,6 +191,14 @@ def open_ballots(
             actor,
             ballot=ballot.id,
             secret=ballot.secret,
+        )
+        record(
+            actor,
+            "adoption_vote_opened",
+            ballot,
+            recommendation=ballot.recommendation.id,
+            reference=ballot.recommendation.reference,
+            closes_at=closes_at,
         )
     return ballots
 
@@ -468,6 +477,7 @@ def ballots_for(convention: Convention) -> list[AdoptionBallot]:
             select(AdoptionBallot)
             .where(AdoptionBallot.convention_id == convention.id)
             .join(AdoptionBallot.recommendation)
+            .options(contains_eager(AdoptionBallot.recommendation))
             .order_by(Recommendation.number)
         )
     )
@@ -489,13 +499,127 @@ def submitted(convention: Convention) -> list[Recommendation]:
     )
 
 
-def can_open(actor: User | None, convention: Convention) -> bool:
+def runs_ballots(actor: User | None, convention: Convention) -> bool:
+    """Facilitators and staff open and close ballots (during the members' vote only)."""
     return bool(
         actor
         and getattr(actor, "is_authenticated", False)
         and actor.role_in(convention.id) in {Role.FACILITATOR, Role.STAFF, Role.ADMIN}
-        and convention.current_phase == PhaseKind.MEMBERS_VOTE
     )
+
+
+def can_open(actor: User | None, convention: Convention) -> bool:
+    return runs_ballots(actor, convention) and convention.current_phase == PhaseKind.MEMBERS_VOTE
+
+
+def quorum_count(ballot: AdoptionBallot) -> int:
+    """The fewest voters that meet the quorum: participants * 100 >= quorum % * eligible."""
+    return -(-ballot.quorum_percent * ballot.eligible // 100)
+
+
+@dataclass(frozen=True)
+class ClosingPreview:
+    """What closing a ballot now would do, shown before anyone confirms."""
+
+    tally: Tally
+    quorum_count: int
+    time_left: timedelta | None  # None once the planned close has passed
+
+    @property
+    def early(self) -> bool:
+        return self.time_left is not None
+
+
+def closing_preview(ballot: AdoptionBallot, *, now: datetime | None = None) -> ClosingPreview:
+    now = now or utcnow()
+    left = ballot.closes_at - now
+    return ClosingPreview(
+        tally(ballot), quorum_count(ballot), left if left > timedelta(0) else None
+    )
+
+
+def due_ballots(convention: Convention, *, now: datetime | None = None) -> list[AdoptionBallot]:
+    """Ballots still open whose planned close has passed: they wait for someone to close them."""
+    return list(
+        db.session.scalars(
+            select(AdoptionBallot)
+            .where(
+                AdoptionBallot.convention_id == convention.id,
+                AdoptionBallot.closed_at.is_(None),
+                AdoptionBallot.closes_at <= (now or utcnow()),
+            )
+            .join(AdoptionBallot.recommendation)
+            .order_by(Recommendation.number)
+        )
+    )
+
+
+def closable_due(
+    actor: User, convention: Convention, *, now: datetime | None = None
+) -> list[AdoptionBallot]:
+    """The due ballots this actor may close (a facilitator, those of their groups)."""
+    return [
+        ballot
+        for ballot in due_ballots(convention, now=now)
+        if lifecycle.allowed("adopt", actor, ballot.recommendation, convention)
+    ]
+
+
+def close_due(
+    actor: User, convention: Convention, *, now: datetime | None = None
+) -> list[AdoptionBallot]:
+    """Close every due ballot the actor may close, all in one go: one failure closes none."""
+    now = now or utcnow()
+    due = closable_due(actor, convention, now=now)
+    if not due:
+        raise ConventionError(_l("Aucun vote n'attend sa clôture."))
+    for ballot in due:
+        close_ballot(actor, ballot, convention, now=now)
+    return due
+
+
+@dataclass(frozen=True)
+class MyBallot:
+    ballot: AdoptionBallot
+    voted: bool
+    choice: Choice | None  # only for a named ballot
+
+
+def my_ballots(
+    member: User, convention: Convention, *, now: datetime | None = None
+) -> dict[str, list[MyBallot]]:
+    """A member's ballots: `to_vote` (open, not voted), `voted` (open), `closed`; three
+    queries whatever the number of ballots."""
+    now = now or utcnow()
+    voted = set(
+        db.session.scalars(
+            select(VoteParticipation.ballot_id)
+            .join(AdoptionBallot, AdoptionBallot.id == VoteParticipation.ballot_id)
+            .where(
+                VoteParticipation.user_id == member.id,
+                AdoptionBallot.convention_id == convention.id,
+            )
+        )
+    )
+    choices = dict(
+        db.session.execute(
+            select(NamedVote.ballot_id, NamedVote.choice)
+            .join(AdoptionBallot, AdoptionBallot.id == NamedVote.ballot_id)
+            .where(NamedVote.user_id == member.id, AdoptionBallot.convention_id == convention.id)
+        )
+        .tuples()
+        .all()
+    )
+    found: dict[str, list[MyBallot]] = {"to_vote": [], "voted": [], "closed": []}
+    for ballot in ballots_for(convention):
+        entry = MyBallot(ballot, ballot.id in voted, choices.get(ballot.id))
+        if ballot.is_closed:
+            found["closed"].append(entry)
+        elif entry.voted:
+            found["voted"].append(entry)
+        elif is_open(ballot, now):
+            found["to_vote"].append(entry)
+    return found
 
 
 def is_open(ballot: AdoptionBallot, now: datetime | None = None) -> bool:
@@ -506,17 +630,6 @@ def is_open(ballot: AdoptionBallot, now: datetime | None = None) -> bool:
 def canonical_export(ballot: AdoptionBallot) -> str:
     """The JSON export as published: readable, and loaded as-is by the verify script."""
     return json.dumps(export(ballot), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
-
-
-def page_summary(recommendation: Recommendation) -> dict:
-    """What a recommendation's page shows of its members' vote."""
-    found = ballot_of(recommendation)
-    closed = tally(found) if found and found.is_closed else None
-    return {
-        "members_vote": found,
-        "members_vote_tally": closed,
-        "members_vote_sentence": closed.sentence() if closed else "",
-    }
 
 
 def ballot_of(recommendation: Recommendation) -> AdoptionBallot | None:

@@ -77,7 +77,7 @@ class OpenBallotsForm(Form):
         _l("Clôture du vote (heure de Paris)"),
         format="%Y-%m-%dT%H:%M",
         validators=[DataRequired(REQUIRED)],
-        description=_l("Date et heure, par exemple 2026-11-28 17:00."),
+        # Its description, an example date a week ahead, is set by the view at request time.
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime, time, timedelta
 
 from flask import (
     Blueprint,
@@ -20,11 +21,15 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import format_percent, format_timedelta, ngettext
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from convention.assembly import services as assembly
 from convention.auth.access import current_viewer, is_manager, staff_required
+from convention.clock import utcnow
+from convention.errors import NotAllowed
 from convention.extensions import db
 from convention.forms import EmptyForm, SelectChoice, filled
 from convention.proposals import lifecycle
@@ -33,6 +38,7 @@ from convention.transaction import attempt
 from convention.votes import adoption, rules
 from convention.votes.commands import verify_tally_command
 from convention.votes.forms import (
+    PARIS,
     OpenBallotsForm,
     PaperForm,
     RulesForm,
@@ -65,6 +71,9 @@ def index():
         convention=convention,
         ballots=adoption.ballots_for(convention),
         can_open=adoption.can_open(current_viewer(), convention),
+        due_to_close=adoption.closable_due(current_user, convention)
+        if adoption.runs_ballots(current_viewer(), convention)
+        else [],
         is_voter=adoption.is_voter(current_viewer(), convention.id),
         vote_rules=rules.rules_for(convention),
         threshold=rules.threshold_label(*_threshold(rules.rules_for(convention))),
@@ -107,12 +116,23 @@ def edit_rules():
     return render_template("votes/rules.html", form=form)
 
 
+def _example_close() -> str:
+    """A week from today at 18:00, Paris time, in the format the field takes."""
+    day = utcnow().astimezone(PARIS).date() + timedelta(days=7)
+    return datetime.combine(day, time(18, 0)).strftime("%Y-%m-%d %H:%M")
+
+
 @bp.route("/ouvrir", methods=["GET", "POST"])
 @login_required
 def open_ballots():
     convention = assembly.current_convention()
-    if not adoption.can_open(current_user, convention):
+    if not adoption.runs_ballots(current_user, convention):
         abort(403)
+    if not adoption.can_open(current_user, convention):
+        # The right person at the wrong time: say when, rather than a form that then refuses.
+        return render_template("votes/open.html", form=None, waiting=[], phase_closed=True), (
+            200 if request.method == "GET" else 409
+        )
     waiting = [
         r
         for r in adoption.submitted(convention)
@@ -122,16 +142,24 @@ def open_ballots():
     form.recommendations.choices = [
         SelectChoice(r.id, f"{r.reference} · {r.title}") for r in waiting
     ]
+    form.closes_at.description = _(
+        "Date et heure, par exemple %(example)s.", example=_example_close()
+    )
     if form.validate_on_submit():
-        chosen = [r for r in waiting if r.id in (form.recommendations.data or [])]
+        # The second submit button, « toutes », needs no JavaScript to tick every box.
+        every = "all" in request.form
+        chosen = [r for r in waiting if every or r.id in (form.recommendations.data or [])]
         with attempt(form, "recommendations") as outcome:
             opened = adoption.open_ballots(
                 current_user, convention, chosen, paris_to_utc(filled(form.closes_at))
             )
         if outcome.ok:
-            flash(_("%(n)d vote(s) ouvert(s).", n=len(opened)), "success")
+            flash(
+                ngettext("%(num)d vote ouvert.", "%(num)d votes ouverts.", len(opened)),
+                "success",
+            )
             return redirect(url_for("votes.index"))
-    return render_template("votes/open.html", form=form, waiting=waiting)
+    return render_template("votes/open.html", form=form, waiting=waiting, phase_closed=False)
 
 
 @bp.route("/scrutins/<int:ballot_id>")
@@ -236,11 +264,41 @@ def paper(ballot_id: int):
     return render_template("votes/paper.html", form=form, ballot=found, rec=found.recommendation)
 
 
+def turnout(ballot: AdoptionBallot, preview: adoption.ClosingPreview) -> str:
+    """« 3 votes sur 6 membres ; quorum : 50 %, soit 3 », paper votes included."""
+    return ngettext(
+        "%(num)d vote sur %(eligible)d membres ; quorum : %(quorum)s, soit %(needed)d.",
+        "%(num)d votes sur %(eligible)d membres ; quorum : %(quorum)s, soit %(needed)d.",
+        preview.tally.participants,
+        eligible=preview.tally.eligible,
+        quorum=format_percent(ballot.quorum_percent / 100),
+        needed=preview.quorum_count,
+    )
+
+
+def _closing(ballot: AdoptionBallot) -> dict:
+    preview = adoption.closing_preview(ballot)
+    return {
+        "ballot": ballot,
+        "rec": ballot.recommendation,
+        "preview": preview,
+        "turnout": turnout(ballot, preview),
+        "time_left": format_timedelta(preview.time_left) if preview.early else "",
+    }
+
+
 @bp.route("/scrutins/<int:ballot_id>/clore", methods=["GET", "POST"])
 @login_required
 def close(ballot_id: int):
+    """A GET only shows what closing would do (turnout, quorum, time left, the result it would
+    apply); the POST from that page closes."""
     convention = assembly.current_convention()
     found = _ballot(ballot_id)
+    if found.is_closed:
+        flash(_("Ce vote est déjà clos."), "info")
+        return _to_ballot(found)
+    if not lifecycle.allowed("adopt", current_user, found.recommendation, convention):
+        abort(403)
     form = EmptyForm()
     if form.validate_on_submit():
         with attempt() as outcome:
@@ -248,19 +306,50 @@ def close(ballot_id: int):
         if outcome.ok:
             flash(_("Le vote est clos et scellé."), "success")
         return _to_ballot(found)
-    if not lifecycle.allowed("adopt", current_user, found.recommendation, convention):
+    return render_template("votes/confirm_close.html", form=form, **_closing(found))
+
+
+@bp.route("/scrutins/echus", methods=["GET", "POST"])
+@login_required
+def close_due():
+    """Close every ballot past its planned close, after a page listing them."""
+    convention = assembly.current_convention()
+    if not adoption.runs_ballots(current_user, convention):
         abort(403)
+    due = adoption.closable_due(current_user, convention)
+    form = EmptyForm()
+    if due and form.validate_on_submit():
+        with attempt() as outcome:
+            closed = adoption.close_due(current_user, convention)
+        if outcome.ok:
+            flash(
+                ngettext(
+                    "%(num)d vote est clos et scellé.",
+                    "%(num)d votes sont clos et scellés.",
+                    len(closed),
+                ),
+                "success",
+            )
+        return redirect(url_for("votes.index"))
     return render_template(
-        "confirm.html",
-        form=form,
-        cancel_url=url_for("votes.ballot", ballot_id=found.id),
-        title=_("Clore le vote sur %(ref)s", ref=found.recommendation.reference),
-        warning=_(
-            "La clôture est définitive : le résultat est calculé, scellé et appliqué à la "
-            "recommandation, et plus aucun vote n'est accepté."
-        ),
-        confirm_label=_("Clore le vote"),
+        "votes/confirm_close_due.html", form=form, due=[_closing(ballot) for ballot in due]
     )
+
+
+NOT_A_MEMBER = _l("La page « Mes votes » est réservée aux membres de la convention.")
+
+
+# Its own blueprint, so that on this page the menu marks « Mes votes », not « Votes » too.
+mine_bp = Blueprint("my_votes", __name__, url_prefix="/votes")
+
+
+@mine_bp.route("/mes-votes")
+@login_required
+def mine():
+    convention = assembly.current_convention()
+    if not adoption.is_voter(current_user, convention.id):
+        raise NotAllowed(NOT_A_MEMBER)
+    return render_template("votes/mine.html", mine=adoption.my_ballots(current_user, convention))
 
 
 @bp.route("/scrutins/<int:ballot_id>/export.json")

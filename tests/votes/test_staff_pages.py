@@ -76,7 +76,7 @@ def test_a_facilitator_opens_ballots_on_the_submitted_recommendations(client, vw
         data={"recommendations": [vw.recs[0].id, vw.recs[1].id], "closes_at": FAR_AHEAD},
         follow_redirects=True,
     )
-    assert "2 vote(s) ouvert(s)." in page.text
+    assert "2 votes ouverts." in page.text
     assert f"{vw.recs[0].reference} · {vw.recs[0].title}" in page.text
     opened = ballots()
     assert [b.recommendation_id for b in opened] == [vw.recs[0].id, vw.recs[1].id]
