@@ -16,6 +16,7 @@ from convention.publication.forms import AssessmentForm
 from convention.publication.models import Answer, FollowUpUpdate
 from convention.publication.renderers import RENDERERS
 from convention.publication.report import adopted_recommendations
+from convention.publication.wordprocessing import plain_text
 from convention.transaction import attempt
 
 bp = Blueprint("publication", __name__)
@@ -158,7 +159,7 @@ def _rec_entry(rec: Recommendation) -> dict:
         "title": f"{rec.reference} · {rec.title}",
         "link": link,
         "updated": rec.updated_at,
-        "summary": rec.proposal,
+        "summary": plain_text(rec.proposal),
     }
 
 
@@ -170,7 +171,7 @@ def _answer_entry(answer: Answer) -> dict:
         "title": f"{rec.reference} · {answer.kind.label}",
         "link": link,
         "updated": answer.published_at,
-        "summary": answer.public_text,
+        "summary": plain_text(answer.public_text),
     }
 
 
@@ -182,7 +183,7 @@ def _update_entry(update: FollowUpUpdate) -> dict:
         "title": f"{rec.reference} · {update.progress} %",
         "link": link,
         "updated": update.created_at,
-        "summary": update.text,
+        "summary": plain_text(update.text),
     }
 
 

@@ -171,7 +171,7 @@ def test_atom_feeds_list_recommendations_answers_and_updates(client, adopted):
         adopted.adopted[0],
         kind=AnswerKind.ADOPTED,
         service="DSI",
-        public_text="Oui.",
+        public_text="Oui, avec un **registre** [public](https://example.org/registre).",
     )
     services.publish_answers(adopted.staff, [answer])
     db.session.commit()
@@ -180,6 +180,9 @@ def test_atom_feeds_list_recommendations_answers_and_updates(client, adopted):
     assert any("Un registre public des algorithmes" in t for t in titles)
     answers = ET.fromstring(client.get("/c/test/flux/reponses.atom").data)
     assert len(answers.findall(f"{ATOM}entry")) == 1
+    # Summaries are clean text: Markdown's markers are not shown to subscribers.
+    summary = answers.find(f"{ATOM}entry").find(f"{ATOM}summary").text
+    assert summary == "Oui, avec un registre public."
     one = ET.fromstring(client.get("/c/test/recommandations/1/flux.atom").data)
     assert len(one.findall(f"{ATOM}entry")) == 2
     page = client.get(f"/c/test/recommandations/1-{adopted.adopted[0].slug}").text
