@@ -9,6 +9,7 @@ automatically, and one whose fields changed is marked conflicting until its auth
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -138,12 +139,10 @@ def _rebase_or_flag(amendment: Amendment) -> bool:
     return True
 
 
-def open_vote(actor: User, amendment: Amendment, convention: Convention) -> None:
-    """The facilitator opens the group's vote, oldest amendment first, one vote at a time."""
+def why_not_open_yet(amendment: Amendment) -> LazyString | None:
+    """Why a proposed amendment cannot be put to the vote now (its turn has not come), or
+    None: amendments are voted on in order, one vote at a time."""
     recommendation = amendment.recommendation
-    lifecycle.check("decide_amendment", actor, recommendation, convention)
-    if amendment.status != AmendmentStatus.PROPOSED:
-        raise AmendmentClosed(_l("Seul un amendement proposé peut être mis au vote."))
     earlier = [
         a
         for a in recommendation.amendments
@@ -151,15 +150,25 @@ def open_vote(actor: User, amendment: Amendment, convention: Convention) -> None
         and a.status in {AmendmentStatus.PROPOSED, AmendmentStatus.VOTING}
     ]
     if earlier:
-        raise ConventionError(
-            _l(
-                "Les amendements sont traités dans l'ordre : l'amendement "
-                "n° %(n)d doit être décidé d'abord.",
-                n=earlier[0].number,
-            )
+        return _l(
+            "Les amendements sont traités dans l'ordre : l'amendement "
+            "n° %(n)d doit être décidé d'abord.",
+            n=earlier[0].number,
         )
     if any(a.status == AmendmentStatus.VOTING for a in recommendation.amendments):
-        raise ConventionError(_l("Un autre vote est déjà ouvert sur cette recommandation."))
+        return _l("Un autre vote est déjà ouvert sur cette recommandation.")
+    return None
+
+
+def open_vote(actor: User, amendment: Amendment, convention: Convention) -> None:
+    """The facilitator opens the group's vote, oldest amendment first, one vote at a time."""
+    recommendation = amendment.recommendation
+    lifecycle.check("decide_amendment", actor, recommendation, convention)
+    if amendment.status != AmendmentStatus.PROPOSED:
+        raise AmendmentClosed(_l("Seul un amendement proposé peut être mis au vote."))
+    waiting = why_not_open_yet(amendment)
+    if waiting is not None:
+        raise ConventionError(waiting)
     if _rebase_or_flag(amendment):
         raise ConventionError(
             _l(

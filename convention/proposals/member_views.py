@@ -14,11 +14,12 @@ from convention.assembly import hearings as hearing_services
 from convention.assembly import services as assembly
 from convention.assembly.lookup import here_or_404
 from convention.assembly.models import WorkingGroup
+from convention.auth.access import current_viewer
 from convention.auth.models import User
 from convention.extensions import db
 from convention.forms import EmptyForm, filled
 from convention.params import parse_int
-from convention.proposals import amendments, queries, services
+from convention.proposals import amendments, lifecycle, queries, services
 from convention.proposals.forms import (
     AmendmentForm,
     InviteForm,
@@ -28,7 +29,7 @@ from convention.proposals.forms import (
     VoteForm,
     WithdrawForm,
 )
-from convention.proposals.models import Choice, Idea, Recommendation
+from convention.proposals.models import AmendmentStatus, Choice, Idea, Recommendation
 from convention.proposals.views import load_visible
 from convention.transaction import attempt
 
@@ -278,6 +279,27 @@ def _amendment_or_404(rec: Recommendation, amendment_number: int):
     if found is None:
         abort(404)
     return found
+
+
+@bp.route("/recommandations/<int:number>/amendements/<int:amendment_number>/clore")
+def confirm_decide(number: int, amendment_number: int):
+    """Before closing a group's vote: the votes so far and what the close will do."""
+    convention, rec = load_visible(number)
+    amendment = _amendment_or_404(rec, amendment_number)
+    if not lifecycle.allowed("decide_amendment", current_viewer(), rec, convention):
+        abort(403)
+    if amendment.status != AmendmentStatus.VOTING:
+        return _amendment_page(rec, amendment)
+    counts = amendments.tally(amendment)
+    return render_template(
+        "proposals/confirm_decide.html",
+        rec=rec,
+        amendment=amendment,
+        counts=counts,
+        accepted=counts[Choice.FOR] > counts[Choice.AGAINST],
+        group_size=len(rec.group.memberships),
+        post_button=EmptyForm(),
+    )
 
 
 def _amendment_page(rec, amendment):

@@ -11,8 +11,8 @@ from convention.assembly.models import Theme
 from convention.auth.access import current_viewer
 from convention.forms import EmptyForm
 from convention.params import int_arg, page_arg
-from convention.proposals import diff, lifecycle, queries
-from convention.proposals.models import PENDING_AMENDMENT, Status
+from convention.proposals import amendments, diff, lifecycle, queries
+from convention.proposals.models import PENDING_AMENDMENT, AmendmentStatus, Status
 from convention.proposals.trace import trace
 from convention.registry import registry
 
@@ -157,15 +157,27 @@ def amendment(number: int, amendment_number: int):
     me = current_viewer()
     relations = lifecycle.relations(me, rec)
     my_vote = next((v.choice for v in found.votes if me and v.user_id == me.id), None)
+    can_decide = lifecycle.allowed("decide_amendment", me, rec, convention)
+    voting = found.status == AmendmentStatus.VOTING
+    proposed = found.status == AmendmentStatus.PROPOSED
+    is_author = bool(me and me.id == found.author_id)
     return render_template(
         "proposals/amendment.html",
         rec=rec,
         amendment=found,
         convention=convention,
         fields=diff.compare_changes(found.base_version, found.changes),
-        can_decide=lifecycle.allowed("decide_amendment", me, rec, convention),
-        can_vote="member" in relations and found.status.value == "voting",
-        is_author=bool(me and me.id == found.author_id),
+        can_decide=can_decide,
+        can_vote="member" in relations and voting,
+        is_author=is_author,
+        # The facilitator's actions, offered only when they can be taken now, or with why not.
+        can_open=can_decide and proposed,
+        not_yet=amendments.why_not_open_yet(found) if can_decide and proposed else None,
+        can_close=can_decide and voting,
+        can_withdraw=is_author and found.status.value in ("proposed", "conflicting"),
+        # How many of the group have voted so far (not how): the facilitator's turnout.
+        votes_cast=sum(amendments.tally(found).values()) if can_decide and voting else None,
+        group_size=len(rec.group.memberships),
         my_vote=my_vote,
         post_button=EmptyForm(),
     )

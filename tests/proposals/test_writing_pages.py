@@ -195,3 +195,40 @@ def test_the_author_of_an_amendment_updates_it_and_no_one_else_can(app, client, 
     db.session.refresh(amendment)
     assert amendment.changes == {"cost": "450 000 euros"}
     assert (amendment.justification, amendment.status) == ("Devis reçu.", AmendmentStatus.PROPOSED)
+
+
+def test_the_facilitator_is_offered_only_the_amendment_actions_possible_now(client, world):
+    rec = world.published()
+    first = amendments.propose_amendment(
+        world.members[1], rec, world.convention, {"title": "Un titre plus court"}, "Plus court."
+    )
+    second = amendments.propose_amendment(
+        world.members[2], rec, world.convention, {"problem": "Autre problème."}, "Plus juste."
+    )
+    db.session.commit()
+    factories.sign_in(client, world.facilitator)
+    base = f"/c/test/recommandations/{rec.number}/amendements"
+    later = visible_text(client.get(f"{base}/{second.number}").text)
+    assert "Ouvrir le vote du groupe" not in later
+    assert "ne peut pas encore s'ouvrir" in later and "n° 1 doit être décidé d'abord" in later
+    page = client.get(f"{base}/{first.number}").text
+    assert "Ouvrir le vote du groupe" in page
+    client.post(f"{base}/{first.number}/ouvrir")
+    amendments.cast_vote(world.members[0], first, world.convention, amendments.Choice.FOR)
+    db.session.commit()
+    page = visible_text(client.get(f"{base}/{first.number}").text)
+    assert "1 membre du groupe a voté sur 5." in page
+    # Closing confirms first, with the votes so far and what the close will do.
+    confirm = visible_text(client.get(f"{base}/{first.number}/clore").text)
+    assert "l'amendement est accepté" in confirm and "ne peut pas être rouvert" in confirm
+    db.session.refresh(first)
+    assert first.status == AmendmentStatus.VOTING  # looking at the confirmation closes nothing
+    client.post(f"{base}/{first.number}/decider")
+    db.session.refresh(first)
+    assert first.status == AmendmentStatus.ACCEPTED
+    # Nothing left to do on it: no empty "Actions" heading.
+    assert "Actions" not in client.get(f"{base}/{first.number}").text
+    # A member cannot reach the confirmation.
+    client.post("/deconnexion")
+    factories.sign_in(client, world.members[3])
+    assert client.get(f"{base}/{second.number}/clore").status_code == 403
