@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -123,3 +124,11 @@ def grades_from(
         else:
             errors[rec_id] = str(_l("Mention inconnue : choisissez une des sept mentions."))
     return grades, errors
+
+
+class VerifyExportForm(Form):
+    export = FileField(
+        _l("Export du scrutin ou de la consultation (JSON)"),
+        validators=[FileRequired(_l("Choisissez le fichier de l'export."))],
+        description=_l("Le fichier « export.json » téléchargé depuis la page du scrutin."),
+    )

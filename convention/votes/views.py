@@ -35,7 +35,7 @@ from convention.forms import EmptyForm, SelectChoice, filled
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice
 from convention.transaction import attempt
-from convention.votes import adoption, rules
+from convention.votes import adoption, rules, verify_views
 from convention.votes.commands import verify_tally_command
 from convention.votes.forms import (
     PARIS,
@@ -49,6 +49,7 @@ from convention.votes.models import AdoptionBallot
 
 # cli_group=None: `flask verify-tally` rather than `flask votes verify-tally`.
 bp = Blueprint("votes", __name__, url_prefix="/votes", cli_group=None)
+verify_views.register(bp)
 bp.cli.add_command(verify_tally_command)
 
 

@@ -1,0 +1,61 @@
+"""« Vérifier un scrutin »: anyone recomputes a sealed ballot from its export on the site, or
+at home with the scripts the page hands out."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+from convention.extensions import db
+from convention.votes import adoption
+from tests.factories import build_vote_world
+from tests.pages import visible_text
+
+
+def _closed_ballot():
+    vw = build_vote_world(n_recs=1)
+    ballot = vw.ballot(secret=True)
+    for voter in vw.voters:
+        adoption.cast_vote(voter, ballot, adoption.Choice.FOR)
+    adoption.close_ballot(vw.facilitator, ballot, vw.convention)
+    db.session.commit()
+    return ballot
+
+
+def _upload(client, data: bytes):
+    return client.post(
+        "/c/test/votes/verifier",
+        data={"export": (io.BytesIO(data), "export.json")},
+        content_type="multipart/form-data",
+    ).text
+
+
+def test_a_sealed_ballot_is_recounted_on_the_site_and_at_home(client, tmp_path):
+    ballot = _closed_ballot()
+    page = client.get(f"/c/test/votes/scrutins/{ballot.id}").text
+    assert "LISEZ-MOI" not in page and 'href="/c/test/votes/verifier"' in page
+    export = client.get(f"/c/test/votes/scrutins/{ballot.id}/export.json").data
+
+    first = visible_text(_upload(client, export))
+    assert "ce scrutin n'a pas été modifié depuis sa clôture" in first, first[-600:]
+    # One ballot changed after the close: the recount and the seal both say so.
+    tampered = json.loads(export)
+    tampered["ballots"][0]["choice"] = "against"
+    page = _upload(client, json.dumps(tampered).encode())
+    assert "Le recomptage ne donne pas ce qui est publié" in page and "digest" in page
+    assert "n&#39;est pas un export" in _upload(client, b"pas du json")
+
+    # The scripts the page hands out say the same with Python's standard library alone.
+    bundle = client.get("/c/test/votes/verifier-scrutin.zip")
+    zipfile.ZipFile(io.BytesIO(bundle.data)).extractall(tmp_path)
+    (tmp_path / "export.json").write_bytes(export)
+    done = subprocess.run(
+        [sys.executable, "-I", "verifier-scrutin/verify_tally.py", "export.json"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0 and done.stdout.strip().endswith("OK"), done.stdout + done.stderr
