@@ -112,6 +112,8 @@ def test_citizens_grade_on_the_consultation_page_and_see_results_after_the_close
     results = client.get("/c/test/votes/consultation").get_data(as_text=True)
     assert "Mention majoritaire : Bien" in results
     assert '<svg role="img"' in results and "<caption>" in results
+    # Once closed, the page no longer says the results stay hidden until the close.
+    assert "restent cachés jusqu" not in results
 
 
 def test_results_page_makes_the_same_queries_whatever_the_number_of_judgments(
