@@ -4,8 +4,8 @@ The features' blueprints are registered under that prefix (`register_scoped`); t
 taken out of the address before the view runs and kept for the request (`current_slug`), and
 `url_for` puts it back in every address of the same convention, so views and templates name
 endpoints as if there were one convention. An address of another convention passes
-`convention=<slug>` explicitly; code that builds addresses outside a request (emails sent by a
-job, a command) enters the convention with `using(slug)`.
+`convention=<slug>` explicitly, as code that builds addresses outside a request (a digest, a
+job) does.
 
 Which convention a slug names is the assembly feature's question (it owns the conventions):
 this module only carries the slug and, once resolved, the convention's id.
@@ -13,8 +13,7 @@ this module only carries the slug and, once resolved, the convention's id.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, g, has_app_context
 
@@ -61,17 +60,6 @@ def enter(slug: str, convention_id: int | None = None) -> None:
 
 def _leave() -> None:
     g.convention_slug = g.convention_id = None
-
-
-@contextmanager
-def using(slug: str, convention_id: int | None = None) -> Iterator[None]:
-    """Build addresses (and check roles) in that convention for a while."""
-    before = (g.get("convention_slug"), g.get("convention_id"))
-    enter(slug, convention_id)
-    try:
-        yield
-    finally:
-        g.convention_slug, g.convention_id = before
 
 
 def init_app(app: Flask) -> None:
