@@ -9,6 +9,7 @@ from types import ModuleType
 from flask import Flask, flash, g, has_request_context, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -135,10 +136,19 @@ def _sqlite_begin(connection):
         connection.exec_driver_sql("BEGIN")
 
 
+def verbatim(value: object) -> Markup:
+    """A value to copy exactly (a draw's seed): shown as code, so French spacing leaves it
+    as it is and a screen reader or a translation tool does not take it for a sentence."""
+    return Markup("<code>%s</code>") % value
+
+
 def register_template_helpers(app: Flask) -> None:
     app.jinja_env.filters["paris_datetime"] = i18n.paris_datetime
     app.jinja_env.filters["paris_date"] = i18n.paris_date
     app.jinja_env.filters["file_size"] = i18n.file_size
+    app.jinja_env.filters["number"] = i18n.number
+    app.jinja_env.filters["percent"] = i18n.percent
+    app.jinja_env.filters["code"] = verbatim
     app.jinja_env.filters["markdown"] = render_markdown
 
     @app.context_processor

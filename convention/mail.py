@@ -8,10 +8,19 @@ from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
 from flask import current_app
+from flask_babel import get_locale
+
+from convention.i18n import site_language
+from convention.typography import french_html, french_text
 
 
 def build_message(to: str, subject: str, body: str, html: str | None = None) -> EmailMessage:
+    """The message, with French spacing when it is written in French (as the pages are)."""
     config = current_app.config
+    locale = str(get_locale() or config["BABEL_DEFAULT_LOCALE"])
+    if locale.startswith("fr"):
+        subject, body = french_text(subject), french_text(body)
+        html = french_html(html) if html is not None else None
     message = EmailMessage()
     message["From"] = config["MAIL_DEFAULT_SENDER"]
     message["To"] = to
@@ -42,3 +51,11 @@ def send_email(to: str, subject: str, body: str, html: str | None = None) -> Non
         if config["MAIL_USERNAME"]:
             smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"] or "")
         smtp.send_message(message)
+
+
+def send_email_in_site_language(to: str, subject: str, body: str, html: str | None = None) -> None:
+    """Send an email written for someone else in the site's language (see
+    `i18n.site_language`), typeset for that language whatever language the sender reads; for
+    the emails that leave after the commit, outside the block that wrote them."""
+    with site_language():
+        send_email(to, subject, body, html)

@@ -9,8 +9,11 @@ from html.parser import HTMLParser
 
 
 def visible_text(fragment: str) -> str:
-    """The words of an HTML fragment, tags dropped, spaces collapsed, entities decoded."""
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment))).strip()
+    """The words of an HTML fragment, tags dropped, spaces collapsed, entities decoded. The
+    no-break spaces of French typography stay, as the reader sees them (« Phase\u202f: »)."""
+    words = html.unescape(re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", fragment)))
+    # A tag dropped before a no-break space leaves a space the reader never sees.
+    return re.sub(r" (?=[\u202f\u00a0])", "", words).strip()
 
 
 def field_error(page: str, field_id: str) -> str | None:

@@ -162,9 +162,12 @@ def test_home_page_shows_question_phase_next_themes_and_members(
     db.session.commit()
 
     page = client.get(at(convention, "/")).text
-    assert "Quelle intelligence artificielle ?" in page
-    assert "Phase en cours : <strong>Recrutement</strong>" in page
-    assert "Ensuite : <strong>Information et auditions</strong>, à partir du 1 février 2027" in page
+    assert "Quelle intelligence artificielle\u202f?" in page
+    assert "Phase en cours\u202f: <strong>Recrutement</strong>" in page
+    assert (
+        "Ensuite\u202f: <strong>Information et auditions</strong>, à partir du 1er février 2027"
+        in page
+    )
     assert "Santé" in page and "Accès aux soins" in page and "Groupe santé" in page
     assert 'Inès <span class="commune">(Pignan)</span>' in page
     # First name and commune only: no surname, no email.

@@ -81,7 +81,7 @@ def test_the_journal_shows_sentences_and_filters_by_family_person_and_day(world,
     world.ballot()
     db.session.commit()
     page = staff_client.get("/c/test/gestion/journal").text
-    assert "Équipe a créé le thème « Mobilités douces »." in page
+    assert "Équipe a créé le thème «\u202fMobilités douces\u202f»." in page
     assert "Hélène R. a ouvert le vote sur la recommandation" in page
     assert "theme.create" not in page and "{&#34;" not in page
 
@@ -96,7 +96,7 @@ def test_the_journal_shows_sentences_and_filters_by_family_person_and_day(world,
     last("theme.create").created_at = datetime(2026, 3, 5, 9, tzinfo=UTC)
     db.session.commit()
     day = staff_client.get("/c/test/gestion/journal?since=2026-03-05&until=2026-03-05").text
-    assert "a créé le thème « Mobilités douces »" in day and "a ouvert le vote" not in day
+    assert "a créé le thème «\u202fMobilités douces\u202f»" in day and "a ouvert le vote" not in day
     paris_day = staff_client.get("/c/test/gestion/journal?since=2026-03-02&until=2026-03-02")
     assert "a ouvert le vote" in paris_day.text
 
@@ -117,7 +117,7 @@ def test_a_bad_filter_is_explained_and_ignored(world, staff_client, query):
     page = staff_client.get(f"/c/test/gestion/journal?{query}")
     assert page.status_code == 200
     assert "error-message" in page.text
-    assert "a créé le groupe de travail « Groupe services publics »" in page.text
+    assert "a créé le groupe de travail «\u202fGroupe services publics\u202f»" in page.text
     assert staff_client.get(f"/c/test/gestion/journal.csv?{query}").status_code == 200
 
 

@@ -160,31 +160,34 @@ def test_an_administrator_adds_a_commune_through_the_form(admin_client):
     page = admin_client.post(
         PAGE, data={"name": "Grabels", "population": "8000"}, follow_redirects=True
     )
-    assert "La commune « Grabels » est ajoutée." in page.text
+    assert "La commune «\u202fGrabels\u202f» est ajoutée." in page.text
     assert '<th scope="row">Grabels</th>' in page.text
     page = admin_client.post(PAGE, data={"name": "grabels", "population": "3"})
-    assert field_error(page.text, "name") == "Erreur : La commune « Grabels » existe déjà."
+    assert (
+        field_error(page.text, "name")
+        == "Erreur\u202f: La commune «\u202fGrabels\u202f» existe déjà."
+    )
     page = admin_client.post(PAGE, data={"name": "Pignan", "population": "-3"})
     assert "ne peut pas être négative" in field_error(page.text, "population")
     page = admin_client.post(PAGE, data={"name": "", "population": ""})
-    assert field_error(page.text, "name") == "Erreur : Ce champ est obligatoire."
+    assert field_error(page.text, "name") == "Erreur\u202f: Ce champ est obligatoire."
     assert _names() == ["Grabels"]
 
 
 def test_an_administrator_imports_a_file_through_the_form(admin_client):
     page = _upload(admin_client, "\ufeffname;population\nGrabels;8000\nPignan;7000\n".encode())
-    assert "2 commune(s) ajoutée(s)." in page.text
+    assert "2 communes ajoutées." in page.text
     assert _names() == ["Grabels", "Pignan"]
 
     page = _upload(admin_client, b"name,population\nJuvignac,11000\npignan,7000\nMurviel,x\n")
     text = visible_text(page.text)
     assert "Le fichier n'a pas été importé" in text
-    assert "Ligne 3 : la commune « Pignan » existe déjà." in text
-    assert "Ligne 4 : La population est un nombre entier" in text
+    assert "Ligne 3\u202f: la commune «\u202fPignan\u202f» existe déjà." in text
+    assert "Ligne 4\u202f: La population est un nombre entier" in text
     assert _names() == ["Grabels", "Pignan"]
 
     page = admin_client.post(PAGE + "import", data={}, content_type="multipart/form-data")
-    assert field_error(page.text, "file") == "Erreur : Choisissez le fichier des communes."
+    assert field_error(page.text, "file") == "Erreur\u202f: Choisissez le fichier des communes."
 
 
 def test_deleting_asks_first_and_is_refused_while_accounts_live_there(admin_client):
@@ -192,14 +195,17 @@ def test_deleting_asks_first_and_is_refused_while_accounts_live_there(admin_clie
     factories.user(place=grabels)
     db.session.commit()
     confirm = admin_client.get(f"{PAGE}{pignan.id}/supprimer").text
-    assert "Supprimer la commune « Pignan » ?" in confirm and "Supprimer définitivement" in confirm
+    assert (
+        "Supprimer la commune «\u202fPignan\u202f»\u202f?" in confirm
+        and "Supprimer définitivement" in confirm
+    )
     page = admin_client.post(f"{PAGE}{pignan.id}/supprimer", follow_redirects=True)
-    assert "La commune « Pignan » est supprimée." in page.text
+    assert "La commune «\u202fPignan\u202f» est supprimée." in page.text
 
     confirm = admin_client.get(f"{PAGE}{grabels.id}/supprimer").text
-    assert "1 compte(s) y habitent" in confirm and "Supprimer définitivement" not in confirm
+    assert "1 compte y habite" in confirm and "Supprimer définitivement" not in confirm
     page = admin_client.post(f"{PAGE}{grabels.id}/supprimer", follow_redirects=True)
-    assert "ne peut pas être supprimée : 1 compte(s) y habitent" in page.text
+    assert "ne peut pas être supprimée\u202f: 1 compte y habite" in page.text
     assert _names() == ["Grabels"]
 
 
@@ -222,7 +228,7 @@ def test_the_set_up_checklist_links_administrators_to_the_communes(admin_client)
     factories.convention()
     db.session.commit()
     page = visible_text(admin_client.get("/c/test/gestion/mise-en-place/").text)
-    assert "Communes du territoire : à faire — Ouvrir cette étape" in page
+    assert "Communes du territoire\u202f: à faire — Ouvrir cette étape" in page
     assert 'href="/gestion/communes/"' in admin_client.get("/c/test/gestion/mise-en-place/").text
     assert "Communes" in visible_text(admin_client.get("/c/test/gestion/").text)
     assert 'href="/gestion/communes/"' in admin_client.get("/").text

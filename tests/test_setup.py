@@ -83,7 +83,7 @@ def test_an_administrator_sets_up_a_convention_from_an_empty_site(client, runner
 
     page = client.get(f"{here}/gestion/mise-en-place/").text
     for label in (
-        "Présentation :",
+        "Présentation\u202f:",
         "Thèmes",
         "Calendrier des phases",
         "Groupes de travail",

@@ -65,7 +65,7 @@ def test_staff_edit_the_question_and_it_shows_on_the_home_page(staff_client):
         follow_redirects=True,
     )
     assert "La présentation de la convention est enregistrée." in page.text
-    assert "Quelle IA pour la Métropole ?" in staff_client.get("/c/test/").text
+    assert "Quelle IA pour la Métropole\u202f?" in staff_client.get("/c/test/").text
 
 
 def test_an_empty_question_is_refused(staff_client, convention):
@@ -78,14 +78,14 @@ def test_an_empty_question_is_refused(staff_client, convention):
 def test_opening_the_next_phase_asks_for_confirmation_first(staff_client, convention):
     page = staff_client.get("/c/test/gestion/phase-suivante")
     assert "Ce changement est définitif" in page.text
-    assert "Confirmer l'ouverture de « Information et auditions »" in page.text
+    assert "Confirmer l'ouverture de «\u202fInformation et auditions\u202f»" in page.text
     db.session.refresh(convention)
     assert convention.current_phase == PhaseKind.RECRUITMENT
 
     page = staff_client.post(
         "/c/test/gestion/phase-suivante", data={"expected": "recruitment"}, follow_redirects=True
     )
-    assert "La phase « Information et auditions » est ouverte." in page.text
+    assert "La phase «\u202fInformation et auditions\u202f» est ouverte." in page.text
     # The same confirmation sent again (double click, back button) does not skip a phase.
     page = staff_client.post(
         "/c/test/gestion/phase-suivante", data={"expected": "recruitment"}, follow_redirects=True
@@ -111,7 +111,10 @@ def test_staff_plan_the_calendar_and_bad_dates_are_explained(staff_client, conve
     assert "Le calendrier n&#39;a pas été enregistré" in page.text
     data.update({"learning-ends_on": "2027-02-28", "deliberation-starts_on": "pas une date"})
     page = staff_client.post("/c/test/gestion/calendrier", data=data)
-    assert field_error(page.text, "deliberation-starts_on") == "Erreur : N'est pas une date valide."
+    assert (
+        field_error(page.text, "deliberation-starts_on")
+        == "Erreur\u202f: N'est pas une date valide."
+    )
     assert field_error(page.text, "learning-ends_on") is None
     db.session.expire_all()
     assert convention.phase(PhaseKind.LEARNING).starts_on is None
@@ -123,7 +126,7 @@ def test_staff_plan_the_calendar_and_bad_dates_are_explained(staff_client, conve
     starts = convention.phase(PhaseKind.LEARNING).starts_on
     # Midnight in Paris (UTC+1 in February) is 23:00 UTC the day before.
     assert (starts.day, starts.hour) == (31, 23)
-    assert "1 février 2027" in staff_client.get("/c/test/").text
+    assert "1er février 2027" in staff_client.get("/c/test/").text
 
 
 def test_staff_manage_themes_with_a_confirmation_before_deleting(staff_client, convention):
@@ -132,7 +135,7 @@ def test_staff_manage_themes_with_a_confirmation_before_deleting(staff_client, c
         data={"name": "Santé", "description": "Soins"},
         follow_redirects=True,
     )
-    assert "Le thème « Santé » est ajouté." in page.text
+    assert "Le thème «\u202fSanté\u202f» est ajouté." in page.text
     page = staff_client.post("/c/test/gestion/themes", data={"name": ""})
     assert "Ce champ est obligatoire." in page.text
     page = staff_client.post("/c/test/gestion/themes", data={"name": "Santé"})
@@ -142,7 +145,7 @@ def test_staff_manage_themes_with_a_confirmation_before_deleting(staff_client, c
     page = staff_client.get(f"/c/test/gestion/themes/{theme.id}/supprimer")
     assert "Cette suppression est définitive." in page.text
     page = staff_client.post(f"/c/test/gestion/themes/{theme.id}/supprimer", follow_redirects=True)
-    assert "Le thème « Santé » est supprimé." in page.text
+    assert "Le thème «\u202fSanté\u202f» est supprimé." in page.text
     assert db.session.scalars(select(Theme)).all() == []
 
 
@@ -177,7 +180,7 @@ def test_staff_create_a_group_and_put_members_in_it(staff_client, staff, convent
         data={"name": "Groupe mobilités", "theme": theme.id, "facilitator": facilitator.id},
         follow_redirects=True,
     )
-    assert "Le groupe « Groupe mobilités » est créé." in page.text
+    assert "Le groupe «\u202fGroupe mobilités\u202f» est créé." in page.text
     page = staff_client.post(
         "/c/test/gestion/groupes", data={"name": "Groupe mobilités", "theme": 0, "facilitator": 0}
     )
@@ -211,8 +214,8 @@ def test_audit_log_page_lists_staff_actions_newest_first(staff_client, staff, co
     services.add_theme(staff, convention, "Santé")
     db.session.commit()
     page = staff_client.get("/c/test/gestion/journal").text
-    assert page.index("Équipe Métropole a créé le thème « Santé ».") < page.index(
-        "La plateforme a créé la convention « Convention test »."
+    assert page.index("Équipe Métropole a créé le thème «\u202fSanté\u202f».") < page.index(
+        "La plateforme a créé la convention «\u202fConvention test\u202f»."
     )
     assert db.session.scalar(select(AuditEntry).limit(1)) is not None
 
@@ -233,7 +236,7 @@ def test_staff_rename_a_group_and_change_its_facilitator(staff_client, staff, co
     )
 
     page = staff_client.post(url, data={"name": other.name, "theme": 0, "facilitator": 0})
-    assert field_error(page.text, "name") == "Erreur : Un groupe porte déjà ce nom."
+    assert field_error(page.text, "name") == "Erreur\u202f: Un groupe porte déjà ce nom."
     page = staff_client.post(
         url,
         data={"name": "Groupe transports", "theme": theme.id, "facilitator": second.id},
@@ -269,9 +272,9 @@ def test_staff_correct_a_published_hearing(staff_client, staff, convention):
 
     form = {**shown, "summary": "Les obligations de transparence des algorithmes."}
     page = staff_client.post(url, data={**form, "expert": ""})
-    assert field_error(page.text, "expert") == "Erreur : Ce champ est obligatoire."
+    assert field_error(page.text, "expert") == "Erreur\u202f: Ce champ est obligatoire."
     page = staff_client.post(url, data=form, follow_redirects=True)
-    assert "L'audition « Audition de la CNIL » est publiée." in html.unescape(page.text)
+    assert "L'audition «\u202fAudition de la CNIL\u202f» est publiée." in html.unescape(page.text)
     public = staff_client.get(f"/c/test/auditions/{hearing.slug}").text
     assert "Les obligations de transparence des algorithmes." in public
     # A correction, not a second hearing.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 
 from convention.assembly import communes
@@ -60,7 +61,9 @@ def upload():
         if isinstance(outcome.error, communes.CommuneProblems):
             problems = outcome.error.problems
         if outcome.ok:
-            flash(_("%(n)d commune(s) ajoutée(s).", n=count), "success")
+            flash(
+                ngettext("%(num)d commune ajoutée.", "%(num)d communes ajoutées.", count), "success"
+            )
             return redirect(url_for("communes.index"))
     return _page(CommuneForm(formdata=None), form, problems)
 

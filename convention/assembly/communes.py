@@ -13,6 +13,7 @@ import io
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -21,6 +22,7 @@ from convention.audit.services import record
 from convention.auth.models import Commune, User
 from convention.errors import AlreadyExists, ConventionError, InvalidInput
 from convention.extensions import db
+from convention.i18n import sorted_by_name
 from convention.params import CONTROL_CHARACTERS, DB_INT_MAX
 
 #: The longest name the database keeps (`commune.name`).
@@ -53,7 +55,7 @@ class CommuneRow:
 
 
 def communes_with_residents() -> list[CommuneRow]:
-    """Every commune by name, with its number of accounts, in one query."""
+    """Every commune in dictionary order, with its number of accounts, in one query."""
     residents = func.count(User.id)
     rows = db.session.execute(
         select(Commune, residents)
@@ -61,7 +63,9 @@ def communes_with_residents() -> list[CommuneRow]:
         .group_by(Commune.id)
         .order_by(Commune.name)
     )
-    return [CommuneRow(commune, count) for commune, count in rows]
+    return sorted_by_name(
+        (CommuneRow(commune, count) for commune, count in rows), lambda row: row.commune.name
+    )
 
 
 def residents_of(commune: Commune) -> int:
@@ -226,11 +230,13 @@ def delete_commune(actor: User, commune: Commune) -> None:
     residents = residents_of(commune)
     if residents:
         raise CommuneInUse(
-            _l(
-                "La commune « %(name)s » ne peut pas être supprimée : %(n)d compte(s) y "
+            lazy_ngettext(
+                "La commune « %(name)s » ne peut pas être supprimée : %(num)d compte y "
+                "habite. Elle reste dans la liste.",
+                "La commune « %(name)s » ne peut pas être supprimée : %(num)d comptes y "
                 "habitent. Elle reste dans la liste.",
+                residents,
                 name=commune.name,
-                n=residents,
             )
         )
     record(actor, "commune.delete", commune, name=commune.name, population=commune.population)

@@ -28,7 +28,8 @@ def _validate(title: str, expert: str, held_on: datetime | None, documents: str)
         if url and not url.startswith(("https://", "http://", "/")):
             raise InvalidInput(
                 _l(
-                    "Chaque document doit être une adresse http(s) : « %(line)s ».",
+                    "Chaque document doit être une adresse web (http:// ou https://) : "
+                    "« %(line)s ».",
                     line=line.strip(),
                 ),
                 field="documents",

@@ -16,6 +16,7 @@ from convention.audit.describe import actions_in, actor_name, describe
 from convention.audit.models import AuditEntry
 from convention.auth.models import User
 from convention.extensions import db
+from convention.i18n import sorted_by_name
 
 PARIS = ZoneInfo("Europe/Paris")
 CSV_HEADER = ("date_utc", "actor", "action", "sentence", "target", "details")
@@ -59,17 +60,14 @@ def entries(convention_id: int, chosen: JournalFilter) -> Select[tuple[AuditEntr
 
 def actors(convention_id: int) -> list[User]:
     """The people who acted in the convention, by name: the choices of the person filter."""
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.id.in_(
-                    select(AuditEntry.actor_id).where(AuditEntry.convention_id == convention_id)
-                )
+    found = db.session.scalars(
+        select(User).where(
+            User.id.in_(
+                select(AuditEntry.actor_id).where(AuditEntry.convention_id == convention_id)
             )
-            .order_by(User.display_name, User.id)
         )
     )
+    return sorted_by_name(found, lambda person: person.display_name)
 
 
 def csv_text(found: list[AuditEntry]) -> str:

@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from convention.auth.models import CONVENTION_ROLES, ConventionRole, Role, User
 from convention.extensions import db
+from convention.i18n import sorted_by_name
 
 
 def grant_role(user: User, convention_id: int, role: Role) -> ConventionRole:
@@ -45,4 +46,6 @@ def holders(convention_id: int, role: Role):
 
 
 def people_with_role(convention_id: int, role: Role) -> list[User]:
-    return list(db.session.scalars(holders(convention_id, role)))
+    return sorted_by_name(
+        db.session.scalars(holders(convention_id, role)), lambda u: u.display_name
+    )

@@ -22,6 +22,7 @@ from convention.auth.passwords import (
 from convention.clock import utcnow
 from convention.errors import AlreadyExists, ConventionError, InvalidInput
 from convention.extensions import db
+from convention.i18n import sorted_by_name
 
 
 class InvalidCredentials(ConventionError):
@@ -178,7 +179,7 @@ def _load(token: str, salt: str, max_age: int) -> dict:
 
 
 def list_communes() -> list[Commune]:
-    return list(db.session.scalars(select(Commune).order_by(Commune.name)))
+    return sorted_by_name(db.session.scalars(select(Commune)), lambda c: c.name)
 
 
 def get_commune(commune_id: int | None) -> Commune | None:

@@ -35,7 +35,7 @@ from convention.discussion.models import (
 from convention.discussion.queries import find_target
 from convention.errors import AlreadyExists, ConventionError, InvalidInput, NotAllowed, WrongPhase
 from convention.extensions import db
-from convention.i18n import site_language
+from convention.i18n import paris_date, site_language
 from convention.markdown import render_markdown
 from convention.proposals.models import Idea, Recommendation
 from convention.proposals.queries import can_see
@@ -145,7 +145,7 @@ def check_can_post(actor: User, thread: Thread | None) -> None:
         raise Suspended(
             _l(
                 "Votre participation est suspendue jusqu'au %(date)s : %(reason)s",
-                date=suspension.ends_at.date().isoformat(),
+                date=paris_date(suspension.ends_at),
                 reason=suspension.reason,
             )
         )

@@ -24,7 +24,7 @@ from convention.discussion.forms import (
 from convention.discussion.models import Comment, ReportReason, Stance, TargetKind, Thread
 from convention.extensions import db, limiter
 from convention.forms import EmptyForm, filled
-from convention.i18n import site_language
+from convention.i18n import paris_date, site_language
 from convention.mail import send_email
 from convention.params import int_arg, page_arg, parse_int, same_site_path
 from convention.transaction import after_commit, attempt
@@ -335,7 +335,7 @@ def suspend(user_id: int):
                 _l(
                     "Votre participation aux discussions est suspendue "
                     "jusqu'au %(date)s : %(reason)s",
-                    date=suspension.ends_at.date().isoformat(),
+                    date=paris_date(suspension.ends_at),
                     reason=suspension.reason,
                 ),
             )

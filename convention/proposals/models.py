@@ -242,6 +242,15 @@ class RecommendationVersion(RecommendationText, Model):
 
     recommendation: Mapped[Recommendation] = relationship(back_populates="versions")
     author: Mapped[User | None] = relationship()
+    amendment: Mapped[Amendment | None] = relationship(foreign_keys=[amendment_id], viewonly=True)
+
+    @property
+    def shown_note(self) -> str:
+        """The note as the reader reads it: a version made by an accepted amendment is named
+        in the reader's language, whatever language the note was stored in."""
+        if self.amendment is not None:
+            return str(_l("Amendement n° %(n)d accepté", n=self.amendment.number))
+        return self.note
 
 
 class AmendmentStatus(enum.Enum):

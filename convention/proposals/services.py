@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
@@ -267,9 +268,10 @@ def submit_to_vote(actor: User, recommendation: Recommendation, convention: Conv
     if pending:
         lifecycle.check("submit", actor, recommendation, convention)
         raise ConventionError(
-            _l(
-                "%(n)d amendement(s) en attente : décidez-les ou retirez-les avant le vote.",
-                n=len(pending),
+            lazy_ngettext(
+                "%(num)d amendement en attente : décidez-le ou retirez-le avant le vote.",
+                "%(num)d amendements en attente : décidez-les ou retirez-les avant le vote.",
+                len(pending),
             )
         )
     _transition("submit", actor, recommendation, convention)

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from convention.extensions import db
-from convention.proposals.models import Recommendation, RecommendationEvent
+from convention.proposals.models import AmendmentStatus, Recommendation, RecommendationEvent
 from convention.registry import registry
 
 
@@ -64,13 +64,18 @@ def _hearings(recommendation: Recommendation) -> list[TraceEvent]:
     ]
 
 
+def _amendment_status(value: object) -> str:
+    known = {status.value: status.label for status in AmendmentStatus}
+    return known.get(str(value), str(value))
+
+
 def _versions(recommendation: Recommendation) -> list[TraceEvent]:
     return [
         TraceEvent(
             v.created_at,
             "version",
             _("Version %(n)d", n=v.number),
-            v.note,
+            v.shown_note,
             actor=v.author.public_name if v.author else None,
         )
         for v in recommendation.versions
@@ -109,7 +114,7 @@ EVENT_TITLES = {
     "amendment_decided": lambda d: _(
         "Amendement n° %(n)s : %(status)s (pour %(f)s, contre %(a)s, abstention %(b)s)",
         n=d.get("amendment"),
-        status=d.get("status"),
+        status=_amendment_status(d.get("status")),
         f=d.get("votes_for"),
         a=d.get("votes_against"),
         b=d.get("votes_abstain"),

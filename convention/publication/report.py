@@ -133,7 +133,7 @@ def _report_data(
             "theme": rec.theme.name if rec.theme else "",
             **{name: getattr(rec, name) or "" for name in TEXT_FIELDS},
             "versions": [
-                {"number": v.number, "date": _iso(v.created_at), "note": v.note}
+                {"number": v.number, "date": _iso(v.created_at), "note": v.shown_note}
                 for v in rec.versions
             ],
             "amendments": [

@@ -261,7 +261,10 @@ def post_follow_up(
         url = line.rpartition("|")[2].strip()
         if url and not url.startswith(("https://", "http://")):
             raise InvalidInput(
-                _l("Chaque lien doit être une adresse http(s) : « %(line)s ».", line=line.strip()),
+                _l(
+                    "Chaque lien doit être une adresse web (http:// ou https://) : « %(line)s ».",
+                    line=line.strip(),
+                ),
                 field="links",
             )
     update = FollowUpUpdate(

@@ -13,6 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from convention.assembly import services as assembly
@@ -21,7 +22,7 @@ from convention.extensions import db
 from convention.forms import EmptyForm, filled
 from convention.i18n import site_language
 from convention.jobs import JobStatus, job_state, status_response
-from convention.mail import send_email
+from convention.mail import send_email_in_site_language
 from convention.proposals.models import Recommendation
 from convention.publication import jobs, queries, services
 from convention.publication.forms import AnswerForm, FollowUpForm
@@ -190,7 +191,7 @@ def publish_answers(number: int | None = None):
     with attempt() as outcome:
         count = services.publish_answers(current_user, answers)
     if outcome.ok:
-        flash(_("%(n)d réponse(s) publiée(s).", n=count), "success")
+        flash(ngettext("%(num)d réponse publiée.", "%(num)d réponses publiées.", count), "success")
     return redirect(
         url_for("publication_staff.answer", number=number)
         if number
@@ -241,11 +242,15 @@ def follow_up(number: int):
 
     def send_all() -> None:
         for email in emails:
-            send_email(*email)
+            send_email_in_site_language(*email)
 
     after_commit(send_all)
     flash(
-        _("Le point de suivi est publié ; %(n)d personne(s) prévenue(s).", n=len(followers)),
+        ngettext(
+            "Le point de suivi est publié ; %(num)d personne prévenue.",
+            "Le point de suivi est publié ; %(num)d personnes prévenues.",
+            len(followers),
+        ),
         "success",
     )
     return redirect(url_for("publication_staff.answer", number=number))

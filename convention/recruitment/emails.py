@@ -15,7 +15,7 @@ from convention.auth.models import User
 from convention.auth.services import password_reset_token
 from convention.clock import utcnow
 from convention.i18n import site_language
-from convention.mail import send_email
+from convention.mail import send_email_in_site_language
 from convention.recruitment.links import invitation_token
 from convention.recruitment.models import Invitation
 from convention.sittings.models import Sitting
@@ -52,7 +52,9 @@ def invitation_after_commit(
             if reminder
             else _("Vous êtes tiré·e au sort : « %(title)s »", title=convention.title)
         )
-    after_commit(functools.partial(send_email, invitation.email, subject, body, html))
+    after_commit(
+        functools.partial(send_email_in_site_language, invitation.email, subject, body, html)
+    )
 
 
 def welcome_after_commit(user: User, convention: Convention, group: WorkingGroup | None) -> None:
@@ -69,4 +71,4 @@ def welcome_after_commit(user: User, convention: Convention, group: WorkingGroup
             link=link,
         )
         subject = _("Bienvenue : %(title)s", title=convention.title)
-    after_commit(functools.partial(send_email, user.email, subject, body))
+    after_commit(functools.partial(send_email_in_site_language, user.email, subject, body))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from convention.assembly import services as assembly
@@ -67,7 +68,10 @@ def upload_contacts(run_id: int):
         if isinstance(outcome.error, contacts.ContactProblems):
             problems = outcome.error.problems
         if outcome.ok:
-            flash(_("%(n)d adresse(s) importée(s).", n=count), "success")
+            flash(
+                ngettext("%(num)d adresse importée.", "%(num)d adresses importées.", count),
+                "success",
+            )
             return _back_to_answers(found)
     return render_template("recruitment/contacts.html", run=found, form=form, problems=problems)
 
@@ -84,7 +88,10 @@ def send(run_id: int):
             dates = invitations.session_dates(convention)
             for invitation in sent:
                 emails.invitation_after_commit(invitation, convention, dates)
-            flash(_("%(n)d invitation(s) envoyée(s).", n=len(sent)), "success")
+            flash(
+                ngettext("%(num)d invitation envoyée.", "%(num)d invitations envoyées.", len(sent)),
+                "success",
+            )
         return _back_to_answers(found)
     waiting = [i for i in found.invitations if i.status == InvitationStatus.INVITED]
     return render_template(

@@ -69,8 +69,8 @@ TEXTS = {
         "Les quotas utilisent la caractéristique « %(feature)s », absente du vivier."
     ),
     "unknown_value": _l(
-        "%(count)s volontaire(s) ont %(feature)s=« %(value)s » (identifiants "
-        "%(ids)s), mais les quotas n'ont pas de ligne pour cette valeur. "
+        "La valeur %(feature)s=« %(value)s » n'a pas de ligne dans les quotas ; "
+        "volontaires concernés : %(count)s (identifiants %(ids)s). "
         "Ajoutez-en une (minimum 0 si elle ne compte pas) ou corrigez le "
         "vivier."
     ),

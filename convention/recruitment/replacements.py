@@ -72,8 +72,8 @@ def replacement_refusal(run: SortitionRun) -> str | None:
     if now.left_in_pool < now.free:
         return str(
             _l(
-                "Le vivier n'a plus que %(n)d volontaire(s) jamais tiré(s) pour %(free)d "
-                "place(s) libre(s).",
+                "Le vivier ne suffit plus : places libres, %(free)d ; volontaires jamais "
+                "tirés, %(n)d.",
                 n=now.left_in_pool,
                 free=now.free,
             )

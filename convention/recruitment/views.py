@@ -15,6 +15,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -218,7 +219,10 @@ def replace(run_id: int):
     with attempt() as outcome:
         substitutes = replacements.replace(current_user, found, filled(form.seed))
     if outcome.ok:
-        flash(_("%(n)d remplaçant(s) tiré(s).", n=len(substitutes)), "success")
+        flash(
+            ngettext("%(num)d remplaçant tiré.", "%(num)d remplaçants tirés.", len(substitutes)),
+            "success",
+        )
     return redirect(url_for("recruitment_staff.run", run_id=found.id) + "#invitations")
 
 

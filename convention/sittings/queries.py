@@ -12,6 +12,7 @@ from convention.assembly.models import Convention, WorkingGroup
 from convention.assembly.services import members_of
 from convention.auth.models import User
 from convention.extensions import db
+from convention.i18n import sort_key
 from convention.sittings import allowances
 from convention.sittings.models import (
     AgendaItem,
@@ -121,7 +122,7 @@ def allowance_lines(convention: Convention) -> list[allowances.AllowanceLine]:
             for person in db.session.scalars(select(User).where(User.id.in_(former)))
         )
     lines = []
-    for person in sorted(people.values(), key=lambda p: (p.display_name, p.id)):
+    for person in sorted(people.values(), key=lambda p: (sort_key(p.display_name), p.id)):
         days = allowances.days_present(attended.get(person.id, []))
         lines.append(
             allowances.AllowanceLine(

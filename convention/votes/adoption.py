@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
@@ -24,6 +25,7 @@ from convention.auth.models import ConventionRole, Role, User
 from convention.clock import utcnow
 from convention.errors import ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
+from convention.i18n import sort_key
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice, Recommendation, Status
 from convention.proposals.services import record_event, record_vote_result
@@ -86,7 +88,9 @@ class Tally:
             quorum=_("atteint") if self.quorum_met else _("non atteint"),
         )
         if self.paper:
-            text += " " + _("Dont %(n)d vote(s) sur papier.", n=self.paper)
+            text += " " + ngettext(
+                "Dont %(num)d vote sur papier.", "Dont %(num)d votes sur papier.", self.paper
+            )
         return text
 
     @property
@@ -467,7 +471,7 @@ def roll(ballot: AdoptionBallot) -> list[User]:
             .join(VoteParticipation, VoteParticipation.user_id == User.id)
             .where(VoteParticipation.ballot_id == ballot.id)
         ),
-        key=lambda u: u.public_name.casefold(),
+        key=lambda u: sort_key(u.public_name),
     )
 
 

@@ -158,7 +158,7 @@ def test_from_an_empty_site_to_a_published_recommendation(
         }
     )
     page.get_by_role("button", name="Importer les communes").click()
-    expect(page.get_by_text("2 commune(s) ajoutée(s).")).to_be_visible()
+    expect(page.get_by_text("2 communes ajoutées.")).to_be_visible()
     expect(page.get_by_role("rowheader", name="Pignan")).to_be_visible()
     no_violations(page)
     screenshots(page, "communes", tmp_path)
@@ -235,7 +235,7 @@ def test_from_an_empty_site_to_a_published_recommendation(
     expect(page.get_by_text("Adresse enregistrée pour")).to_be_visible()
     page.get_by_role("link", name="Envoyer les invitations").click()
     page.get_by_role("button", name="Envoyer les invitations").click()
-    expect(page.get_by_text("1 invitation(s) envoyée(s).")).to_be_visible()
+    expect(page.get_by_text("1 invitation envoyée.")).to_be_visible()
 
     camille = new_page(browser)
     camille.goto(local(mailbox.link_in(mailbox.last_to("camille@example.org")), site))

@@ -115,7 +115,7 @@ def test_deleted_and_hidden_comments_show_a_notice_in_place(client, world):
     page = client.get(rec_url(rec)).text
     assert "Commentaire supprimé par son auteur." in page and "Texte retiré" not in page
     assert "Réponse gardée" in page
-    assert "Masqué par la modération : Propos injurieux" in page
+    assert "Masqué par la modération\u202f: Propos injurieux" in page
     assert "Texte injurieux" not in page
 
 
@@ -162,7 +162,7 @@ def test_report_page_and_moderation_queue_hide_and_email_the_author(client, worl
     email = mailbox.last_to(world.citizen.email)
     assert email["Subject"] == "Modération de la convention citoyenne"
     assert (
-        "Votre commentaire a été masqué par la modération : Propos injurieux"
+        "Votre commentaire a été masqué par la modération\u202f: Propos injurieux"
         in email.get_body(("plain",)).get_content()
     )
     assert "No comment to check." in client.get("/c/test/moderation").text

@@ -53,7 +53,7 @@ def test_follow_then_stop_following_a_discussion(client, world, rec):
     factories.sign_in(client, world.citizen)
     page = client.post(url, follow_redirects=True)
     assert page.request.path == rec_url(rec)
-    assert "Vous suivez cette discussion : vous recevrez un résumé quotidien" in text(page)
+    assert "Vous suivez cette discussion\u202f: vous recevrez un résumé quotidien" in text(page)
     assert "Ne plus suivre" in text(page)
     assert follows_of(world.citizen) == 1
 

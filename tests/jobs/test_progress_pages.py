@@ -66,7 +66,7 @@ def test_a_running_job_s_page_has_a_polite_live_region_and_a_refresh_link_not_a_
             page,
             re.S,
         )
-        assert region and "Étape : " in region.group(1), page_url
+        assert region and "Étape\u202f: " in region.group(1), page_url
         assert f'<a class="button button-secondary" href="{page_url}">Rafraîchir</a>' in page
         assert f'data-job-status-url="{status_url}"' in page
         assert '<script src="/static/js/job-progress.js" defer></script>' in page
@@ -81,11 +81,11 @@ def test_the_stage_is_shown_in_the_reader_s_language(client, world):
     factories.login(client, world.staff.email)
     export_url = f"/c/test/gestion/publication/exports/{export.id}"
     run_url = f"/c/test/gestion/tirage/{run.id}"
-    assert "Étape : lecture des recommandations et des réponses" in client.get(export_url).text
+    assert "Étape\u202f: lecture des recommandations et des réponses" in client.get(export_url).text
     assert client.get(export_url + "/etat").json["message"] == (
         "Étape : lecture des recommandations et des réponses"
     )
-    assert "Étape : recherche de la sélection la plus équitable" in client.get(run_url).text
+    assert "Étape\u202f: recherche de la sélection la plus équitable" in client.get(run_url).text
     assert (
         "recherche de la sélection la plus équitable" in client.get("/c/test/gestion/tirage/").text
     )
@@ -154,7 +154,7 @@ def test_a_failed_export_is_recorded_with_its_code_and_explained(client, world, 
     job = db.session.scalar(select(ExportJob))
     assert (job.status, job.error_code, job.content) == (JobStatus.FAILED, "job.unexpected", None)
     page = client.get(job_url).text
-    assert "Le travail a échoué :" in page
+    assert "Le travail a échoué\u202f:" in page
     assert "Une erreur inattendue a interrompu le travail" in page
     assert "the renderer broke" not in page  # in the server's log, not on the page
     assert client.get(job_url + "/fichier").status_code == 404

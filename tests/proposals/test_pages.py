@@ -98,7 +98,7 @@ def test_publish_asks_for_confirmation_then_the_public_sees_it(client, world):
     page = client.get(f"/c/test/recommandations/{rec.number}/publier")
     assert "Elle deviendra visible par tout le monde" in page.text
     page = client.post(f"/c/test/recommandations/{rec.number}/publier", follow_redirects=True)
-    assert "est maintenant « publiée »" in page.text
+    assert "est maintenant «\u202fpubliée\u202f»" in page.text
     client.post("/deconnexion")
     assert client.get(f"/c/test/recommandations/{rec.number}-{rec.slug}").status_code == 200
 
@@ -131,7 +131,7 @@ def test_full_amendment_journey_through_the_pages(client, world):
             data={"choice": "for"},
             follow_redirects=True,
         )
-        assert "Votre vote « pour » est enregistré." in page.text
+        assert "Votre vote «\u202fpour\u202f» est enregistré." in page.text
     page = client.post(
         f"/c/test/recommandations/{rec.number}/amendements/1/voter",
         data={"choice": ""},
@@ -143,7 +143,7 @@ def test_full_amendment_journey_through_the_pages(client, world):
     page = client.post(
         f"/c/test/recommandations/{rec.number}/amendements/1/decider", follow_redirects=True
     )
-    assert "Amendement n° 1 : accepté." in page.text
+    assert "Amendement n° 1\u202f: accepté." in page.text
     assert "il a produit la version 2" in page.text
 
     history = client.get(f"/c/test/recommandations/{rec.number}/historique").text
@@ -172,7 +172,7 @@ def test_amendment_on_a_withdrawn_recommendation_is_refused_on_the_page(client, 
         f"/c/test/recommandations/{rec.number}/amender",
         data={**text_form(cost="Faible"), "justification": "x", "minority_opinion": ""},
     )
-    assert "est « retirée »" in page.text
+    assert "est «\u202fretirée\u202f»" in page.text
     db.session.expire_all()
     assert only_rec().amendments == []
 
@@ -245,7 +245,7 @@ def test_ideas_page_posts_an_idea_and_members_take_it_up(client, world):
         },
         follow_redirects=True,
     )
-    assert "Votre idée « Ateliers numériques » est publiée." in page.text
+    assert "Votre idée «\u202fAteliers numériques\u202f» est publiée." in page.text
     client.post("/deconnexion")
     factories.sign_in(client, world.members[0])
     page = client.get("/c/test/idees").text
@@ -280,7 +280,7 @@ def test_staff_publish_a_hearing_that_recommendations_cite(client, world):
         follow_redirects=True,
     )
     assert (
-        "L&#39;audition « Audition de la CNIL » est publiée." in page.text
+        "L&#39;audition «\u202fAudition de la CNIL\u202f» est publiée." in page.text
         or "audition « Audition de la CNIL » est publiée" in page.text
     )
     page = client.get("/c/test/auditions/audition-de-la-cnil").text

@@ -214,7 +214,7 @@ def test_idea_bad_input_and_unconfirmed_residents(world):
 
 
 def test_hearings_need_a_title_an_expert_a_date_and_web_documents(world):
-    with pytest.raises(InvalidInput, match="adresse http"):
+    with pytest.raises(InvalidInput, match="adresse web"):
         hearings.publish_hearing(
             world.staff,
             world.convention,

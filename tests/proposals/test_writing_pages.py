@@ -55,7 +55,7 @@ def test_a_group_member_who_is_not_an_author_cannot_revise(client, world):
     page = client.post(
         f"/c/test/recommandations/{rec.number}/modifier", data=text_of(rec, proposal="Autre chose.")
     )
-    assert field_error(page.text, "title") == f"Erreur : {NOT_ALLOWED}"
+    assert field_error(page.text, "title") == f"Erreur\u202f: {NOT_ALLOWED}"
     db.session.refresh(rec)
     assert rec.version_count == 1 and rec.proposal != "Autre chose."
 
@@ -96,7 +96,7 @@ def test_a_group_member_writes_the_minority_opinion(client, world):
     url = f"/c/test/recommandations/{rec.number}/avis-minoritaire"
     factories.sign_in(client, world.outsider)
     page = client.post(url, data={"minority_opinion": "Pas d'accord."})
-    assert field_error(page.text, "minority_opinion") == f"Erreur : {NOT_ALLOWED}"
+    assert field_error(page.text, "minority_opinion") == f"Erreur\u202f: {NOT_ALLOWED}"
     client.post("/deconnexion")
 
     factories.sign_in(client, world.members[2])
@@ -110,7 +110,8 @@ def test_a_group_member_writes_the_minority_opinion(client, world):
     assert "Une partie du groupe préfère un moratoire." in page.text
     page = client.post(url, data={"minority_opinion": "Une partie du groupe préfère un moratoire."})
     assert (
-        field_error(page.text, "minority_opinion") == "Erreur : Aucune modification à enregistrer."
+        field_error(page.text, "minority_opinion")
+        == "Erreur\u202f: Aucune modification à enregistrer."
     )
 
 
@@ -141,7 +142,7 @@ def test_the_facilitator_merges_a_recommendation_into_another(client, world):
     url = f"/c/test/recommandations/{source.number}/fusionner"
     factories.sign_in(client, world.members[0])
     page = client.post(url, data={**text_of(target), "target": target.id})
-    assert field_error(page.text, "target") == f"Erreur : {NOT_ALLOWED}"
+    assert field_error(page.text, "target") == f"Erreur\u202f: {NOT_ALLOWED}"
     client.post("/deconnexion")
 
     factories.sign_in(client, world.facilitator)
@@ -149,7 +150,7 @@ def test_the_facilitator_merges_a_recommendation_into_another(client, world):
     assert f"{target.reference} · Former les habitants" in form
     assert f"{source.reference} · Former les agents" not in form
     page = client.post(url, data={**text_of(target), "target": 0})
-    assert field_error(page.text, "target") == "Erreur : Choisissez une recommandation."
+    assert field_error(page.text, "target") == "Erreur\u202f: Choisissez une recommandation."
 
     merged = text_of(target, title="Former les agents et les habitants")
     page = client.post(url, data={**merged, "target": target.id}, follow_redirects=True)
@@ -178,7 +179,7 @@ def test_the_author_of_an_amendment_updates_it_and_no_one_else_can(app, client, 
     page = client.post(url, data={**rec.text(), "cost": "Rien", "justification": "x"})
     assert (
         field_error(page.text, "justification")
-        == "Erreur : Seul l'auteur de l'amendement peut le mettre à jour."
+        == "Erreur\u202f: Seul l'auteur de l'amendement peut le mettre à jour."
     )
 
     author = app.test_client()
@@ -191,7 +192,7 @@ def test_the_author_of_an_amendment_updates_it_and_no_one_else_can(app, client, 
         follow_redirects=True,
     )
     assert "L'amendement n° 1 est déposé." in flashes(page.text)
-    assert "450 000 euros" in page.text
+    assert "450\u202f000 euros" in page.text
     db.session.refresh(amendment)
     assert amendment.changes == {"cost": "450 000 euros"}
     assert (amendment.justification, amendment.status) == ("Devis reçu.", AmendmentStatus.PROPOSED)

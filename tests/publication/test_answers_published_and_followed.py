@@ -37,12 +37,12 @@ def test_staff_publish_every_recorded_answer_at_once(client, adopted):
     assert "Pas encore de réponse publiée." in client.get("/c/test/reponses").text
     factories.sign_in(client, adopted.staff)
     page = client.post("/c/test/gestion/publication/reponses/publier", follow_redirects=True)
-    assert "2 réponse(s) publiée(s)." in visible_text(page.text)
+    assert "2 réponses publiées." in visible_text(page.text)
     public = client.get("/c/test/reponses").text
     assert "Le registre sera en ligne en juin." in public and "500 agents formés." in public
     # Sent again (a second tab, a double click): nothing left to publish.
     page = client.post("/c/test/gestion/publication/reponses/publier", follow_redirects=True)
-    assert "0 réponse(s) publiée(s)." in visible_text(page.text)
+    assert "0 réponse publiée." in visible_text(page.text)
 
 
 def test_only_staff_publish_the_answers(client, adopted):

@@ -84,7 +84,7 @@ def test_with_redis_exports_run_in_the_worker_with_progress(queued_app, adopted,
         "Location"
     ]
     page = client.get(job_url).text
-    assert "Étape : en attente" in page and "Télécharger" not in page
+    assert "Étape\u202f: en attente" in page and "Télécharger" not in page
     assert client.get(job_url + "/etat").json["status"] == "queued"
     job_id = job_url.rsplit("/", 1)[1]
     with queued_app.app_context():  # the command's application (the test has one pushed)
@@ -139,12 +139,12 @@ def test_staff_answer_through_the_form_with_errors_explained(client, adopted, ma
         },
         follow_redirects=True,
     )
-    assert "1 personne(s) prévenue(s)" in page.text
+    assert "1 personne prévenue" in page.text
     email = mailbox.last_to(adopted.citizen.email).get_body(("plain",)).get_content()
-    assert "30 % réalisé" in email and "Premier lot en ligne." in email
+    assert "30\u202f% réalisé" in email and "Premier lot en ligne." in email
     trace = client.get(f"/c/test/recommandations/{rec.number}/trace").text
-    assert "Réponse de la collectivité : retenue telle quelle" in trace
-    assert "Suivi : 30 % réalisé" in trace
+    assert "Réponse de la collectivité\u202f: retenue telle quelle" in trace
+    assert "Suivi\u202f: 30\u202f% réalisé" in trace
 
 
 def test_members_grade_answers_on_the_answers_page(client, adopted):
@@ -162,7 +162,7 @@ def test_members_grade_answers_on_the_answers_page(client, adopted):
     assert "La note va de 0 à 10." in page.text
     page = client.post("/c/test/reponses/1/evaluer", data={"grade": "8"}, follow_redirects=True)
     assert "Votre note de 8/10 est enregistrée." in page.text
-    assert "Note moyenne : 8.0/10 (1 notes)." in page.text
+    assert "Note moyenne\u202f: 8,0 sur 10 (1 note)." in page.text
 
 
 def test_atom_feeds_list_recommendations_answers_and_updates(client, adopted):
@@ -270,7 +270,7 @@ def test_with_redis_the_worker_renders_a_new_edition_s_files(queued_app, adopted
     page = client.post("/c/test/gestion/publication/publier", follow_redirects=True).text
     assert "L&#39;édition 1 du rapport est publiée." in page  # at once: the files come later
     assert db.session.scalars(select(ReportEditionFile)).all() == []
-    assert "Fichiers en préparation : PDF, HTML, CSV, JSON, ODT, DOCX" in page
+    assert "Fichiers en préparation\u202f: PDF, HTML, CSV, JSON, ODT, DOCX" in page
     with queued_app.app_context():
         worker.work(REDIS_FOR_TESTS, burst=True)
     assert "Tous les fichiers sont prêts." in client.get("/c/test/gestion/publication/").text
@@ -336,7 +336,7 @@ def test_report_and_emails_are_in_french_whatever_language_the_staff_member_read
         },
         follow_redirects=True,
     )
-    assert "1 person(s) notified" in page.text
+    assert "1 person notified" in page.text
     email = mailbox.last_to(adopted.citizen.email)
-    assert email["Subject"] == f"Suivi de {rec.reference} : 30 %"
-    assert "30 % réalisé" in email.get_body(("plain",)).get_content()
+    assert email["Subject"] == f"Suivi de {rec.reference}\u202f: 30\u202f%"
+    assert "30\u202f% réalisé" in email.get_body(("plain",)).get_content()

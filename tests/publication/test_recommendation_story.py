@@ -54,7 +54,7 @@ def test_an_open_ballot_shows_its_deadline_and_quorum_but_no_result(client):
     db.session.commit()
     story = story_of(client, vw.recs[0])
     assert "Vote en cours jusqu'au" in story
-    assert "Quorum : 50 % des 6 membres, soit 3 votants." in story
+    assert "Quorum\u202f: 50\u202f% des 6 membres, soit 3 votants." in story
     assert "Adoptée" not in story and "Rejetée" not in story
 
 
@@ -68,7 +68,7 @@ def test_a_closed_ballot_shows_result_turnout_against_quorum_and_seal(client):
     story = story_of(client, vw.recs[0])
     # Two votes out of six: below the quorum of three, so rejected whatever the votes say.
     assert "Rejetée" in story and "Pour 2, contre 0, abstention 0" in story
-    assert "Quorum : 50 % des 6 membres, soit 3 votants. 2 membres ont voté." in story
+    assert "Quorum\u202f: 50\u202f% des 6 membres, soit 3 votants. 2 membres ont voté." in story
     assert ballot.digest and ballot.digest in story
 
 
@@ -86,7 +86,7 @@ def test_after_the_close_the_public_judgment_shows_its_majority_grade_and_bar(cl
     db.session.commit()
     story = story_of(client, judged.recs[1])
     assert "Jugement du public" in story and "Consultation close le" in story
-    assert "Mention majoritaire : Passable" in story
+    assert "Mention majoritaire\u202f: Passable" in story
     assert "rang 2 sur 3 recommandations adoptées" in story
     assert f"Mentions données à {judged.recs[1].reference} (5)" in story
 
@@ -97,7 +97,7 @@ def test_results_published_as_they_come_are_shown_during_the_consultation(client
     consultation.judge(citizens(1)[0], found, {vw.recs[0].id: 0})
     db.session.commit()
     story = story_of(client, vw.recs[0])
-    assert "Résultats provisoires" in story and "Mention majoritaire : Excellent" in story
+    assert "Résultats provisoires" in story and "Mention majoritaire\u202f: Excellent" in story
 
 
 def test_the_story_reads_in_english_on_the_english_site(client, judged):
@@ -134,7 +134,7 @@ def test_an_answer_is_shown_only_once_published_with_its_reasons(client, answere
     db.session.commit()
     story = story_of(client, rec)
     assert "Réponse de la collectivité" in story and "Non retenue" in story
-    assert "Raisons : Le budget 2027 est déjà voté." in story
+    assert "Raisons\u202f: Le budget 2027 est déjà voté." in story
     assert "Service responsable Direction des mobilités" in story
 
 
@@ -176,7 +176,7 @@ def test_the_follow_up_shows_each_update_with_its_text_and_links(client, answere
     db.session.commit()
     page = client.get(f"/c/test/recommandations/{rec.number}-{rec.slug}").get_data(as_text=True)
     story = story_of(client, rec)
-    assert "Suivi de la mise en œuvre" in story and "Réalisée à 60 %" in story
+    assert "Suivi de la mise en œuvre" in story and "Réalisée à 60\u202f%" in story
     assert story.index("Premier lot.") < story.index("Deuxième lot en ligne.")
     assert '<a href="https://registre.example/" rel="noopener">Le registre</a>' in page
     assert '<a href="https://autre.example/" rel="noopener">https://autre.example/</a>' in page

@@ -138,7 +138,9 @@ def test_staff_give_emails_on_the_run_page_and_by_file(client, drawn):
         content_type="multipart/form-data",
     )
     assert "Le fichier n'a pas été importé" in visible_text(page.text)
-    assert "Ligne 2 : « v99 » n'est pas une personne tirée" in visible_text(page.text)
+    assert "Ligne 2\u202f: «\u202fv99\u202f» n'est pas une personne tirée" in visible_text(
+        page.text
+    )
     db.session.expire_all()
     assert db.session.get(Invitation, first.id).email == "nouvelle@tire.example"
     assert db.session.get(Invitation, second.id).email == f"{second.person_id}@tire.example"
@@ -170,16 +172,16 @@ def test_invitations_go_out_with_the_convention_its_sessions_and_a_personal_link
     assert "6 courriels d'invitation vont partir." in visible_text(confirm.text)
     assert mailbox.messages == []  # nothing leaves before the confirmation
     page = client.post(drawn.page(f"/gestion/tirage/{drawn.run.id}/envoi"), follow_redirects=True)
-    assert "6 invitation(s) envoyée(s)." in page.text
+    assert "6 invitations envoyées." in page.text
     assert sorted(m["To"] for m in mailbox.messages) == sorted(i.email for i in drawn.invited)
 
     first = drawn.invited[0]
     message = mailbox.last_to(first.email)
-    assert message["Subject"] == "Vous êtes tiré·e au sort : « Convention test »"
+    assert message["Subject"] == "Vous êtes tiré·e au sort\u202f: «\u202fConvention test\u202f»"
     text = message.get_body(("plain",)).get_content()
-    assert "« Convention test »" in text
-    assert "Premier week-end : du 13 mars 2027 au 14 mars 2027 (Hôtel de Métropole)" in text
-    assert "Séance de vote : le 22 mai 2027" in text
+    assert "«\u202fConvention test\u202f»" in text
+    assert "Premier week-end\u202f: du 13 mars 2027 au 14 mars 2027 (Hôtel de Métropole)" in text
+    assert "Séance de vote\u202f: le 22 mai 2027" in text
     html = message.get_body(("html",)).get_content()
     assert "Premier week-end" in html and "Répondre à l'invitation" in html
     link = mailbox.link_in(message)
@@ -204,7 +206,7 @@ def test_a_resend_is_a_reminder_with_a_new_link_in_the_audit_log(client, mailbox
     )
     assert f"Invitation renvoyée à {target.pseudonym}." in page.text
     message = mailbox.last_to(target.email)
-    assert message["Subject"].startswith("Rappel :")
+    assert message["Subject"].startswith("Rappel\u202f:")
     assert "/c/test/invitation/" in mailbox.link_in(message)
     db.session.expire_all()
     again = db.session.get(Invitation, target.id)
@@ -238,7 +240,7 @@ def test_accepting_through_the_emailed_link_makes_a_seated_member_who_chooses_a_
     page = client.post(
         link, data={"decision": "accepter", "name": "Nadia Benali"}, follow_redirects=True
     )
-    assert "Merci ! Bienvenue dans la convention." in page.text
+    assert "Merci\u202f! Bienvenue dans la convention." in page.text
     assert "Vous avez accepté l'invitation le" in visible_text(page.text)
 
     db.session.expire_all()
@@ -255,7 +257,7 @@ def test_accepting_through_the_emailed_link_makes_a_seated_member_who_chooses_a_
     assert answered.answered_by == AnswerChannel.LINK and answered.user_id == member.id
 
     welcome = mailbox.last_to(first.email)
-    assert welcome["Subject"] == "Bienvenue : Convention test"
+    assert welcome["Subject"] == "Bienvenue\u202f: Convention test"
     assert "Groupe santé" in welcome.get_body(("plain",)).get_content()
     reset = mailbox.link_in(welcome).replace("http://localhost", "")
     password = "un mot de passe bien long"
@@ -274,7 +276,7 @@ def test_accepting_links_the_existing_account_with_that_email(client, mailbox, d
     db.session.expire_all()
     assert citizen.role_in(drawn.convention.id) == Role.MEMBER
     assert db.session.get(Invitation, first.id).user_id == citizen.id
-    assert mailbox.last_to(citizen.email)["Subject"] == "Bienvenue : Convention test"
+    assert mailbox.last_to(citizen.email)["Subject"] == "Bienvenue\u202f: Convention test"
 
 
 def test_declining_frees_the_seat_and_sends_nothing(client, mailbox, drawn):
@@ -318,7 +320,7 @@ def test_a_link_used_twice_shows_the_answer_given_and_changes_nothing(client, dr
     assert second.status_code == 409
     text = visible_text(second.text)
     assert "Vous avez accepté l'invitation le" in text
-    assert "Ce lien a déjà servi : votre réponse n'a pas été modifiée." in text
+    assert "Ce lien a déjà servi\u202f: votre réponse n'a pas été modifiée." in text
     db.session.expire_all()
     answered = db.session.get(Invitation, first.id)
     assert answered.status == InvitationStatus.ACCEPTED
@@ -388,19 +390,19 @@ def test_a_replacement_draw_on_partial_answers_keeps_the_quotas_and_is_published
     db.session.commit()
     staff_client(client, drawn)
     page = client.get(drawn.page(f"/gestion/tirage/{drawn.run.id}"))
-    assert "Personne n'a décliné : aucune place n'est à pourvoir." in visible_text(page.text)
+    assert "Personne n'a décliné\u202f: aucune place n'est à pourvoir." in visible_text(page.text)
     assert "Tirer les remplaçants</button>" not in page.text
 
     invitations.decline_by_link(second)
     db.session.commit()
     page = client.get(drawn.page(f"/gestion/tirage/{drawn.run.id}"))
-    assert "1 place(s) à pourvoir." in page.text
+    assert "1 place à pourvoir." in page.text
     page = client.post(
         drawn.page(f"/gestion/tirage/{drawn.run.id}/remplacement"),
         data={"seed": "4 4 2"},
         follow_redirects=True,
     )
-    assert "1 remplaçant(s) tiré(s)." in page.text
+    assert "1 remplaçant tiré." in page.text
     db.session.expire_all()
     run = db.session.get(SortitionRun, drawn.run.id)
     substitute = next(i for i in run.invitations if i.round == 1)
@@ -411,8 +413,8 @@ def test_a_replacement_draw_on_partial_answers_keeps_the_quotas_and_is_published
     assert people[substitute.person_id] == people[second.person_id]
 
     public = client.get(drawn.page("/tirage")).text
-    assert "Remplacement 1 : 1 place(s)" in public
-    assert "graine « 4 4 2 »" in public
+    assert "Remplacement 1\u202f: 1 place" in public
+    assert "graine «\u202f<code>4 4 2</code>\u202f»" in public
     assert run.replacements[0].list_sha256 in public
     published = client.get(drawn.page(f"/tirage/{run.id}/remplacement/1/panels.csv"))
     assert published.status_code == 200

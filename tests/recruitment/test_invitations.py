@@ -71,9 +71,9 @@ def test_a_member_recorded_by_phone_is_welcomed_with_a_link_to_choose_a_password
         },
         follow_redirects=True,
     )
-    assert "Réponse enregistrée : accepté." in page.text
+    assert "Réponse enregistrée\u202f: accepté." in page.text
     message = mailbox.last_to("nadia@test.example")
-    assert message["Subject"] == f"Bienvenue : {world.convention.title}"
+    assert message["Subject"] == f"Bienvenue\u202f: {world.convention.title}"
     assert world.group.name in message.get_body(("plain",)).get_content()
     link = mailbox.link_in(message).replace("http://localhost", "")
     client.post("/deconnexion")

@@ -155,8 +155,8 @@ def test_staff_pages_import_show_progress_report_and_draw(client, world):
         },
         content_type="multipart/form-data",
     )
-    assert "L'import n'a pas été fait : corrigez les problèmes ci-dessous." in page.text
-    assert "L&#39;identifiant « v1 » apparaît plusieurs fois dans le vivier" in page.text
+    assert "L'import n'a pas été fait\u202f: corrigez les problèmes ci-dessous." in page.text
+    assert "L&#39;identifiant «\u202fv1\u202f» apparaît plusieurs fois dans le vivier" in page.text
     page = client.post(
         "/c/test/gestion/tirage/",
         data={
@@ -179,9 +179,9 @@ def test_staff_pages_import_show_progress_report_and_draw(client, world):
         data={"seed": "5 2 6", "confirme": "1"},
         follow_redirects=True,
     )
-    assert "est tiré : 6 personnes à inviter." in page.text
+    assert "est tiré\u202f: 6 personnes à inviter." in page.text
     public = client.get("/c/test/tirage").text
-    assert "graine « 5 2 6 »" in public
+    assert "graine «\u202f<code>5 2 6</code>\u202f»" in public
     assert client.get(f"/c/test/tirage/{run_id}/panels.csv").status_code == 200
     client.post("/deconnexion")
     assert client.get(f"/c/test/gestion/tirage/{run_id}/pseudonymes.csv").status_code == 302

@@ -39,7 +39,7 @@ def test_the_page_repeats_the_draw_from_the_published_list_and_the_seed(client, 
         data={"panel_list": (io.BytesIO(listing), "panels.csv"), "seed": " 3 6 1 4 2 "},
         content_type="multipart/form-data",
     ).text
-    assert f"Panel désigné : n° {run.drawn_index + 1} sur 50." in result
+    assert f"Panel désigné\u202f: n° {run.drawn_index + 1} sur 50." in result
 
     # The same file with one character changed, or another seed: another result, or a refusal.
     other = client.post(

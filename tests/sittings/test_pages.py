@@ -53,7 +53,7 @@ def test_staff_create_a_session_and_see_it_listed_with_its_dates_in_french(clien
         },
         follow_redirects=True,
     )
-    assert "La séance « Premier week-end » est créée." in page.text
+    assert "La séance «\u202fPremier week-end\u202f» est créée." in page.text
     listing = visible_text(client.get(at(world.convention, "/gestion/seances/")).text)
     assert "du samedi 14 novembre 2026 au dimanche 15 novembre 2026 (2 jours)" in listing
     assert "Hôtel de Métropole" in listing
@@ -69,7 +69,7 @@ def test_a_session_ending_before_it_starts_is_refused_on_its_field(client, world
     )
     assert page.status_code == 200
     assert field_error(page.text, "ends_on") == (
-        "Erreur : Le dernier jour ne peut pas précéder le premier."
+        "Erreur\u202f: Le dernier jour ne peut pas précéder le premier."
     )
     assert db.session.scalars(select(Sitting)).all() == []
 
@@ -111,7 +111,7 @@ def test_an_unknown_attendance_status_is_shown_and_nothing_is_recorded(client, w
     )
     assert page.status_code == 200
     assert field_error(page.text, f"member-{karim.id}") == (
-        "Erreur : Choisissez présent·e, excusé·e ou absent·e."
+        "Erreur\u202f: Choisissez présent·e, excusé·e ou absent·e."
     )
     assert queries.statuses_of(session) == {}
 
@@ -141,10 +141,10 @@ def test_staff_set_the_daily_allowance_in_euros_with_a_decimal_comma(client, wor
     address = at(world.convention, "/gestion/seances/indemnites")
     assert form_values(client.get(address).text)["daily_amount"] == "86,50"
     for typed, error in (
-        ("-5", "Erreur : Le montant ne peut pas être négatif."),
+        ("-5", "Erreur\u202f: Le montant ne peut pas être négatif."),
         ("12,345", None),
         ("douze", None),
-        ("", "Erreur : Indiquez un montant, 0 si aucune indemnité n'est versée."),
+        ("", "Erreur\u202f: Indiquez un montant, 0 si aucune indemnité n'est versée."),
     ):
         page = client.post(address, data={"daily_amount": typed})
         assert page.status_code == 200
@@ -154,7 +154,7 @@ def test_staff_set_the_daily_allowance_in_euros_with_a_decimal_comma(client, wor
     page = client.post(address, data={"daily_amount": "90,5"}, follow_redirects=True)
     assert "L'indemnité journalière est enregistrée." in visible_text(page.text)
     assert queries.daily_allowance_cents(world.convention) == 9050
-    assert "Inès B. 3 271,50 €" in visible_text(page.text)
+    assert "Inès B. 3 271,50\u00a0€" in visible_text(page.text)
 
 
 def test_a_member_sees_their_own_attendance_and_allowance_only(client, world):
@@ -165,7 +165,7 @@ def test_a_member_sees_their_own_attendance_and_allowance_only(client, world):
     assert page.status_code == 200
     text = visible_text(page.text)
     assert "3 jours de présence indemnisés." in text
-    assert "Montant dû : 259,50 € (86,50 € par jour)." in text
+    assert "Montant dû\u202f: 259,50\u00a0€ (86,50\u00a0€ par jour)." in text
     assert "Week-end 1 du samedi 14 novembre 2026 au dimanche 15 novembre 2026 Présent·e 2" in text
     assert "Journée samedi 5 décembre 2026 Présent·e 1" in text
     assert "Week-end 2 du samedi 9 janvier 2027 au dimanche 10 janvier 2027 Excusé·e 0" in text
@@ -236,14 +236,14 @@ def test_deleting_a_session_says_what_is_lost_then_deletes_it(client, world):
     factories.sign_in(client, world.staff)
     address = at(world.convention, f"/gestion/seances/{session.id}/supprimer")
     text = visible_text(client.get(address).text)
-    assert "Supprimer la séance « Premier week-end » ?" in text
+    assert "Supprimer la séance «\u202fPremier week-end\u202f»\u202f?" in text
     assert "Son ordre du jour (1 point) sera perdu." in text
     assert "Les présences enregistrées (2 membres) seront perdues." in text
     assert "1 membre présent·e ne sera plus indemnisé·e pour cette séance." in text
     assert queries.sittings_of(world.convention) == [session]
 
     done = client.post(address, follow_redirects=True)
-    assert "La séance « Premier week-end » est supprimée." in done.text
+    assert "La séance «\u202fPremier week-end\u202f» est supprimée." in done.text
     assert queries.sittings_of(world.convention) == []
 
 
@@ -276,7 +276,7 @@ def test_the_agenda_links_a_hearing_and_the_public_page_shows_it(client, world):
 
     public = client.get(at(world.convention, "/seances")).text
     assert f'href="{at(world.convention, "/auditions/" + hearing.slug)}"' in public
-    assert "groupe : Groupe services publics" in visible_text(public)
+    assert "groupe\u202f: Groupe services publics" in visible_text(public)
 
 
 def test_a_hearing_of_another_convention_cannot_be_chosen(client, world):

@@ -20,8 +20,9 @@ FAR_AHEAD = "2099-06-01T18:00"
 
 def text_of(page: str) -> str:
     """The page's text as read: tags dropped, entities decoded, spaces collapsed."""
-    text = html.unescape(re.sub(r"<[^>]+>", " ", page)).replace("\u202f", " ").replace("\xa0", " ")
-    return re.sub(r"\s+", " ", text).replace(" .", ".")
+    text = html.unescape(re.sub(r"<[^>]+>", " ", page))
+    text = re.sub(r"[ \t\r\n]+", " ", text).replace(" .", ".")
+    return re.sub(r" (?=[\u202f\u00a0])", "", text)
 
 
 @pytest.fixture
@@ -45,10 +46,10 @@ def test_closing_early_below_quorum_says_so_and_a_get_closes_nothing(client, vw,
     page = client.get(f"/c/test/votes/scrutins/{ballot.id}/clore")
     shown = text_of(page.text)
     assert page.status_code == 200
-    assert "2 votes sur 6 membres ; quorum : 50 %, soit 3." in shown
-    assert "dans 2 heures" in shown
+    assert "2 votes sur 6 membres\u202f; quorum\u202f: 50\u202f%, soit 3." in shown
+    assert "dans 2\u00a0heures" in shown
     assert (
-        "Le quorum n'est pas atteint : clos maintenant, le vote rejette la recommandation "
+        "Le quorum n'est pas atteint\u202f: clos maintenant, le vote rejette la recommandation "
         f"{vw.recs[0].reference} définitivement" in shown
     )
     assert "Clore le vote maintenant" in shown
@@ -70,7 +71,7 @@ def test_closing_after_the_planned_time_still_confirms_with_the_result(client, v
     factories.sign_in(client, vw.facilitator)
 
     shown = text_of(client.get(f"/c/test/votes/scrutins/{ballot.id}/clore").text)
-    assert "3 votes sur 6 membres ; quorum : 50 %, soit 3." in shown
+    assert "3 votes sur 6 membres\u202f; quorum\u202f: 50\u202f%, soit 3." in shown
     assert "est passée." in shown and "dans " not in shown
     assert f"pour 3, contre 0, abstention 0), la recommandation {vw.recs[0].reference}" in shown
     assert "sera adoptée." in shown and "définitivement" not in shown
@@ -116,7 +117,9 @@ def test_the_open_page_explains_when_it_is_not_the_members_vote(client):
     factories.sign_in(client, world.facilitator)
     page = client.get("/c/test/votes/ouvrir")
     assert page.status_code == 200
-    assert "ne s'ouvrent que pendant la phase « vote des membres »" in html.unescape(page.text)
+    assert "ne s'ouvrent que pendant la phase «\u202fvote des membres\u202f»" in html.unescape(
+        page.text
+    )
     assert 'name="closes_at"' not in page.text
     assert "Ouvrir des votes" not in client.get("/c/test/votes/").text.split("<h2")[1]
 
@@ -174,9 +177,9 @@ def test_members_see_their_ballots_to_vote_voted_and_closed(client):
     assert waiting.id and "(1)" in shown.split("À voter")[1][:5]
     secret_line = voted.split(f"{vw.recs[0].reference} · ")[1].split(f"{vw.recs[1].reference}")[0]
     assert "a voté (scrutin secret" in secret_line and "«" not in secret_line
-    assert "votre vote : « contre »" in voted.split(f"{vw.recs[1].reference} · ")[1]
+    assert "votre vote\u202f: «\u202fcontre\u202f»" in voted.split(f"{vw.recs[1].reference} · ")[1]
     assert f"{vw.recs[3].reference} · " in done
-    assert "adoptée" in done and "votre vote : « pour »" in done
+    assert "adoptée" in done and "votre vote\u202f: «\u202fpour\u202f»" in done
 
 
 def test_mes_votes_is_for_members_only(client, vw):

@@ -72,7 +72,7 @@ def test_the_closed_vote_shows_its_tally_seal_and_export_on_every_page(vw, clien
     shown = client.get(f"/c/test/recommandations/{rec.number}-{rec.slug}").get_data(as_text=True)
     assert "Adoptée" in shown and "Pour 2, contre 1, abstention 0" in shown
     trace_page = client.get(f"/c/test/recommandations/{rec.number}/trace").get_data(as_text=True)
-    assert "Vote des membres : adoptée" in trace_page
+    assert "Vote des membres\u202f: adoptée" in trace_page
     results = client.get(f"/c/test/votes/scrutins/{ballot.id}").get_data(as_text=True)
     assert ballot.digest in results and vw.voters[2].public_name in results
     export = json.loads(client.get(f"/c/test/votes/scrutins/{ballot.id}/export.json").data)
@@ -87,7 +87,7 @@ def test_citizens_grade_on_the_consultation_page_and_see_results_after_the_close
     db.session.flush()
     factories.sign_in(client, person)
     page = client.get("/c/test/votes/consultation").get_data(as_text=True)
-    assert "À rejeter" in page and "compte comme « À rejeter »" in page
+    assert "À rejeter" in page and "compte comme «\u202fÀ rejeter\u202f»" in page
     assert "Les résultats seront publiés à la clôture" in page
     first, second = vw.recs[:2]
     bad = client.post(
@@ -110,7 +110,7 @@ def test_citizens_grade_on_the_consultation_page_and_see_results_after_the_close
     consultation.close_consultation(vw.staff, found)
     db.session.flush()
     results = client.get("/c/test/votes/consultation").get_data(as_text=True)
-    assert "Mention majoritaire : Bien" in results
+    assert "Mention majoritaire\u202f: Bien" in results
     assert '<svg role="img"' in results and "<caption>" in results
     # Once closed, the page no longer says the results stay hidden until the close.
     assert "restent cachés jusqu" not in results
@@ -159,7 +159,7 @@ def test_csrf_is_enforced_on_votes(vw, app):
             data={"csrf_token": token, "choice": "for"},
             follow_redirects=True,
         )
-        assert "Votre vote « pour » est enregistré." in page.text
+        assert "Votre vote «\u202fpour\u202f» est enregistré." in page.text
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
     assert adoption.recount(ballot)[Choice.FOR] == 1
@@ -172,7 +172,7 @@ def test_the_consultation_form_refuses_grades_when_no_consultation_is_open(vw, c
     page = client.post(
         "/c/test/votes/consultation", data={f"rec_{vw.recs[0].id}": "2"}, follow_redirects=True
     ).get_data(as_text=True)
-    assert "La consultation n'est pas ouverte : elle est close" in page
+    assert "La consultation n'est pas ouverte\u202f: elle est close" in page
     assert db.session.scalar(select(func.count()).select_from(Judgment)) == 0
 
 

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 
 from convention.extensions import db
+from convention.typography import french_text
 from convention.votes import adoption, consultation, rules
 from convention.votes.models import AdoptionBallot
 from tests import factories
@@ -25,7 +26,7 @@ def test_staff_change_the_vote_rules_and_the_votes_page_states_them(client, vw):
     page = client.post("/c/test/votes/regles", data={"quorum_percent": "150", "threshold": "2/3"})
     assert (
         field_error(page.text, "quorum_percent")
-        == "Erreur : Le nombre doit être compris entre 0 et 100."
+        == "Erreur\u202f: Le nombre doit être compris entre 0 et 100."
     )
     assert rules.rules_for(vw.convention).quorum_percent == before
 
@@ -35,9 +36,9 @@ def test_staff_change_the_vote_rules_and_the_votes_page_states_them(client, vw):
         follow_redirects=True,
     )
     assert "Les règles de vote sont enregistrées." in page.text
-    assert "Quorum : au moins 60 % des membres doivent prendre part au vote." in page.text
-    assert "Adoption : plus des deux tiers des voix pour ou contre." in page.text
-    assert "Vote secret : la liste des votants est publique, pas leurs choix" in page.text
+    assert "Quorum\u202f: au moins 60\u202f% des membres doivent prendre part au vote." in page.text
+    assert "Adoption\u202f: plus des deux tiers des voix pour ou contre." in page.text
+    assert "Vote secret\u202f: la liste des votants est publique, pas leurs choix" in page.text
     # The form shows the rules in force when staff come back to it.
     shown = form_values(client.get("/c/test/votes/regles").text)
     assert (shown["quorum_percent"], shown["threshold"], shown.get("secret")) == ("60", "2/3", "y")
@@ -62,13 +63,15 @@ def test_a_facilitator_opens_ballots_on_the_submitted_recommendations(client, vw
     page = client.post("/c/test/votes/ouvrir", data={"closes_at": FAR_AHEAD})
     assert (
         field_error(page.text, "recommendations")
-        == "Erreur : Choisissez au moins une recommandation."
+        == "Erreur\u202f: Choisissez au moins une recommandation."
     )
     page = client.post(
         "/c/test/votes/ouvrir",
         data={"recommendations": [vw.recs[0].id], "closes_at": "2020-01-01T18:00"},
     )
-    assert field_error(page.text, "closes_at") == "Erreur : La clôture doit être dans le futur."
+    assert (
+        field_error(page.text, "closes_at") == "Erreur\u202f: La clôture doit être dans le futur."
+    )
     assert ballots() == []
 
     page = client.post(
@@ -104,7 +107,7 @@ def test_staff_record_paper_totals_that_the_tally_adds_to_the_online_votes(clien
     paper = f"/c/test/votes/scrutins/{ballot.id}/papier"
     assert "Totaux du vote papier ou en salle sur R1" in client.get(paper).text
     page = client.post(paper, data={"votes_for": "-1", "votes_against": "0", "votes_abstain": "0"})
-    assert field_error(page.text, "votes_for") == "Erreur : Un nombre positif ou nul."
+    assert field_error(page.text, "votes_for") == "Erreur\u202f: Un nombre positif ou nul."
 
     page = client.post(
         paper,
@@ -114,9 +117,9 @@ def test_staff_record_paper_totals_that_the_tally_adds_to_the_online_votes(clien
     assert "Les totaux du vote papier sont enregistrés et inscrits au journal." in page.text
     client.post(f"/c/test/votes/scrutins/{ballot.id}/clore")
     db.session.expire_all()
-    sentence = adoption.tally(ballot).sentence()
+    sentence = french_text(adoption.tally(ballot).sentence())
     assert sentence.startswith("Pour 3, contre 1, abstention 0")
-    assert "Dont 3 vote(s) sur papier." in sentence
+    assert "Dont 3 votes sur papier." in sentence
     assert (
         sentence
         in client.get(f"/c/test/recommandations/{vw.recs[0].number}", follow_redirects=True).text
@@ -125,7 +128,7 @@ def test_staff_record_paper_totals_that_the_tally_adds_to_the_online_votes(clien
     page = client.post(paper, data={"votes_for": "9", "votes_against": "0", "votes_abstain": "0"})
     assert (
         field_error(page.text, "votes_for")
-        == "Erreur : Ce vote est clos : ses totaux ne changent plus."
+        == "Erreur\u202f: Ce vote est clos\u202f: ses totaux ne changent plus."
     )
 
 
@@ -152,7 +155,9 @@ def test_staff_open_then_close_the_consultation(client, vw):
     assert "<h1>Ouvrir la consultation du public</h1>" in form
     assert form_values(form)["closes_at"] == ""
     page = client.post("/c/test/votes/consultation/ouvrir", data={"closes_at": "2020-01-01T18:00"})
-    assert field_error(page.text, "closes_at") == "Erreur : La clôture doit être dans le futur."
+    assert (
+        field_error(page.text, "closes_at") == "Erreur\u202f: La clôture doit être dans le futur."
+    )
     assert consultation.consultation_for(vw.convention) is None
 
     page = client.post(
@@ -168,7 +173,7 @@ def test_staff_open_then_close_the_consultation(client, vw):
 
     assert "Clore" in client.get("/c/test/votes/consultation/clore").text
     page = client.post("/c/test/votes/consultation/clore", follow_redirects=True)
-    assert "La consultation est close ; ses résultats sont publiés et scellés." in page.text
+    assert "La consultation est close\u202f; ses résultats sont publiés et scellés." in page.text
     db.session.refresh(opened)
     assert opened.closed_at is not None and opened.digest
     page = client.post("/c/test/votes/consultation/clore", follow_redirects=True)
