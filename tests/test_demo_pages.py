@@ -44,7 +44,9 @@ MONTHS_FR = "janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobr
 
 FRENCH_RULES = {
     "« (s) » instead of a plural": re.compile(r"\w\((?:e?s|x)\)"),
-    "a decimal point in a number": re.compile(r"(?<!RGAA )(?<![\w.,])\d+\.\d+(?![\w.])"),
+    "a decimal point in a number": re.compile(
+        r"(?<!RGAA )(?<!Etalab )(?<![\w.,])\d+\.\d+(?![\w.])"
+    ),
     "an ISO date in running text": re.compile(r"\b\d{4}-\d{2}-\d{2}\b"),
     "an English status word": re.compile(
         r"\b(?:accepted|rejected|pending|draft|submitted|adopted|withdrawn|proposed|voting|"

@@ -12,7 +12,7 @@ import json
 from collections.abc import Callable
 from types import SimpleNamespace
 
-from babel.numbers import format_decimal
+from datetime import date, datetime
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -26,8 +26,10 @@ from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import A, H, P, Span
 
 from convention.config import PROJECT_ROOT
+from convention.i18n import number, paris_date, site_language
 from convention.publication.pdf_tuning import tuned_for_the_report
 from convention.publication.wordprocessing import markdown_blocks
+from convention.typography import french_html, french_text
 
 # Open data: the columns of recommendations.csv, in this order, documented in README.md.
 CSV_COLUMNS = [
@@ -145,9 +147,10 @@ def render_json(report: dict) -> bytes:
 
 
 def render_html(report: dict, *, edition: int | None = None, inline_css: bool = False) -> str:
-    """The report as a standalone HTML page; the PDF renderer inlines the stylesheet."""
+    """The report as a standalone HTML page, typeset in French; the PDF renderer inlines the
+    stylesheet."""
     css = (PROJECT_ROOT / "static/css/report.css").read_text() if inline_css else None
-    return render_template(
+    html = render_template(
         "publication/report_document.html",
         report=report,
         edition=edition,
@@ -162,6 +165,7 @@ def render_html(report: dict, *, edition: int | None = None, inline_css: bool = 
             date=_date,
         ),
     )
+    return french_html(html)
 
 
 def render_pdf(report: dict, *, edition: int | None = None) -> bytes:
@@ -183,7 +187,15 @@ def _plural(n: int, one: str, many: str) -> str:
 
 
 def _date(value: str | None) -> str:
-    return (value or "—")[:10]
+    """A day of the report in words, as French writes it (« 1er juin 2027 »); the report's
+    data keep ISO dates, for machines."""
+    if not value:
+        return "—"
+    moment: date | datetime = (
+        datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    )
+    with site_language():
+        return paris_date(moment)
 
 
 def vote_sentence(vote: dict) -> str:
@@ -227,9 +239,10 @@ def history_sentence(versions: list[dict]) -> str:
 
 def service_sentence(answer: dict) -> str:
     assessment = answer.get("assessment") or {}
-    average = format_decimal(assessment.get("average") or 0, locale="fr_FR")
+    with site_language():
+        average = number(assessment.get("average") or 0, 1)
     graded = (
-        f" · Évaluation par les membres : {average}/10 "
+        f" · Évaluation par les membres : {average} sur 10 "
         f"({_plural(assessment['count'], 'note', 'notes')})"
         if assessment.get("count")
         else ""
@@ -254,10 +267,24 @@ SECTIONS = (
 
 
 def _text_blocks(report: dict, edition: int | None):
-    """The document's content as (kind, content) pairs, shared by the word-processor formats:
-    the same facts, in the same sentences, as the HTML and PDF editions
-    (templates/publication/report_document.html). `md` holds Markdown, rendered as
-    formatting; `table` holds (caption, headers, rows)."""
+    """The document's content as (kind, content) pairs, shared by the word-processor formats,
+    typeset in French like the HTML and PDF editions."""
+    for kind, content in _blocks(report, edition):
+        if kind == "table":
+            caption, headers, rows = content
+            yield kind, (
+                french_text(caption),
+                [french_text(h) for h in headers],
+                [[french_text(str(v)) if v is not None else None for v in row] for row in rows],
+            )
+        else:
+            yield kind, french_text(content)
+
+
+def _blocks(report: dict, edition: int | None):
+    """The document's content as (kind, content) pairs: the same facts, in the same
+    sentences, as the HTML and PDF editions (templates/publication/report_document.html).
+    `md` holds Markdown, rendered as formatting; `table` holds (caption, headers, rows)."""
     convention = report["convention"]
     yield "title", convention["title"]
     yield "p", convention["question"]

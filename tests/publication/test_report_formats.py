@@ -24,8 +24,10 @@ from convention.publication import services as publication
 from convention.publication.models import AnswerKind
 from convention.publication.renderers import render
 from convention.publication.report import build_report
+from convention.typography import french_text
 from convention.votes import adoption, consultation, rules
 from tests import factories
+from tests.test_demo_pages import FRENCH_RULES, breaks
 
 PROPOSAL = (
     "Créer un **registre public** des *algorithmes*, comme le demande "
@@ -116,12 +118,21 @@ def _texts(report) -> dict[str, str]:
         for element in ElementTree.fromstring(content).iter()
         if element.tag in (f"{ODT}p", f"{ODT}h")
     )
+    # Spaces collapsed, the no-break spaces of French typography kept.
     return {
-        "pdf": re.sub(r"\s+", " ", pdf),
-        "html": re.sub(r"\s+", " ", html_text),
-        "docx": re.sub(r"\s+", " ", docx),
-        "odt": re.sub(r"\s+", " ", odt),
+        fmt: re.sub(r"[ \t\r\n]+", " ", text)
+        for fmt, text in (("pdf", pdf), ("html", html_text), ("docx", docx), ("odt", odt))
     }
+
+
+MONTHS = "janvier février mars avril mai juin juillet août septembre octobre novembre décembre"
+
+
+def in_words(iso: str) -> str:
+    """A day as French writes it in running text: « 7 janvier 2028 », « 1er juin 2027 »."""
+    day = date.fromisoformat(iso[:10])
+    first = "er" if day.day == 1 else ""
+    return f"{day.day}{first} {MONTHS.split()[day.month - 1]} {day.year}"
 
 
 def _facts(report) -> list[str]:
@@ -145,7 +156,7 @@ def _facts(report) -> list[str]:
             if answer["reasons"]:
                 facts.append(answer["reasons"])
             if answer["due_on"]:
-                facts.append(f"Échéance : {answer['due_on'][:10]}")
+                facts.append(f"Échéance : {in_words(answer['due_on'])}")
             for update in rec["follow_up"]:
                 facts.append(f"{update['progress']} %")
     facts += [
@@ -154,7 +165,8 @@ def _facts(report) -> list[str]:
         "Premier lot publié en ligne.",
         "Étude d'un registre trimestriel.",
     ]
-    return facts
+    # Written as French is written, like every edition (convention/typography.py).
+    return [french_text(fact) for fact in facts]
 
 
 def test_every_edition_holds_the_same_facts_and_no_markdown_marker(app, report, pdf_renderer):
@@ -170,7 +182,8 @@ def test_every_edition_holds_the_same_facts_and_no_markdown_marker(app, report, 
     assert missing == {"pdf": [], "html": [], "docx": [], "odt": []}
     for fmt, text in texts.items():
         assert "**" not in text and "](" not in text and " *publié*" not in text, fmt
-        assert "(s)" not in text, fmt
+        # French as it is written, in every edition: the same rules as the site's pages.
+        assert breaks(FRENCH_RULES, [text]) == [], fmt
 
 
 def test_word_processor_editions_show_markdown_as_formatting(app, report):

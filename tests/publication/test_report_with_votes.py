@@ -39,7 +39,7 @@ def test_members_tally_seal_and_majority_grade_are_in_the_report_and_the_csv(app
     assert first["members_vote"]["seal"] in html and "Très bien" in html
     voters = len(world.voters)
     for text in (html, pdf_text):
-        assert f"{voters} pour, 0 contre, 0 abstention ; participation {voters}" in text
-        assert "mention majoritaire « Très bien » (3 avis, rang 1)" in text
+        assert f"{voters} pour, 0 contre, 0 abstention\u202f; participation {voters}" in text
+        assert "mention majoritaire «\u202fTrès bien\u202f» (3 avis, rang 1)" in text
         assert "Excellent 0 · Très bien 3 · Bien 0" in text
     assert first["members_vote"]["seal"] in pdf_text.replace(" ", "")
