@@ -10,9 +10,9 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from datetime import date, datetime
 from types import SimpleNamespace
 
-from datetime import date, datetime
 from docx import Document
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
@@ -272,10 +272,13 @@ def _text_blocks(report: dict, edition: int | None):
     for kind, content in _blocks(report, edition):
         if kind == "table":
             caption, headers, rows = content
-            yield kind, (
-                french_text(caption),
-                [french_text(h) for h in headers],
-                [[french_text(str(v)) if v is not None else None for v in row] for row in rows],
+            yield (
+                kind,
+                (
+                    french_text(caption),
+                    [french_text(h) for h in headers],
+                    [[french_text(str(v)) if v is not None else None for v in row] for row in rows],
+                ),
             )
         else:
             yield kind, french_text(content)
