@@ -29,6 +29,7 @@ from convention.proposals.models import (
     Choice,
     Recommendation,
 )
+from convention.proposals.diff import FieldDiff, compare_changes
 from convention.proposals.services import clean_fields, new_version, record_event
 
 
@@ -56,6 +57,21 @@ def _justification(text: str) -> str:
             _l("La justification dépasse %(n)d caractères.", n=3000), field="justification"
         )
     return text
+
+
+def preview_amendment(
+    actor: User,
+    recommendation: Recommendation,
+    convention: Convention,
+    changes: dict[str, str],
+    justification: str,
+) -> list[FieldDiff]:
+    """What an amendment would change, field by field against the current version, under the
+    same rules as depositing it; nothing is written."""
+    lifecycle.check("amend", actor, recommendation, convention)
+    real = _changes(recommendation, changes)
+    _justification(justification)
+    return compare_changes(recommendation.current_version, real)
 
 
 def propose_amendment(

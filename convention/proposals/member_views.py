@@ -321,7 +321,13 @@ def amend(number: int, amendment_number: int | None = None):
         for name, value in existing.changes.items():
             getattr(form, name).data = value
         form.justification.data = existing.justification
-    if form.validate_on_submit():
+    preview = None
+    if form.validate_on_submit() and request.form.get("action") == "preview":
+        with attempt(form, "justification"):
+            preview = amendments.preview_amendment(
+                current_user, rec, convention, form.text_values(), filled(form.justification)
+            )
+    elif form.validate_on_submit():
         with attempt(form, "justification") as outcome:
             if existing:
                 amendment = amendments.rebase_amendment(
@@ -338,7 +344,9 @@ def amend(number: int, amendment_number: int | None = None):
         if outcome.ok:
             flash(_("L'amendement n° %(n)d est déposé.", n=amendment.number), "success")
             return _amendment_page(rec, amendment)
-    return render_template("proposals/amend.html", form=form, rec=rec, existing=existing)
+    return render_template(
+        "proposals/amend.html", form=form, rec=rec, existing=existing, preview=preview
+    )
 
 
 @bp.post(

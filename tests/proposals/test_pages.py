@@ -285,3 +285,33 @@ def test_staff_publish_a_hearing_that_recommendations_cite(client, world):
     )
     page = client.get("/c/test/auditions/audition-de-la-cnil").text
     assert "<strong>transparence</strong>" in page and "https://example.org/s.pdf" in page
+
+
+def test_an_amendment_is_previewed_as_the_changes_it_would_make_before_it_is_filed(client, world):
+    rec = world.published()
+    db.session.commit()
+    factories.sign_in(client, world.members[1])
+    address = f"/c/test/recommandations/{rec.number}/amender"
+    form = {
+        **rec.text(),
+        "proposal": "Publier la liste et les critères.",
+        "justification": "Les **critères** comptent.",
+        "action": "preview",
+    }
+    page = client.post(address, data=form).text
+    preview = page.split('id="apercu"')[1].split("<form")[0]
+    assert "Aperçu de l'amendement (non déposé)" in preview
+    assert "<ins>" in preview and "critères" in preview  # the change, as a diff
+    assert "Le problème auquel elle répond" not in preview  # an unchanged field is not shown
+    assert "<strong>critères</strong>" in preview  # the justification, rendered
+    # Nothing is filed, and the form keeps what was typed.
+    db.session.refresh(rec)
+    assert rec.amendment_count == 0 and rec.amendments == []
+    assert "Publier la liste et les critères." in page.split('id="apercu"')[1].split("<form")[1]
+
+    unchanged = client.post(address, data={**form, "proposal": rec.proposal}).text
+    assert 'id="apercu"' not in unchanged
+    assert "L'amendement ne change rien au texte actuel." in html.unescape(unchanged)
+
+    filed = client.post(address, data={**form, "action": "save"}, follow_redirects=True)
+    assert "L&#39;amendement n° 1 est déposé." in filed.text
