@@ -592,8 +592,9 @@ class MyBallot:
 def my_ballots(
     member: User, convention: Convention, *, now: datetime | None = None
 ) -> dict[str, list[MyBallot]]:
-    """A member's ballots: `to_vote` (open, not voted), `voted` (open), `closed`; three
-    queries whatever the number of ballots."""
+    """A member's ballots: `to_vote` (open, not voted), `voted` (open), `ended` (the voting
+    time is over but no one has closed the ballot yet: no vote is accepted, no result is
+    known), `closed`; three queries whatever the number of ballots."""
     now = now or utcnow()
     voted = set(
         db.session.scalars(
@@ -614,11 +615,13 @@ def my_ballots(
         .tuples()
         .all()
     )
-    found: dict[str, list[MyBallot]] = {"to_vote": [], "voted": [], "closed": []}
+    found: dict[str, list[MyBallot]] = {"to_vote": [], "voted": [], "ended": [], "closed": []}
     for ballot in ballots_for(convention):
         entry = MyBallot(ballot, ballot.id in voted, choices.get(ballot.id))
         if ballot.is_closed:
             found["closed"].append(entry)
+        elif ballot.closes_at <= now:
+            found["ended"].append(entry)
         elif entry.voted:
             found["voted"].append(entry)
         elif is_open(ballot, now):

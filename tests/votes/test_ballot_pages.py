@@ -189,3 +189,23 @@ def test_mes_votes_is_for_members_only(client, vw):
     assert page.status_code == 403
     assert "réservée aux membres de la convention" in html.unescape(page.text)
     assert "/c/test/votes/mes-votes" not in client.get("/c/test/votes/").text
+
+
+def test_a_ballot_past_its_time_but_not_closed_is_shown_as_ended_awaiting_its_result(client, clock):
+    vw = factories.build_vote_world(n_recs=2)
+    member = vw.members[0]
+    voted = vw.ballot(vw.recs[0], secret=False)
+    missed = vw.ballot(vw.recs[1], secret=False)
+    adoption.cast_vote(member, voted, Choice.FOR)
+    db.session.commit()
+    clock(voted.closes_at + timedelta(hours=1))
+    factories.sign_in(client, member)
+
+    shown = text_of(client.get("/c/test/votes/mes-votes").text)
+    ended = shown.split("Terminés, résultat à venir (2)")[1].split("Clos (")[0]
+    assert "plus aucun vote n'est accepté" in ended
+    assert f"{vw.recs[0].reference} · " in ended and "votre vote\u202f: «\u202fpour\u202f»" in ended
+    assert f"{vw.recs[1].reference} · " in ended and "vous n'avez pas voté" in ended
+    # Neither is offered as open: not "to vote", not "modifiable".
+    assert "Aucun vote ouvert ne vous attend." in shown and "modifiable" not in shown
+    assert missed.closed_at is None and voted.closed_at is None
