@@ -21,6 +21,7 @@ from convention.clock import utcnow
 from convention.errors import ConventionError, InvalidInput, NotAllowed, WrongPhase
 from convention.extensions import db
 from convention.proposals import lifecycle
+from convention.proposals.diff import FieldDiff, compare_changes
 from convention.proposals.models import (
     PENDING_AMENDMENT,
     Amendment,
@@ -29,7 +30,6 @@ from convention.proposals.models import (
     Choice,
     Recommendation,
 )
-from convention.proposals.diff import FieldDiff, compare_changes
 from convention.proposals.services import clean_fields, new_version, record_event
 
 
