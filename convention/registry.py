@@ -80,12 +80,15 @@ class AuditKind:
 class ListFilter:
     """A filter a feature adds to another's list page, as a query argument `arg`: its label,
     its choices as (value, label), and `keep(convention, value)`, a select() of the ids of
-    the objects to keep for a chosen value (only values among the choices are passed)."""
+    the objects to keep for a chosen value (only values among the choices are passed), and
+    `describe(objects)`, what each listed object shows of it ({id: text}, in one query), so
+    a reader sees why an item is kept."""
 
     arg: str
     label: LazyString | str
     choices: Callable[[], list[tuple[str, Any]]]
     keep: Callable[[Any, str], Any]
+    describe: Callable[[list[Any]], dict[int, str]] | None = None
 
 
 @dataclass

@@ -59,9 +59,15 @@ def index(theme: Theme | None = None):
         kept=[f.keep(convention, chosen[f.arg]) for f in extra_filters if f.arg in chosen],
     )
     page = queries.list_page(convention, current_viewer(), filters, page_arg())
+    notes: dict[int, list[str]] = {}
+    for f in extra_filters:
+        if f.describe is not None:
+            for rec_id, text in f.describe(page.items).items():
+                notes.setdefault(rec_id, []).append(text)
     return render_template(
         "proposals/index.html",
         page=page,
+        notes=notes,
         filters=filters,
         theme=theme,
         themes=convention.themes,

@@ -31,7 +31,11 @@ def init_app(app: Flask) -> None:
     found.add_list_filter(
         "recommendations",
         ListFilter(
-            "reponse", _l("Réponse de la collectivité"), queries.answer_kinds, queries.answered_with
+            "reponse",
+            _l("Réponse de la collectivité"),
+            queries.answer_kinds,
+            queries.answered_with,
+            queries.answer_notes,
         ),
     )
     found.add_navigation(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -51,6 +52,19 @@ def answered_with(convention: Convention, kind: str):
             Answer.published_at.is_not(None),
         )
     )
+
+
+def answer_notes(recs: list[Recommendation]) -> dict[int, str]:
+    """What the list of recommendations says of each published answer, in one query."""
+    found = db.session.execute(
+        select(Answer.recommendation_id, Answer.kind).where(
+            Answer.recommendation_id.in_([r.id for r in recs]), Answer.published_at.is_not(None)
+        )
+    )
+    return {
+        rec_id: _("Réponse de la collectivité : %(kind)s", kind=kind.label)
+        for rec_id, kind in found
+    }
 
 
 def answer_kinds() -> list[tuple[str, str]]:
