@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from convention.assembly import services as assembly
+from convention.assembly.models import PhaseKind
 from convention.auth.models import Role
 from convention.clock import utcnow
 from convention.forms import filled
@@ -28,7 +29,10 @@ def report_index():
     convention = assembly.current_convention()
     editions = services.editions(convention)
     return render_template(
-        "publication/index.html", editions=editions, files=services.edition_files(editions)
+        "publication/index.html",
+        editions=editions,
+        files=services.edition_files(editions),
+        publication_phase=convention.phase(PhaseKind.PUBLICATION),
     )
 
 

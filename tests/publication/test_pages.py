@@ -5,11 +5,14 @@ import os
 import re
 import uuid
 import xml.etree.ElementTree as ET
+from datetime import UTC, datetime
 
 import pytest
 import redis
 from sqlalchemy import func, select
 
+from convention.assembly import services as assembly_services
+from convention.assembly.models import PhaseKind
 from convention.auth.models import Role
 from convention.discussion import services as discussion
 from convention.discussion.models import TargetKind
@@ -26,6 +29,7 @@ from convention.publication.models import (
 from convention.publication.renderers import RENDERERS
 from tests import factories
 from tests.conftest import make_test_app
+from tests.pages import at, visible_text
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 
@@ -340,3 +344,20 @@ def test_report_and_emails_are_in_french_whatever_language_the_staff_member_read
     email = mailbox.last_to(adopted.citizen.email)
     assert email["Subject"] == f"Suivi de {rec.reference}\u202f: 30\u202f%"
     assert "30\u202f% réalisé" in email.get_body(("plain",)).get_content()
+
+
+def test_before_its_publication_the_report_page_says_when_and_what_it_will_hold(client):
+    staff = factories.user(Role.STAFF)
+    convention = factories.convention(staff)
+    assembly_services.set_phase_dates(
+        staff, convention, PhaseKind.PUBLICATION, datetime(2027, 3, 15, 9, tzinfo=UTC), None
+    )
+    db.session.commit()
+    page = visible_text(client.get(at(convention, "/rapport")).text)
+    assert "Le rapport final n'est pas encore publié." in page
+    assert (
+        "Il sera publié pendant la phase «\u202fPublication et réponses\u202f», "
+        "à partir du 15 mars 2027." in page
+    )
+    assert "le vote des membres et son empreinte, le jugement du public" in page
+    assert "Les recommandations en cours d'écriture" in page
