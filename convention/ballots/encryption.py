@@ -1,0 +1,214 @@
+"""A secret ballot, encrypted as soon as it is cast: one exponential ElGamal encryption per
+choice (1 for the one chosen, 0 for the others), a disjunctive Chaum-Pedersen proof that each
+encrypts 0 or 1 (Cramer-Damgård-Schoenmakers), and a Chaum-Pedersen proof that together they
+encrypt exactly 1 (ElectionGuard specification 1.0, « Ballot encryption »). Every challenge
+hashes the election's base hash (which binds the ballot and its public key) and the ballot's
+own code seed, so no proof can be replayed on another ballot or another election. The
+plaintext choice exists only in the caller's hands, for the time of `encrypt_choice`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from convention.ballots.group import (
+    G,
+    Q,
+    fixed,
+    g_pow,
+    hash_to_q,
+    inverse_p,
+    is_in_group,
+    mul_p,
+    pow_p,
+    random_q,
+)
+
+#: The choices of a members' ballot, in the order of their encryptions.
+CHOICES = ("for", "against", "abstain")
+
+
+@dataclass(frozen=True)
+class Election:
+    """What every encryption and proof of one ballot is bound to: the joint public key K of
+    the guarantors and the base hash (which names the convention, the ballot, the group and
+    the key ceremony's public record)."""
+
+    public_key: int
+    base_hash: int
+
+    def key_pow(self, exponent: int) -> int:
+        return fixed(self.public_key).pow(exponent)
+
+
+@dataclass(frozen=True)
+class Ciphertext:
+    alpha: int  # g^R
+    beta: int  # g^m · K^R
+
+    def __mul__(self, other: Ciphertext) -> Ciphertext:
+        """The encryption of the sum: what the tally is made of."""
+        return Ciphertext(mul_p(self.alpha, other.alpha), mul_p(self.beta, other.beta))
+
+
+ZERO = Ciphertext(1, 1)  # the encryption of 0 with nonce 0: the neutral element of a product
+
+
+@dataclass(frozen=True)
+class RangeProof:
+    """Either branch may be the true one: (a0, b0) for 0, (a1, b1) for 1."""
+
+    a0: int
+    b0: int
+    a1: int
+    b1: int
+    c0: int
+    c1: int
+    v0: int
+    v1: int
+
+
+@dataclass(frozen=True)
+class SumProof:
+    a: int
+    b: int
+    c: int
+    v: int
+
+
+@dataclass(frozen=True)
+class EncryptedBallot:
+    code_seed: int
+    selections: tuple[Ciphertext, ...]
+    range_proofs: tuple[RangeProof, ...]
+    sum_proof: SumProof
+
+    @property
+    def tracking_code(self) -> str:
+        """What the member keeps to find their ballot in the published list; it commits to
+        every ciphertext of the ballot."""
+        items: list[int | str] = [self.code_seed]
+        for c in self.selections:
+            items += [c.alpha, c.beta]
+        return format(hash_to_q("tracking-code", *items), "064X")
+
+
+def encrypt(election: Election, message: int, nonce: int) -> Ciphertext:
+    return Ciphertext(g_pow(nonce), mul_p(g_pow(message), election.key_pow(nonce)))
+
+
+def _range_challenge(election: Election, seed: int, c: Ciphertext, proof_commitments) -> int:
+    return hash_to_q(election.base_hash, seed, c.alpha, c.beta, *proof_commitments)
+
+
+def prove_range(
+    election: Election, seed: int, ciphertext: Ciphertext, message: int, nonce: int
+) -> RangeProof:
+    """The proof that `ciphertext` encrypts 0 or 1, made knowing which and the nonce. The
+    branch not taken is simulated; every power is of g or K, computed from the nonce."""
+    true, fake = message, 1 - message
+    u, c_fake, v_fake = random_q(), random_q(), random_q()
+    a_true, b_true = g_pow(u), election.key_pow(u)
+    # a = g^v α^c and b = K^v (β/g^i)^c, with α = g^R and β/g^i = g^(m-i) K^R.
+    a_fake = g_pow(v_fake + nonce * c_fake)
+    b_fake = mul_p(election.key_pow(v_fake + nonce * c_fake), g_pow((message - fake) * c_fake))
+    a0, b0, a1, b1 = (
+        (a_true, b_true, a_fake, b_fake) if true == 0 else (a_fake, b_fake, a_true, b_true)
+    )
+    challenge = _range_challenge(election, seed, ciphertext, (a0, b0, a1, b1))
+    c_true = (challenge - c_fake) % Q
+    v_true = (u - c_true * nonce) % Q
+    if true == 0:
+        return RangeProof(a0, b0, a1, b1, c_true, c_fake, v_true, v_fake)
+    return RangeProof(a0, b0, a1, b1, c_fake, c_true, v_fake, v_true)
+
+
+def check_range(election: Election, seed: int, c: Ciphertext, proof: RangeProof) -> bool:
+    """True when the proof shows that `c` encrypts 0 or 1 under this election's key."""
+    if not all(0 <= x < Q for x in (proof.c0, proof.c1, proof.v0, proof.v1)):
+        return False
+    challenge = _range_challenge(election, seed, c, (proof.a0, proof.b0, proof.a1, proof.b1))
+    if (proof.c0 + proof.c1) % Q != challenge:
+        return False
+    beta_over_g = mul_p(c.beta, inverse_p(G))
+    return (
+        mul_p(g_pow(proof.v0), pow_p(c.alpha, proof.c0)) == proof.a0
+        and mul_p(election.key_pow(proof.v0), pow_p(c.beta, proof.c0)) == proof.b0
+        and mul_p(g_pow(proof.v1), pow_p(c.alpha, proof.c1)) == proof.a1
+        and mul_p(election.key_pow(proof.v1), pow_p(beta_over_g, proof.c1)) == proof.b1
+    )
+
+
+def prove_sum(
+    election: Election, seed: int, total: Ciphertext, expected: int, nonce: int
+) -> SumProof:
+    """The proof that `total` (the product of a ballot's selections) encrypts `expected`."""
+    u = random_q()
+    a, b = g_pow(u), election.key_pow(u)
+    c = hash_to_q(election.base_hash, seed, total.alpha, total.beta, a, b)
+    return SumProof(a, b, c, (u - c * nonce) % Q)
+
+
+def check_sum(
+    election: Election, seed: int, total: Ciphertext, expected: int, proof: SumProof
+) -> bool:
+    if not (0 <= proof.c < Q and 0 <= proof.v < Q):
+        return False
+    if hash_to_q(election.base_hash, seed, total.alpha, total.beta, proof.a, proof.b) != proof.c:
+        return False
+    beta_over = mul_p(total.beta, inverse_p(g_pow(expected)))
+    return (
+        mul_p(g_pow(proof.v), pow_p(total.alpha, proof.c)) == proof.a
+        and mul_p(election.key_pow(proof.v), pow_p(beta_over, proof.c)) == proof.b
+    )
+
+
+def encrypt_messages(election: Election, messages: tuple[int, ...]) -> EncryptedBallot:
+    """A ballot with these plaintexts, one per choice. Meant for `encrypt_choice`; the tests
+    call it directly to make the malformed ballots (a 2, a −1, two choices) that the checks
+    must refuse, since an honest caller cannot."""
+    seed = random_q()
+    nonces = [random_q() for _ in messages]
+    selections = tuple(encrypt(election, m, r) for m, r in zip(messages, nonces, strict=True))
+    proofs = tuple(
+        prove_range(election, seed, c, m, r)
+        for c, m, r in zip(selections, messages, nonces, strict=True)
+    )
+    total = selections[0]
+    for c in selections[1:]:
+        total = total * c
+    sum_proof = prove_sum(election, seed, total, 1, sum(nonces) % Q)
+    return EncryptedBallot(seed, selections, proofs, sum_proof)
+
+
+def encrypt_choice(election: Election, choice: str) -> EncryptedBallot:
+    """A member's choice (one of CHOICES), encrypted with its proofs."""
+    if choice not in CHOICES:
+        raise ValueError(f"unknown choice {choice!r}")
+    return encrypt_messages(election, tuple(int(choice == c) for c in CHOICES))
+
+
+def check_ballot(election: Election, ballot: EncryptedBallot) -> list[str]:
+    """What is wrong with a ballot, in plain words; empty when it is well formed: one
+    encryption per choice, each of 0 or 1, together of exactly 1, all in the group."""
+    if len(ballot.selections) != len(CHOICES) or len(ballot.range_proofs) != len(CHOICES):
+        return [f"the ballot has {len(ballot.selections)} encryptions, not {len(CHOICES)}"]
+    problems = []
+    for name, c, proof in zip(CHOICES, ballot.selections, ballot.range_proofs, strict=True):
+        if not (is_in_group(c.alpha) and is_in_group(c.beta)):
+            problems.append(f"{name}: a value is not in the group")
+        elif not check_range(election, ballot.code_seed, c, proof):
+            problems.append(f"{name}: the proof that it encrypts 0 or 1 fails")
+    total = ZERO
+    for c in ballot.selections:
+        total = total * c
+    if not check_sum(election, ballot.code_seed, total, 1, ballot.sum_proof):
+        problems.append("the proof that the ballot holds exactly one choice fails")
+    return problems
+
+
+def tally_ciphertexts(ballots: list[EncryptedBallot]) -> tuple[Ciphertext, ...]:
+    """The encrypted count of each choice: the product of the ballots' encryptions."""
+    totals = [ZERO] * len(CHOICES)
+    for ballot in ballots:
+        totals = [t * c for t, c in zip(totals, ballot.selections, strict=True)]
+    return tuple(totals)

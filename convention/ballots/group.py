@@ -1,0 +1,127 @@
+"""The ElectionGuard standard group (specification 1.0, « Baseline parameters »): a 4096-bit
+prime p, the 256-bit prime q = 2²⁵⁶ − 189 dividing p − 1, the cofactor r = (p − 1)/q and the
+generator g = 2^r mod p of the subgroup of order q. Arithmetic mod p and mod q, the hash into
+Z_q, and exponentiation with precomputed tables for the bases used again and again (g and an
+election's public key)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from functools import lru_cache
+
+try:  # Optional: GMP's exponentiation, some ten times faster; never required.
+    import gmpy2
+
+    def _powmod(base: int, exponent: int, modulus: int) -> int:
+        return int(gmpy2.powmod(base, exponent, modulus))
+
+except ImportError:  # pragma: no cover - depends on the machine
+    gmpy2 = None
+
+    def _powmod(base: int, exponent: int, modulus: int) -> int:
+        return pow(base, exponent, modulus)
+
+
+def _hex(text: str) -> int:
+    return int("".join(text.split()), 16)
+
+
+Q = 2**256 - 189
+P = _hex(
+    """
+    FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF
+    93C467E3 7DB0C7A4 D1BE3F81 0152CB56 A1CECC3A F65CC019 0C03DF34 709AFFBD
+    8E4B59FA 03A9F0EE D0649CCB 621057D1 1056AE91 32135A08 E43B4673 D74BAFEA
+    58DEB878 CC86D733 DBE7BF38 154B36CF 8A96D156 7899AAAE 0C09D4C8 B6B7B86F
+    D2A1EA1D E62FF864 3EC7C271 82797722 5E6AC2F0 BD61C746 961542A3 CE3BEA5D
+    B54FE70E 63E6D09F 8FC28658 E80567A4 7CFDE60E E741E5D8 5A7BD469 31CED822
+    03655949 64B83989 6FCAABCC C9B31959 C083F22A D3EE591C 32FAB2C7 448F2A05
+    7DB2DB49 EE52E018 2741E538 65F004CC 8E704B7C 5C40BF30 4C4D8C4F 13EDF604
+    7C555302 D2238D8C E11DF242 4F1B66C2 C5D238D0 744DB679 AF289048 7031F9C0
+    AEA1C4BB 6FE9554E E528FDF1 B05E5B25 6223B2F0 9215F371 9F9C7CCC 69DDF172
+    D0D62342 17FCC003 7F18B93E F5389130 B7A661E5 C26E5421 4068BBCA FEA32A67
+    818BD307 5AD1F5C7 E9CC3D17 37FB2817 1BAF84DB B6612B78 81C1A48E 439CD03A
+    92BF5222 5A2B38E6 542E9F72 2BCE15A3 81B5753E A8427633 81CCAE83 512B3051
+    1B32E5E8 D8036214 9AD030AA BA5F3A57 98BB22AA 7EC1B6D0 F17903F4 E234EA60
+    34AA8597 3F79A93F FB82A75C 47C03D43 D2F9CA02 D03199BA CEDDD453 34DBC6B5
+    FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF FFFFFFFF
+    """
+)
+R = (P - 1) // Q
+G = pow(2, R, P)
+
+
+def random_q() -> int:
+    """A secret uniformly drawn in [1, q − 1] (the operating system's random source)."""
+    return 1 + secrets.randbelow(Q - 1)
+
+
+def mul_p(*values: int) -> int:
+    result = 1
+    for value in values:
+        result = result * value % P
+    return result
+
+
+def inverse_p(value: int) -> int:
+    return pow(value, -1, P)
+
+
+def pow_p(base: int, exponent: int) -> int:
+    return _powmod(base, exponent % Q, P)
+
+
+def is_in_group(value: int) -> bool:
+    """A value of the subgroup of order q (what every ciphertext and key must be)."""
+    return 1 <= value < P and _powmod(value, Q, P) == 1
+
+
+def hash_to_q(*items: int | str) -> int:
+    """The hash of the specification into Z_q: each item written as text (an integer in
+    uppercase hexadecimal, a string as itself), joined between bars (« |a|b| »), SHA-256,
+    read as a big-endian integer, mod q. The public checker computes it the same way."""
+    text = "|" + "|".join(format(i, "X") if isinstance(i, int) else i for i in items) + "|"
+    return int.from_bytes(hashlib.sha256(text.encode("utf-8")).digest(), "big") % Q
+
+
+class FixedBase:
+    """Powers of one base from a precomputed table: the exponent is read eight bits at a
+    time, so a power costs 32 multiplications instead of some 380. Worth it for g and an
+    election's public key, raised to a power several times for every ballot."""
+
+    WINDOW = 8
+
+    def __init__(self, base: int) -> None:
+        self.base = base
+        self.table: list[list[int]] = []
+        current = base
+        for _ in range((Q.bit_length() + self.WINDOW - 1) // self.WINDOW):
+            row = [1, current]
+            for _ in range(2, 1 << self.WINDOW):
+                row.append(row[-1] * current % P)
+            self.table.append(row)
+            current = row[-1] * current % P  # base^(2^(8(i+1)))
+
+    def pow(self, exponent: int) -> int:
+        exponent %= Q
+        result, index = 1, 0
+        mask = (1 << self.WINDOW) - 1
+        while exponent:
+            digit = exponent & mask
+            if digit:
+                result = result * self.table[index][digit] % P
+            exponent >>= self.WINDOW
+            index += 1
+        return result
+
+
+@lru_cache(maxsize=8)
+def fixed(base: int) -> FixedBase:
+    """The table for `base`, built once per process (about 4 MB each)."""
+    return FixedBase(base)
+
+
+def g_pow(exponent: int) -> int:
+    """g^exponent mod p."""
+    return fixed(G).pow(exponent) if gmpy2 is None else _powmod(G, exponent % Q, P)
