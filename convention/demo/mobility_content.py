@@ -69,6 +69,8 @@ QUOTAS = (
 )
 DRAW_SEED = "15 avril 2024 : 07 18 23 31 42"
 REPLACEMENT_SEED = "13 mai 2024 : 04 11 29"
+#: The demo's lottery is the same every time, so the same people are drawn and replaced.
+LOTTERY_SEED = 2024
 
 #: Members' names, given to the people drawn in order, by gender.
 WOMEN = [

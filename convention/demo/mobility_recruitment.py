@@ -51,7 +51,7 @@ def draw(staff: User, convention: Convention) -> SortitionRun:
             k=text.PANEL_SIZE,
         )
         # In the command's one transaction: a failure anywhere leaves nothing loaded.
-        services.compute_in_transaction(run)
+        services.compute_in_transaction(run, lottery_seed=text.LOTTERY_SEED)
     with happened_on(at("2024-04-15", 18)):
         services.draw(staff, run, text.DRAW_SEED)
     return run
@@ -101,7 +101,9 @@ def answers(
             else:
                 invitations.accept_by_link(invitation)
     with happened_on(at("2024-05-13", 18)):
-        substitutes = replacements.replace(staff, run, text.REPLACEMENT_SEED)
+        substitutes = replacements.replace(
+            staff, run, text.REPLACEMENT_SEED, lottery_seed=text.LOTTERY_SEED
+        )
         _drawn_people(staff, communes, run, substitutes)
         invitations.send_invitations(staff, run)
     for n, invitation in enumerate(substitutes):

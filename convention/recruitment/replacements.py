@@ -81,11 +81,14 @@ def replacement_refusal(run: SortitionRun) -> str | None:
     return None
 
 
-def replace(actor: User, run: SortitionRun, seed: str) -> list[Invitation]:
+def replace(
+    actor: User, run: SortitionRun, seed: str, *, lottery_seed: int | None = None
+) -> list[Invitation]:
     """Draw substitutes for the seats freed by declines, for those seats only and without
     waiting for every answer: the people who accepted and those who have not answered yet
     keep their seats, and with the substitutes they meet every quota. The lottery of
-    substitutes is kept and published like the main draw's list; the draw uses a public seed."""
+    substitutes is kept and published like the main draw's list; the draw uses a public seed.
+    As for the main draw, only the demo fixes `lottery_seed`."""
     require_manager(actor, run.convention_id)
     refusal = replacement_refusal(run)
     if refusal is not None or run.pseudonyms is None:
@@ -107,6 +110,7 @@ def replace(actor: User, run: SortitionRun, seed: str) -> list[Invitation]:
             result.distribution,
             panels=run.panels,
             pseudonyms={p: run.pseudonyms[p] for p in result.distribution.problem.pool.ids},
+            seed=lottery_seed,
         )
         outcome = lottery.draw(seed)
     except sortition.SortitionError as error:

@@ -6,6 +6,8 @@ in the database and applies the convention's rules (who may act, in which order)
 
 from __future__ import annotations
 
+import functools
+
 import secrets
 
 from flask_babel import lazy_gettext as _l
@@ -136,13 +138,17 @@ def compute(run_id: str) -> None:
     jobs.perform(SortitionRun, int(run_id), _compute)
 
 
-def compute_in_transaction(run: SortitionRun) -> None:
+def compute_in_transaction(run: SortitionRun, *, lottery_seed: int | None = None) -> None:
     """The same selection, inside the caller's transaction (a command loading data in one
-    transaction): nothing is committed, a failure raises."""
-    jobs.perform_in_transaction(run, _compute)
+    transaction): nothing is committed, a failure raises. The demo fixes `lottery_seed` so
+    that every demo draws the same panel; a real draw leaves it random, so that no one can
+    foresee the pseudonyms of the published list."""
+    jobs.perform_in_transaction(run, functools.partial(_compute, lottery_seed=lottery_seed))
 
 
-def _compute(run: SortitionRun, progress: jobs.Progress) -> None:
+def _compute(
+    run: SortitionRun, progress: jobs.Progress, *, lottery_seed: int | None = None
+) -> None:
     """The distribution, LEGACY on the same pool for comparison, the report and the lottery.
     A problem the sortition package finds fails the run with its codes, shown in the reader's
     language."""
@@ -164,7 +170,7 @@ def _compute(run: SortitionRun, progress: jobs.Progress) -> None:
         )
         report = sortition.build_report(distribution, legacy=legacy)
         progress.stage("sortition.lottery", 85)
-        lottery = sortition.build_lottery(distribution, panels=run.panels)
+        lottery = sortition.build_lottery(distribution, panels=run.panels, seed=lottery_seed)
     except sortition.SortitionError as error:
         raise jobs.JobFailed(
             PROBLEMS, problems=[{"code": p.code, "params": p.params} for p in error.problems]
