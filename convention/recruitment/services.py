@@ -7,7 +7,6 @@ in the database and applies the convention's rules (who may act, in which order)
 from __future__ import annotations
 
 import functools
-
 import secrets
 
 from flask_babel import lazy_gettext as _l
