@@ -11,15 +11,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from convention.ballots.group import (
-    G,
+    P,
     Q,
     fixed,
     g_pow,
     hash_to_q,
-    inverse_p,
-    is_in_group,
     mul_p,
     pow_p,
+    pows,
     random_q,
 )
 
@@ -123,19 +122,32 @@ def prove_range(
 
 
 def check_range(election: Election, seed: int, c: Ciphertext, proof: RangeProof) -> bool:
-    """True when the proof shows that `c` encrypts 0 or 1 under this election's key."""
+    """True when both values are in the group and the proof shows that `c` encrypts 0 or 1
+    under this election's key."""
+    return _range_problem(election, seed, c, proof) is None
+
+
+def _range_problem(election: Election, seed: int, c: Ciphertext, proof: RangeProof) -> str | None:
     if not all(0 <= x < Q for x in (proof.c0, proof.c1, proof.v0, proof.v1)):
-        return False
+        return "the proof that it encrypts 0 or 1 fails"
+    if not (1 <= c.alpha < P and 1 <= c.beta < P):
+        return "a value is not in the group"
+    # Each value raised to both challenges and to q at once (one chain of squarings).
+    alpha_c0, alpha_c1, alpha_q = pows(c.alpha, (proof.c0, proof.c1, Q))
+    beta_c0, beta_c1, beta_q = pows(c.beta, (proof.c0, proof.c1, Q))
+    if alpha_q != 1 or beta_q != 1:
+        return "a value is not in the group"
     challenge = _range_challenge(election, seed, c, (proof.a0, proof.b0, proof.a1, proof.b1))
-    if (proof.c0 + proof.c1) % Q != challenge:
-        return False
-    beta_over_g = mul_p(c.beta, inverse_p(G))
-    return (
-        mul_p(g_pow(proof.v0), pow_p(c.alpha, proof.c0)) == proof.a0
-        and mul_p(election.key_pow(proof.v0), pow_p(c.beta, proof.c0)) == proof.b0
-        and mul_p(g_pow(proof.v1), pow_p(c.alpha, proof.c1)) == proof.a1
-        and mul_p(election.key_pow(proof.v1), pow_p(beta_over_g, proof.c1)) == proof.b1
-    )
+    # (β/g)^c1 = β^c1 · g^-c1
+    if (
+        (proof.c0 + proof.c1) % Q != challenge
+        or mul_p(g_pow(proof.v0), alpha_c0) != proof.a0
+        or mul_p(election.key_pow(proof.v0), beta_c0) != proof.b0
+        or mul_p(g_pow(proof.v1), alpha_c1) != proof.a1
+        or mul_p(election.key_pow(proof.v1), beta_c1, g_pow(-proof.c1)) != proof.b1
+    ):
+        return "the proof that it encrypts 0 or 1 fails"
+    return None
 
 
 def prove_sum(
@@ -155,10 +167,11 @@ def check_sum(
         return False
     if hash_to_q(election.base_hash, seed, total.alpha, total.beta, proof.a, proof.b) != proof.c:
         return False
-    beta_over = mul_p(total.beta, inverse_p(g_pow(expected)))
+    # (B/g^L)^c = B^c · g^(-L·c)
     return (
         mul_p(g_pow(proof.v), pow_p(total.alpha, proof.c)) == proof.a
-        and mul_p(election.key_pow(proof.v), pow_p(beta_over, proof.c)) == proof.b
+        and mul_p(election.key_pow(proof.v), pow_p(total.beta, proof.c), g_pow(-expected * proof.c))
+        == proof.b
     )
 
 
@@ -194,10 +207,9 @@ def check_ballot(election: Election, ballot: EncryptedBallot) -> list[str]:
         return [f"the ballot has {len(ballot.selections)} encryptions, not {len(CHOICES)}"]
     problems = []
     for name, c, proof in zip(CHOICES, ballot.selections, ballot.range_proofs, strict=True):
-        if not (is_in_group(c.alpha) and is_in_group(c.beta)):
-            problems.append(f"{name}: a value is not in the group")
-        elif not check_range(election, ballot.code_seed, c, proof):
-            problems.append(f"{name}: the proof that it encrypts 0 or 1 fails")
+        problem = _range_problem(election, ballot.code_seed, c, proof)
+        if problem:
+            problems.append(f"{name}: {problem}")
     total = ZERO
     for c in ballot.selections:
         total = total * c

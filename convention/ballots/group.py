@@ -72,6 +72,39 @@ def pow_p(base: int, exponent: int) -> int:
     return _powmod(base, exponent % Q, P)
 
 
+def pows(base: int, exponents: tuple[int, ...]) -> list[int]:
+    """base^e mod p for several exponents at once (each reduced mod q, except q itself for
+    the group test), sharing the squarings (Yao's method): the powers base^(16^i) are made
+    once, then each exponent costs some 90 multiplications instead of some 320. For the
+    checker, which raises each value of a ballot to two challenges and to q."""
+    if gmpy2 is not None:
+        return [_powmod(base, e, P) for e in exponents]
+    reduced = [e if e == Q else e % Q for e in exponents]
+    digits = (max(e.bit_length() for e in reduced) + 3) // 4
+    powers = [base % P]
+    for _ in range(digits - 1):
+        x = powers[-1]
+        for _ in range(4):
+            x = x * x % P
+        powers.append(x)
+    results = []
+    for exponent in reduced:
+        buckets = [1] * 16
+        index = 0
+        while exponent:
+            digit = exponent & 15
+            if digit:
+                buckets[digit] = buckets[digit] * powers[index] % P
+            exponent >>= 4
+            index += 1
+        running, total = 1, 1
+        for digit in range(15, 0, -1):
+            running = running * buckets[digit] % P
+            total = total * running % P
+        results.append(total)
+    return results
+
+
 def is_in_group(value: int) -> bool:
     """A value of the subgroup of order q (what every ciphertext and key must be)."""
     return 1 <= value < P and _powmod(value, Q, P) == 1
