@@ -16,6 +16,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from convention import (
     assembly,
+    audit,
     auth,
     cli,
     demo,
@@ -44,6 +45,7 @@ from convention.security import register_security_headers
 # In the layers' order, lowest first (see README, "Architecture").
 FEATURES: tuple[ModuleType, ...] = (
     auth,
+    audit,
     assembly,
     proposals,
     discussion,

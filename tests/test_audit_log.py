@@ -16,6 +16,7 @@ from convention.audit.describe import describe
 from convention.audit.models import AuditEntry
 from convention.audit.services import record
 from convention.auth.models import Role
+from convention.clock import set_back_to
 from convention.extensions import db
 from tests import factories
 
@@ -77,8 +78,10 @@ def staff_client(client, world):
 
 
 def test_the_journal_shows_sentences_and_filters_by_family_person_and_day(world, staff_client):
-    assembly.add_theme(world.staff, world.convention, "Mobilités douces")
-    world.ballot()
+    with set_back_to(datetime(2026, 3, 5, 9, tzinfo=UTC)):
+        assembly.add_theme(world.staff, world.convention, "Mobilités douces")
+    with set_back_to(datetime(2026, 3, 1, 23, 30, tzinfo=UTC)):  # 2 March in Paris
+        world.ballot()
     db.session.commit()
     page = staff_client.get("/c/test/gestion/journal").text
     assert "Équipe a créé le thème «\u202fMobilités douces\u202f»." in page
@@ -91,10 +94,6 @@ def test_the_journal_shows_sentences_and_filters_by_family_person_and_day(world,
     by_person = staff_client.get(f"/c/test/gestion/journal?actor={world.facilitator.id}").text
     assert "Hélène R. a ouvert le vote" in by_person and "Équipe a créé" not in by_person
 
-    for entry in db.session.scalars(select(AuditEntry)):
-        entry.created_at = datetime(2026, 3, 1, 23, 30, tzinfo=UTC)  # 2 March in Paris
-    last("theme.create").created_at = datetime(2026, 3, 5, 9, tzinfo=UTC)
-    db.session.commit()
     day = staff_client.get("/c/test/gestion/journal?since=2026-03-05&until=2026-03-05").text
     assert "a créé le thème «\u202fMobilités douces\u202f»" in day and "a ouvert le vote" not in day
     paris_day = staff_client.get("/c/test/gestion/journal?since=2026-03-02&until=2026-03-02")
@@ -122,13 +121,11 @@ def test_a_bad_filter_is_explained_and_ignored(world, staff_client, query):
 
 
 def test_the_csv_export_holds_every_column_for_the_archives(world, staff_client):
-    for entry in db.session.scalars(select(AuditEntry)):
-        db.session.delete(entry)
-    theme = assembly.add_theme(world.staff, world.convention, "Mobilités douces")
-    entry = last("theme.create")
-    entry.created_at = datetime(2026, 3, 5, 9, 15, 30, tzinfo=UTC)
+    with set_back_to(datetime(2026, 3, 5, 9, 15, 30, tzinfo=UTC)):
+        theme = assembly.add_theme(world.staff, world.convention, "Mobilités douces")
     db.session.commit()
-    response = staff_client.get("/c/test/gestion/journal.csv?family=convention")
+    that_day = "since=2026-03-05&until=2026-03-05"
+    response = staff_client.get(f"/c/test/gestion/journal.csv?family=convention&{that_day}")
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     assert response.text == (
@@ -139,7 +136,8 @@ def test_the_csv_export_holds_every_column_for_the_archives(world, staff_client)
     )
     rows = list(csv.reader(io.StringIO(response.text)))
     assert rows[1][5] == '{"name": "Mobilités douces"}'
-    assert staff_client.get("/c/test/gestion/journal.csv?family=votes").text.count("\r\n") == 1
+    votes = staff_client.get(f"/c/test/gestion/journal.csv?family=votes&{that_day}")
+    assert votes.text.count("\r\n") == 1
 
 
 def test_only_the_conventions_staff_and_administrators_read_the_journal(client, world):

@@ -1,10 +1,13 @@
-"""Audit entries are append-only: nothing in the application updates or deletes them."""
+"""Audit entries are append-only: nothing in the application updates or deletes them, and on
+PostgreSQL a trigger refuses it (migration 0014). Each entry is chained to the one before it
+(see `convention.audit.chain`), so an entry edited or deleted behind the application's back
+is found by `flask audit verify`."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from convention.auth.models import User
@@ -30,5 +33,10 @@ class AuditEntry(Model):
     target_id: Mapped[int | None] = mapped_column()
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    # The facts above as recorded, in canonical JSON: what the hash seals.
+    body: Mapped[str] = mapped_column(Text)
+    # Unique: two entries chained to the same one would be a fork of the journal.
+    previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    entry_hash: Mapped[str] = mapped_column(String(64), unique=True)
 
     actor: Mapped[User | None] = relationship()

@@ -12,12 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import select
-
 from convention.assembly import services as assembly
 from convention.assembly.hearings import publish_hearing
 from convention.assembly.models import Convention, PhaseKind, WorkingGroup
-from convention.audit.models import AuditEntry
 from convention.auth.models import Commune, Role, User
 from convention.demo import accounts
 from convention.demo import mobility_content as text
@@ -30,7 +27,6 @@ from convention.proposals import amendments
 from convention.proposals import services as proposals
 from convention.proposals.models import Choice, Recommendation
 from convention.publication import services as publication
-from convention.publication.report import digest
 from convention.sittings import services as sittings
 from convention.votes import adoption, consultation, rules
 
@@ -321,19 +317,9 @@ def _consultation(cast: Cast, convention: Convention, recs: list[Recommendation]
 
 
 def _edition(cast: Cast, convention: Convention, when: datetime) -> None:
+    # The report says when it was made, on its day, and the journal records its fingerprint.
     with happened_on(when):
-        edition = publication.publish_report(cast.staff, convention)
-        # The report says when it was made: on its day, and its fingerprint follows.
-        edition.data = {**edition.data, "generated_at": when.isoformat()}
-        edition.sha256 = digest(edition.data)
-        db.session.flush()
-        journal = db.session.scalars(
-            select(AuditEntry)
-            .where(AuditEntry.action == "report.publish")
-            .order_by(AuditEntry.id.desc())
-            .limit(1)
-        ).one()
-        journal.details = {**journal.details, "sha256": edition.sha256}
+        publication.publish_report(cast.staff, convention)
 
 
 def _publication(
