@@ -1,6 +1,6 @@
 """Recompute a sealed vote from its open-data export, with the standard library only.
 
-    python convention/votes/verify_tally.py export.json
+    python convention/votes/verify_tally.py export.json [--expect DIGEST]
 
 It reads either export: a members' vote (described below) or the public consultation
 (``/votes/consultation/export.json``, format ``convention-majority-judgment/1``: a ``header``
@@ -97,9 +97,26 @@ def recount(header: dict, ballots: list[dict]) -> dict:
     return result(header, counts, len(ballots))
 
 
+def roll_problems(header: dict, ballots: list[dict]) -> list[str]:
+    """What cannot be in a sealed vote whatever its tally: a member who voted twice, a secret
+    ballot listed twice, more voters than members allowed to vote."""
+    problems = []
+    key = "id" if header.get("secret") else "member_id"
+    seen: set = set()
+    for ballot in ballots:
+        if ballot.get(key) in seen:
+            who = "ballot" if key == "id" else "member"
+            problems.append(f"{who} {ballot.get(key)!r} is listed twice")
+        seen.add(ballot.get(key))
+    voters = len(ballots) + sum(header[f"paper_{c}"] for c in CHOICES)
+    if voters > header["eligible"]:
+        problems.append(f"{voters} voters for {header['eligible']} members allowed to vote")
+    return problems
+
+
 def verify(export: dict) -> list[str]:
     """The differences between the published figures and the recomputed ones (empty if none)."""
-    problems = []
+    problems = roll_problems(export["header"], export["ballots"])
     tally = recount(export["header"], export["ballots"])
     for key, value in tally.items():
         if export["tally"].get(key) != value:
@@ -172,11 +189,26 @@ def verify_consultation(export: dict) -> list[str]:
     return problems
 
 
+USAGE = "usage: python verify_tally.py export.json [--expect DIGEST]"
+
+
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
-        print("usage: python verify_tally.py export.json", file=sys.stderr)
+    """`--expect DIGEST` checks the file against a digest obtained elsewhere (a printed
+    report, a guarantor's minutes, an earlier download): a file and a digest taken from the
+    same place could have been changed together."""
+    args = argv[1:]
+    expected = None
+    if "--expect" in args:
+        at = args.index("--expect")
+        if at + 1 >= len(args):
+            print(USAGE, file=sys.stderr)
+            return 2
+        expected = args[at + 1].strip().lower()
+        del args[at : at + 2]
+    if len(args) != 1:
+        print(USAGE, file=sys.stderr)
         return 2
-    with open(argv[1], encoding="utf-8") as handle:
+    with open(args[0], encoding="utf-8") as handle:
         export = json.load(handle)
     if export.get("format") == CONSULTATION_FORMAT:
         for row in consultation_results(
@@ -190,6 +222,8 @@ def main(argv: list[str]) -> int:
         print(json.dumps(tally, ensure_ascii=False))
         print("digest", digest(export["header"], export["ballots"]))
         problems = verify(export)
+    if expected is not None and expected != export.get("digest"):
+        problems.append(f"digest: expected {expected}, the file says {export.get('digest')}")
     for problem in problems:
         print("MISMATCH", problem)
     print("OK" if not problems else "FAILED")
