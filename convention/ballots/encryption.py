@@ -8,7 +8,10 @@ plaintext choice exists only in the caller's hands, for the time of `encrypt_cho
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import partial
 
 from convention.ballots.group import (
     P,
@@ -216,6 +219,19 @@ def check_ballot(election: Election, ballot: EncryptedBallot) -> list[str]:
     if not check_sum(election, ballot.code_seed, total, 1, ballot.sum_proof):
         problems.append("the proof that the ballot holds exactly one choice fails")
     return problems
+
+
+def check_ballots(
+    election: Election, ballots: list[EncryptedBallot], processes: int | None = None
+) -> list[list[str]]:
+    """`check_ballot` for each ballot, in order. Each ballot is checked on its own, so they
+    are shared among the computer's processors (the standard library's process pool)."""
+    workers = processes or os.cpu_count() or 1
+    if workers == 1 or len(ballots) < 2 * workers:
+        return [check_ballot(election, ballot) for ballot in ballots]
+    with ProcessPoolExecutor(workers) as pool:
+        chunk = max(1, len(ballots) // (4 * workers))
+        return list(pool.map(partial(check_ballot, election), ballots, chunksize=chunk))
 
 
 def tally_ciphertexts(ballots: list[EncryptedBallot]) -> tuple[Ciphertext, ...]:

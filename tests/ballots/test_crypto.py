@@ -17,6 +17,7 @@ from convention.ballots.encryption import (
     CHOICES,
     Election,
     check_ballot,
+    check_ballots,
     check_range,
     encrypt,
     encrypt_choice,
@@ -207,3 +208,12 @@ def test_encryption_is_textbook_exponential_elgamal_with_the_fast_tables():
     assert ciphertext.beta * pow(pow(ciphertext.alpha, secret, P), -1, P) % P == G
     for exponent in (0, 1, 255, 256, Q - 1, Q, Q + 5, random_q()):
         assert g_pow(exponent) == pow(G, exponent % Q, P)
+
+
+def test_ballots_checked_on_several_processors_say_the_same_as_one_by_one():
+    ballots = [encrypt_choice(ELECTION, c) for c in CHOICES] + [
+        encrypt_messages(ELECTION, (1, 1, 0))
+    ]
+    shared = check_ballots(ELECTION, ballots, processes=2)
+    assert shared == [check_ballot(ELECTION, b) for b in ballots]
+    assert shared[:3] == [[], [], []] and shared[3] != []
