@@ -387,6 +387,7 @@ def close_ballot(
     ballot.closed_at = now or utcnow()
     ballot.quorum_met, ballot.adopted = result.quorum_met, result.adopted
     ballot.digest = verify_tally.digest(export_header(ballot), export_ballots(ballot))
+    ballot.sealed_export = canonical_export(ballot)
     record_vote_result(actor, rec, convention, result.adopted, **result.as_details())
     record(
         actor,
@@ -635,8 +636,15 @@ def is_open(ballot: AdoptionBallot, now: datetime | None = None) -> bool:
 
 
 def canonical_export(ballot: AdoptionBallot) -> str:
-    """The JSON export as published: readable, and loaded as-is by the verify script."""
+    """The JSON export as published: readable, and loaded as-is by the verify script. Built
+    from the tables; at the close it is kept (`sealed_export`) and served from then on."""
     return json.dumps(export(ballot), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
+def published_export(ballot: AdoptionBallot) -> str:
+    """What the public downloads: the text kept at the close (rebuilt only for a vote closed
+    before exports were kept)."""
+    return ballot.sealed_export or canonical_export(ballot)
 
 
 def ballot_of(recommendation: Recommendation) -> AdoptionBallot | None:

@@ -10,6 +10,7 @@ counters) is a single statement, one round trip.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -469,6 +470,7 @@ def close_consultation(
     consultation.digest = verify_tally.digest(
         export_header(consultation), export_judgments(consultation)
     )
+    consultation.sealed_export = export_text(consultation)
     record(
         actor,
         "consultation_closed",
@@ -476,6 +478,33 @@ def close_consultation(
         digest=consultation.digest,
         participants=participants(consultation),
     )
+
+
+def export_text(consultation: Consultation) -> str:
+    """The closed consultation's public export: the anonymous judgments, the recommendations
+    judged and the results (from the counters, by the function the checker recomputes them
+    with from the judgments), with the digest. Kept at the close and served as it was."""
+    header = export_header(consultation)
+    judgments = export_judgments(consultation)
+    recommendation_ids = adopted_ids(consultation.convention_id)
+    results = verify_tally.ranked_results(
+        grade_counts(recommendation_ids), header["participants"], header["ungraded_as_reject"]
+    )
+    body = {
+        "format": verify_tally.CONSULTATION_FORMAT,
+        "header": header,
+        "recommendation_ids": recommendation_ids,
+        "judgments": judgments,
+        "results": results,
+        "digest": consultation.digest,
+    }
+    return json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n"
+
+
+def published_export(consultation: Consultation) -> str:
+    """What the public downloads: the text kept at the close (rebuilt only for a consultation
+    closed before exports were kept)."""
+    return consultation.sealed_export or export_text(consultation)
 
 
 def export_header(consultation: Consultation) -> dict:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -16,7 +14,7 @@ from convention.params import parse_int
 from convention.proposals.models import Idea
 from convention.scope import current_slug, resolved_by_the_view
 from convention.transaction import attempt
-from convention.votes import consultation, supports, verify_tally
+from convention.votes import consultation, supports
 from convention.votes.forms import OpenConsultationForm, grades_from, paris_to_utc
 
 bp = Blueprint("consultation", __name__, url_prefix="/votes")
@@ -156,27 +154,7 @@ def export_json():
     found = consultation.consultation_for(convention)
     if found is None or not found.is_closed:
         abort(404)
-    header = consultation.export_header(found)
-    judgments = consultation.export_judgments(found)
-    recommendation_ids = consultation.adopted_ids(convention.id)
-    # From the counters, by the function the verifier recomputes them with from the judgments.
-    results = verify_tally.ranked_results(
-        consultation.grade_counts(recommendation_ids),
-        header["participants"],
-        header["ungraded_as_reject"],
-    )
-    body = {
-        "format": verify_tally.CONSULTATION_FORMAT,
-        "header": header,
-        "recommendation_ids": recommendation_ids,
-        "judgments": judgments,
-        "results": results,
-        "digest": found.digest,
-        "recomputed_digest": verify_tally.digest(header, judgments),
-    }
-    return Response(
-        json.dumps(body, ensure_ascii=False, sort_keys=True) + "\n", mimetype="application/json"
-    )
+    return Response(consultation.published_export(found), mimetype="application/json")
 
 
 # --- supports for citizen ideas -------------------------------------------------------------

@@ -16,6 +16,7 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -117,6 +118,9 @@ class AdoptionBallot(Model):
     adopted: Mapped[bool | None] = mapped_column(Boolean)
     # SHA-256 of the canonical serialisation (see verify_tally.py), set at the close.
     digest: Mapped[str | None] = mapped_column(String(64))
+    # The public export exactly as published at the close, kept and served as it is: later
+    # changes to the tables cannot change what was published (PostgreSQL refuses them).
+    sealed_export: Mapped[str | None] = mapped_column(Text)
 
     recommendation: Mapped[Recommendation] = relationship()
 
@@ -192,6 +196,9 @@ class Consultation(Model):
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     digest: Mapped[str | None] = mapped_column(String(64))
+    # The public export exactly as published at the close, kept and served as it is: later
+    # changes to the tables cannot change what was published (PostgreSQL refuses them).
+    sealed_export: Mapped[str | None] = mapped_column(Text)
 
     @property
     def is_closed(self) -> bool:

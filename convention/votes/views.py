@@ -358,7 +358,7 @@ def export_json(ballot_id: int):
     found = _ballot(ballot_id)
     if not found.is_closed:
         abort(404)
-    response = Response(adoption.canonical_export(found), mimetype="application/json")
+    response = Response(adoption.published_export(found), mimetype="application/json")
     response.headers["Content-Disposition"] = f"attachment; filename=vote-{found.id}.json"
     return response
 
