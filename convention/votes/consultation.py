@@ -508,10 +508,13 @@ def published_export(consultation: Consultation) -> str:
 
 
 def export_header(consultation: Consultation) -> dict:
+    """What the digest seals beside the judgments: the rules and the recommendations judged,
+    so that none can be added to the results under the same digest."""
     return {
         "consultation_id": consultation.id,
         "participants": participants(consultation),
         "ungraded_as_reject": consultation.ungraded_as_reject,
+        "recommendation_ids": adopted_ids(consultation.convention_id),
     }
 
 

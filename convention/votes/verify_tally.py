@@ -168,8 +168,16 @@ def consultation_results(
 
 
 def verify_consultation(export: dict) -> list[str]:
-    """The differences between the consultation's published results and the recomputed ones."""
+    """The differences between the consultation's published results and the recomputed ones.
+    Since the recommendations judged are sealed in the header, a list that differs from it is
+    a recommendation added or removed after the close (exports made before they were sealed
+    have none in their header)."""
     problems = []
+    sealed_ids = export["header"].get("recommendation_ids")
+    if sealed_ids is not None and sorted(sealed_ids) != sorted(export["recommendation_ids"]):
+        problems.append(
+            f"recommendations judged: sealed {sealed_ids}, listed {export['recommendation_ids']}"
+        )
     recomputed = consultation_results(
         export["header"], export["judgments"], export["recommendation_ids"]
     )

@@ -107,6 +107,21 @@ def test_the_consultation_keeps_its_export_from_the_close(client, vw):
     assert published.decode() == found.sealed_export
     export = json.loads(published)
     assert verify_tally.verify_consultation(export) == [] and len(export["judgments"]) == 6
+    # A recommendation never adopted, added to the results afterwards, is refused: the list of
+    # recommendations judged is sealed in the header.
+    added = {**export, "recommendation_ids": [*export["recommendation_ids"], 999]}
+    added["results"] = verify_tally.consultation_results(
+        export["header"], export["judgments"], added["recommendation_ids"]
+    )
+    assert verify_tally.verify_consultation(added) == [
+        f"recommendations judged: sealed {export['header']['recommendation_ids']}, "
+        f"listed {added['recommendation_ids']}"
+    ]
+    unsealed = {
+        **added,
+        "header": {**export["header"], "recommendation_ids": added["recommendation_ids"]},
+    }
+    assert any(p.startswith("digest") for p in verify_tally.verify_consultation(unsealed))
     if not ON_POSTGRESQL:
         db.session.execute(text("UPDATE judgment SET grade = 6"))
         db.session.commit()
