@@ -252,3 +252,11 @@ def test_french_as_it_is_written_passes(text):
 
 def test_a_repeated_id_is_found():
     assert Page('<label for="a">A</label><input id="a"><input id="a">').repeated_ids() == ["a"]
+
+
+def test_an_interface_sentence_left_in_french_is_found():
+    interface = french_interface()
+    page = Page("<main><p>Aucune recommandation adoptée pour l'instant.</p><p>R4 · Vélo</p></main>")
+    assert [line for line in page.lines if line in interface] == [
+        "Aucune recommandation adoptée pour l'instant."
+    ]
