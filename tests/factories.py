@@ -215,7 +215,12 @@ class VoteWorld:
         )[0]
 
     def to_consultation(
-        self, adopted_count=3, *, ungraded_as_reject=True, results_hidden_until_close=True
+        self,
+        adopted_count=3,
+        *,
+        ungraded_as_reject=True,
+        results_hidden_until_close=True,
+        staff_may_judge=False,
     ):
         """Adopt recommendations through named votes, then open the consultation."""
         rules.update_rules(
@@ -227,6 +232,7 @@ class VoteWorld:
             secret=False,
             ungraded_as_reject=ungraded_as_reject,
             results_hidden_until_close=results_hidden_until_close,
+            staff_may_judge=staff_may_judge,
         )
         for rec in self.recs[:adopted_count]:
             ballot = adoption.open_ballots(self.facilitator, self.convention, [rec], in_hours(8))[0]

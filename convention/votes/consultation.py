@@ -22,7 +22,7 @@ from sqlalchemy.engine import Engine
 from convention.assembly import services as assembly
 from convention.assembly.models import Convention, PhaseKind
 from convention.audit.services import record
-from convention.auth.models import User
+from convention.auth.models import Role, User
 from convention.clock import utcnow
 from convention.db_types import UTCDateTime
 from convention.errors import ConventionError, InvalidInput, NotAllowed, WrongPhase
@@ -127,6 +127,7 @@ def open_consultation(
         closes_at=closes_at,
         ungraded_as_reject=rules.ungraded_as_reject,
         results_hidden_until_close=rules.results_hidden_until_close,
+        staff_may_judge=rules.staff_may_judge,
     )
     db.session.add(consultation)
     db.session.flush()
@@ -164,6 +165,10 @@ WITH citizen AS (
       AND opened_at <= :now AND closes_at > :now
       AND (SELECT count(*) FROM valid) = cardinality(CAST(:recommendations AS integer[]))
       AND EXISTS (SELECT FROM citizen)
+      AND (staff_may_judge OR NOT EXISTS (
+          SELECT FROM convention_role WHERE user_id = :citizen AND role = 'staff'
+              AND convention_id = (SELECT convention_id FROM target)
+          UNION ALL SELECT FROM user_account WHERE id = :citizen AND role = 'admin'))
 ), joined AS (
     INSERT INTO consultation_participant (consultation_id, citizen_id)
     SELECT id, :citizen FROM open_consultation
@@ -294,21 +299,28 @@ def _judge(
     if not citizen.is_confirmed:
         raise NotAllowed(_l("Confirmez d'abord votre adresse électronique."))
     _check_grades(grades)
-    if db.session.get_bind().dialect.name != "postgresql":
-        found_here = (
-            consultation
-            if isinstance(consultation, Consultation)
-            else consultation_for(assembly.serve(consultation))
+    found_here = (
+        consultation
+        if isinstance(consultation, Consultation)
+        else consultation_for(assembly.serve(consultation))
+    )
+    if found_here is None:
+        raise ConsultationClosed()
+    if not may_judge(citizen, found_here):
+        raise NotAllowed(
+            _l(
+                "L'équipe de la collectivité organise cette consultation et n'y donne pas "
+                "son avis : seuls les habitants jugent les recommandations."
+            )
         )
-        if found_here is None:
-            raise ConsultationClosed()
+    if db.session.get_bind().dialect.name != "postgresql":
         _judge_step_by_step(citizen, found_here, grades, now)
         return
     found, written, valid = db.session.execute(
         _JUDGE_POSTGRESQL,
         _statement_parameters(
             citizen.id,
-            consultation.id if isinstance(consultation, Consultation) else consultation,
+            found_here.id,
             grades,
             now,
         ),
@@ -317,6 +329,14 @@ def _judge(
         if found:
             _refuse_unknown(grades, valid)
         raise ConsultationClosed()
+
+
+def may_judge(person: User, consultation: Consultation) -> bool:
+    """Registered residents with a confirmed address judge; the convention's staff and the
+    site's administrators only when the rules the consultation opened with allow it."""
+    if consultation.staff_may_judge:
+        return True
+    return person.role_in(consultation.convention_id) not in (Role.STAFF, Role.ADMIN)
 
 
 def _judge_step_by_step(
@@ -514,6 +534,7 @@ def export_header(consultation: Consultation) -> dict:
         "consultation_id": consultation.id,
         "participants": participants(consultation),
         "ungraded_as_reject": consultation.ungraded_as_reject,
+        "staff_may_judge": consultation.staff_may_judge,
         "recommendation_ids": adopted_ids(consultation.convention_id),
     }
 

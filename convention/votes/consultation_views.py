@@ -35,7 +35,15 @@ def _page_values(convention, found, errors=None, submitted=None):
         "grades": consultation.GRADE_LABELS,
         "my_grades": mine,
         "errors": errors or {},
-        "can_judge": bool(found and consultation.is_open(found) and me and me.is_confirmed),
+        "can_judge": bool(
+            found
+            and consultation.is_open(found)
+            and me
+            and me.is_confirmed
+            and consultation.may_judge(me, found)
+        ),
+        # Staff who run the consultation see why they are given no form.
+        "staff_excluded": bool(found and me and not consultation.may_judge(me, found)),
         "needs_confirmation": bool(me and not me.is_confirmed),
         "results": consultation.results(found, recommendations, voters=voters) if visible else None,
         "participants": voters,

@@ -70,6 +70,13 @@ class RulesForm(Form):
     results_hidden_until_close = BooleanField(
         _l("Consultation : résultats cachés jusqu'à la clôture")
     )
+    staff_may_judge = BooleanField(
+        _l("Consultation : l'équipe de la collectivité peut aussi donner son avis"),
+        description=_l(
+            "Sinon, seuls les habitants inscrits dont l'adresse est confirmée jugent ; "
+            "l'équipe, qui organise la consultation, n'y participe pas."
+        ),
+    )
 
 
 class OpenBallotsForm(Form):

@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -63,6 +64,9 @@ class VoteRules(Model):
     secret: Mapped[bool] = mapped_column(Boolean, default=True)
     ungraded_as_reject: Mapped[bool] = mapped_column(Boolean, default=True)
     results_hidden_until_close: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Whether the convention's staff (and the site's administrators) may judge in the public
+    # consultation they run: off unless the convention decides otherwise.
+    staff_may_judge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AdoptionBallot(Model):
@@ -192,6 +196,8 @@ class Consultation(Model):
     )
     ungraded_as_reject: Mapped[bool] = mapped_column(Boolean)
     results_hidden_until_close: Mapped[bool] = mapped_column(Boolean)
+    # Copied from the rules at the opening, like the rules above.
+    staff_may_judge: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     opened_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -51,8 +51,10 @@ def update_rules(
     secret: bool,
     ungraded_as_reject: bool,
     results_hidden_until_close: bool,
+    staff_may_judge: bool = False,
 ) -> VoteRules:
-    """Staff set the rules; ballots already open keep the rules they opened with."""
+    """Staff set the rules; ballots already open keep the rules they opened with, and so
+    does a consultation already open."""
     require_manager(actor, convention.id)
     if not 0 <= quorum_percent <= 100:
         raise InvalidInput(
@@ -69,6 +71,7 @@ def update_rules(
     rules.secret = secret
     rules.ungraded_as_reject = ungraded_as_reject
     rules.results_hidden_until_close = results_hidden_until_close
+    rules.staff_may_judge = staff_may_judge
     record(
         actor,
         "vote_rules_updated",
@@ -79,6 +82,7 @@ def update_rules(
         secret=secret,
         ungraded_as_reject=ungraded_as_reject,
         results_hidden_until_close=results_hidden_until_close,
+        staff_may_judge=staff_may_judge,
     )
     return rules
 

@@ -104,6 +104,7 @@ def edit_rules():
                 secret=form.secret.data,
                 ungraded_as_reject=form.ungraded_as_reject.data,
                 results_hidden_until_close=form.results_hidden_until_close.data,
+                staff_may_judge=form.staff_may_judge.data,
             )
         if outcome.ok:
             flash(
