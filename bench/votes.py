@@ -96,7 +96,7 @@ def seed(app: Flask, citizens: int) -> dict:
         s.execute(
             text(
                 "INSERT INTO user_account (email, display_name, password_hash, role, "
-                "created_at) VALUES ('m@bench.example', 'M', 'x', 'member', now())"
+                "created_at) VALUES ('m@bench.example', 'M', 'x', 'citizen', now())"
             )
         )
         s.execute(text("INSERT INTO working_group (convention_id, name) VALUES (1, 'G')"))
@@ -120,7 +120,10 @@ def seed(app: Flask, citizens: int) -> dict:
             )
         )
         s.commit()
-        first_citizen = s.scalar(text("SELECT min(id) FROM user_account WHERE role='citizen'"))
+        # The residents who judge: confirmed citizens (not the recommendations' author).
+        first_citizen = s.scalar(
+            text("SELECT min(id) FROM user_account WHERE email_confirmed_at IS NOT NULL")
+        )
     return {"first_citizen": first_citizen}
 
 
@@ -144,7 +147,7 @@ def load_judgments(app: Flask, total: int) -> float:
                 "INSERT INTO judgment (consultation_id, recommendation_id, citizen_id, grade, "
                 "updated_at) SELECT 1, r.id, c.id, ((c.id * 2654435761 + r.id * 40503) % 1000003) "
                 "% 7, now() FROM recommendation r CROSS JOIN (SELECT id FROM user_account WHERE "
-                "role = 'citizen' ORDER BY id LIMIT :n) c"
+                "email_confirmed_at IS NOT NULL ORDER BY id LIMIT :n) c"
             ),
             {"n": per_rec},
         )
@@ -449,7 +452,7 @@ def load_test(
         ),
         "cast judgments": (
             "wsgi:app",
-            "/votes/consultation",
+            "/c/bench/votes/consultation",
             [vote_body(i) for i in range(clients)],
             [c for c, _ in creds],
         ),
