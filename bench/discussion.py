@@ -41,10 +41,10 @@ def seed(app, n_comments: int) -> dict:
     rng = random.Random(3)
     with app.app_context():
         upgrade(directory=str(PROJECT_ROOT / "migrations"))
-        staff = create_account(
-            "staff@bench.example", "Staff", "bench password", role=Role.STAFF, confirmed=True
-        )
-        convention = assembly.create_convention(staff, slug="b", title="B", question="Q ?")
+        # Accounts are site-wide, roles are given per convention (the platform gives them).
+        staff = create_account("staff@bench.example", "Staff", "bench password", confirmed=True)
+        convention = assembly.create_convention(None, slug="b", title="B", question="Q ?")
+        assembly.appoint(None, convention, staff, Role.STAFF)
         group = assembly.add_group(staff, convention, "Groupe", None)
         people = []
         for i in range(300):
@@ -53,11 +53,11 @@ def seed(app, n_comments: int) -> dict:
                 f"p{i}@bench.example",
                 f"Personne {i}",
                 "bench password",
-                role=role,
                 first_name=f"P{i}",
                 confirmed=True,
             )
             if role == Role.MEMBER:
+                assembly.appoint(None, convention, person, role)
                 assembly.add_member(staff, group, person)
             people.append(person)
         while convention.current_phase != PhaseKind.DELIBERATION:
@@ -121,7 +121,7 @@ def seed(app, n_comments: int) -> dict:
                 "stance": rng.choice(list(Stance)),
                 "body": body,
                 "body_html": str(render_markdown(body)),
-                "by_member": author.role == Role.MEMBER,
+                "by_member": author.role_in(convention.id) == Role.MEMBER,
                 "upvote_count": rng.randrange(30),
                 "report_count": 0,
                 "created_at": start + timedelta(minutes=i),
@@ -143,9 +143,9 @@ def seed(app, n_comments: int) -> dict:
         db.session.commit()
         roots = sum(1 for r in rows if r["depth"] == 0)
         result = {
-            "busy": f"/recommandations/{busy.number}-{busy.slug}",
-            "quiet": f"/recommandations/{quiet.number}-{quiet.slug}",
-            "live": f"/discussions/recommendation/{busy.id}/nouveaux?apres={n_comments - 20}",
+            "busy": f"/c/b/recommandations/{busy.number}-{busy.slug}",
+            "quiet": f"/c/b/recommandations/{quiet.number}-{quiet.slug}",
+            "live": f"/c/b/discussions/recommendation/{busy.id}/nouveaux?apres={n_comments - 20}",
             "roots": roots,
         }
     engine = create_engine(app.config["SQLALCHEMY_DATABASE_URI"], isolation_level="AUTOCOMMIT")

@@ -158,14 +158,13 @@ def bench_convention(theme_names: list[str], until: PhaseKind, **fields):
     """Staff, a convention with one theme and working group per name, a facilitator and 40
     members spread over the groups, its phases opened up to `until`. The other benchmarks use
     it too; call it in an app context with the schema migrated."""
-    staff = create_account(
-        "staff@bench.example", "Staff", "bench password", role=Role.STAFF, confirmed=True
-    )
-    convention = assembly.create_convention(staff, **fields)
+    # Accounts are site-wide, roles are given per convention (the platform gives them here).
+    staff = create_account("staff@bench.example", "Staff", "bench password", confirmed=True)
+    convention = assembly.create_convention(None, **fields)
+    assembly.appoint(None, convention, staff, Role.STAFF)
     themes = [assembly.add_theme(staff, convention, name) for name in theme_names]
-    facilitator = create_account(
-        "f@bench.example", "F", "bench password", role=Role.FACILITATOR, confirmed=True
-    )
+    facilitator = create_account("f@bench.example", "F", "bench password", confirmed=True)
+    assembly.appoint(None, convention, facilitator, Role.FACILITATOR)
     groups = [
         assembly.add_group(staff, convention, f"Groupe {t.name}", t, facilitator) for t in themes
     ]
@@ -175,10 +174,10 @@ def bench_convention(theme_names: list[str], until: PhaseKind, **fields):
             f"m{i}@bench.example",
             f"Membre {i}",
             "bench password",
-            role=Role.MEMBER,
             first_name=f"M{i}",
             confirmed=True,
         )
+        assembly.appoint(None, convention, member, Role.MEMBER)
         assembly.add_member(staff, groups[i % len(groups)], member)
         members.append(member)
     while convention.current_phase != until:
@@ -403,6 +402,8 @@ def main() -> None:
         u.split("-")[0] + "-recommandation-" + u.split("/")[2].split("-")[0]
         for u in pages["recommendation page"]
     ]
+    # The convention's pages live under its address.
+    pages = {name: ["/c/bench" + u for u in addresses] for name, addresses in pages.items()}
     bare = bare_app(url)
     results = {
         "bare endpoint (SELECT 1)": measure(

@@ -29,16 +29,24 @@ _DIGIT_GROUPS = re.compile(r"(?<![\d.,\u202f])\d{1,3}(?:[ \u00a0]\d{3})+(?![\d])
 
 
 def french_text(text: str) -> str:
-    """The French spacing rules on plain text (no markup)."""
-    text = _SPACED_MARK.sub(lambda m: NARROW + m.group(1), text)
-    text = _BARE_MARK.sub(lambda m: NARROW + m.group(1), text)
-    text = _BEFORE_PERCENT.sub(NARROW + "%", text)
-    text = _AFTER_OPEN_QUOTE.sub("«" + NARROW, text)
-    text = _BEFORE_CLOSE_QUOTE.sub(NARROW + "»", text)
-    return _DIGIT_GROUPS.sub(lambda m: re.sub(r"[ \u00a0]", NARROW, m.group(0)), text)
+    """The French spacing rules on plain text (no markup). Each rule runs only on text that
+    holds its characters: most of a page's text holds none, and every page is typeset."""
+    if ";" in text or "!" in text or "?" in text or ":" in text:
+        text = _SPACED_MARK.sub(lambda m: NARROW + m.group(1), text)
+        text = _BARE_MARK.sub(lambda m: NARROW + m.group(1), text)
+    if "%" in text:
+        text = _BEFORE_PERCENT.sub(NARROW + "%", text)
+    if "«" in text or "»" in text:
+        text = _AFTER_OPEN_QUOTE.sub("«" + NARROW, text)
+        text = _BEFORE_CLOSE_QUOTE.sub(NARROW + "»", text)
+    if " " in text or "\u00a0" in text:
+        text = _DIGIT_GROUPS.sub(lambda m: re.sub(r"[ \u00a0]", NARROW, m.group(0)), text)
+    return text
 
 
 def _text_outside_entities(text: str) -> str:
+    if "&" not in text:
+        return french_text(text)
     return "".join(
         part if _ENTITY.fullmatch(part) else french_text(part) for part in _ENTITY.split(text)
     )
@@ -59,7 +67,7 @@ def french_html(html: str) -> str:
                         verbatim.pop()
                 else:
                     verbatim.append(name)
-        elif verbatim or not part:
+        elif verbatim or not part or part.isspace():
             out.append(part)
         else:
             out.append(_text_outside_entities(part))
