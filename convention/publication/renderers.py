@@ -194,8 +194,7 @@ def _date(value: str | None) -> str:
     moment: date | datetime = (
         datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
     )
-    with site_language():
-        return paris_date(moment)
+    return paris_date(moment)
 
 
 def vote_sentence(vote: dict) -> str:
@@ -239,8 +238,7 @@ def history_sentence(versions: list[dict]) -> str:
 
 def service_sentence(answer: dict) -> str:
     assessment = answer.get("assessment") or {}
-    with site_language():
-        average = number(assessment.get("average") or 0, 1)
+    average = number(assessment.get("average") or 0, 1)
     graded = (
         f" · Évaluation par les membres : {average} sur 10 "
         f"({_plural(assessment['count'], 'note', 'notes')})"
@@ -526,6 +524,9 @@ RENDERERS: dict[str, tuple[Callable[..., bytes | str], str]] = {
 
 
 def render(report: dict, fmt: str, edition: int | None = None) -> bytes:
+    """The report in one format, written in the site's language (French) whoever asks for
+    it: its sentences are French, so are its dates and numbers."""
     renderer, _mimetype = RENDERERS[fmt]
-    output = renderer(report, edition=edition)
+    with site_language():
+        output = renderer(report, edition=edition)
     return output.encode("utf-8") if isinstance(output, str) else output

@@ -28,6 +28,7 @@ def _page_values(convention, found, errors=None, submitted=None):
     mine = consultation.my_grades(me, found) if found else {}
     if submitted is not None:
         mine = {k: v for k, v in submitted.items() if v is not None}
+    excluded = bool(found and me and not consultation.may_judge(me, found))
     return {
         "convention": convention,
         "consultation": found,
@@ -36,14 +37,10 @@ def _page_values(convention, found, errors=None, submitted=None):
         "my_grades": mine,
         "errors": errors or {},
         "can_judge": bool(
-            found
-            and consultation.is_open(found)
-            and me
-            and me.is_confirmed
-            and consultation.may_judge(me, found)
+            found and consultation.is_open(found) and me and me.is_confirmed and not excluded
         ),
         # Staff who run the consultation see why they are given no form.
-        "staff_excluded": bool(found and me and not consultation.may_judge(me, found)),
+        "staff_excluded": excluded,
         "needs_confirmation": bool(me and not me.is_confirmed),
         "results": consultation.results(found, recommendations, voters=voters) if visible else None,
         "participants": voters,
