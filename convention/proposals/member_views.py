@@ -316,6 +316,9 @@ def _amendment_page(rec, amendment):
 def amend(number: int, amendment_number: int | None = None):
     convention, rec = load_visible(number)
     existing = _amendment_or_404(rec, amendment_number) if amendment_number else None
+    # No form for someone who could not file it (outside the group, out of its phase): the
+    # refusal comes now, with its reason, not after the text is written.
+    lifecycle.check("amend", current_user, rec, convention)
     form = AmendmentForm(obj=rec if request.method == "GET" else None)
     if request.method == "GET" and existing:
         for name, value in existing.changes.items():

@@ -315,3 +315,15 @@ def test_an_amendment_is_previewed_as_the_changes_it_would_make_before_it_is_fil
 
     filed = client.post(address, data={**form, "action": "save"}, follow_redirects=True)
     assert "L&#39;amendement n° 1 est déposé." in filed.text
+
+
+def test_the_amendment_form_is_refused_before_writing_to_someone_outside_the_group(client, world):
+    rec = world.published()
+    db.session.commit()
+    factories.sign_in(client, world.outsider)  # a member of another working group
+    page = client.get(f"/c/test/recommandations/{rec.number}/amender")
+    assert page.status_code == 403 and 'name="justification"' not in page.text
+    assert (
+        "Proposer un amendement"
+        not in client.get(f"/c/test/recommandations/{rec.number}", follow_redirects=True).text
+    )
