@@ -15,7 +15,7 @@ import hashlib
 import hmac
 from dataclasses import dataclass
 
-from convention.ballots.group import (
+from .group import (
     Q,
     g_pow,
     hash_to_q,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from convention.ballots.encryption import Ciphertext
-from convention.ballots.group import (
+from .encryption import Ciphertext
+from .group import (
     Q,
     g_pow,
     hash_to_q,

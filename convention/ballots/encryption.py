@@ -13,7 +13,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import partial
 
-from convention.ballots.group import (
+from .group import (
+    G,
     P,
     Q,
     fixed,
@@ -22,6 +23,7 @@ from convention.ballots.group import (
     mul_p,
     pow_p,
     pows,
+    prepare,
     random_q,
 )
 
@@ -221,17 +223,35 @@ def check_ballot(election: Election, ballot: EncryptedBallot) -> list[str]:
     return problems
 
 
+#: Ballots already found well formed (or not) by this process, with what was found: the
+#: checks are a pure function of the election and the ballot, and a process that acts as
+#: several guarantors (the demo, the tests) would otherwise check each ballot again.
+_checked: dict[tuple[Election, EncryptedBallot], tuple[str, ...]] = {}
+
+
 def check_ballots(
     election: Election, ballots: list[EncryptedBallot], processes: int | None = None
 ) -> list[list[str]]:
     """`check_ballot` for each ballot, in order. Each ballot is checked on its own, so they
     are shared among the computer's processors (the standard library's process pool)."""
+    todo = [b for b in dict.fromkeys(ballots) if (election, b) not in _checked]
     workers = processes or os.cpu_count() or 1
-    if workers == 1 or len(ballots) < 2 * workers:
-        return [check_ballot(election, ballot) for ballot in ballots]
-    with ProcessPoolExecutor(workers) as pool:
-        chunk = max(1, len(ballots) // (4 * workers))
-        return list(pool.map(partial(check_ballot, election), ballots, chunksize=chunk))
+    # The tables of powers of g and K, built once here: the processes inherit them (when
+    # forked) instead of each building them again.
+    if todo:
+        prepare(G)
+        prepare(election.public_key)
+    if workers == 1 or len(todo) < 2 * workers:
+        found = [check_ballot(election, ballot) for ballot in todo]
+    else:
+        with ProcessPoolExecutor(workers) as pool:
+            chunk = max(1, len(todo) // (4 * workers))
+            found = list(pool.map(partial(check_ballot, election), todo, chunksize=chunk))
+    if len(_checked) > 100_000:
+        _checked.clear()
+    for ballot, problems in zip(todo, found, strict=True):
+        _checked[(election, ballot)] = tuple(problems)
+    return [list(_checked[(election, ballot)]) for ballot in ballots]
 
 
 def tally_ciphertexts(ballots: list[EncryptedBallot]) -> tuple[Ciphertext, ...]:

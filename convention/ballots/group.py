@@ -150,9 +150,44 @@ class FixedBase:
 
 
 @lru_cache(maxsize=8)
-def fixed(base: int) -> FixedBase:
-    """The table for `base`, built once per process (about 4 MB each)."""
+def _table(base: int) -> FixedBase:
     return FixedBase(base)
+
+
+#: How many powers of one base are computed the plain way before its table is built: the
+#: table costs some 8,000 multiplications, worth it only for a base raised many times (g
+#: and the key of an election taking votes), not for a tool's few powers or a test's key.
+TABLE_AFTER = 24
+_uses: dict[int, int] = {}
+
+
+class _Plain:
+    def __init__(self, base: int) -> None:
+        self.base = base
+
+    def pow(self, exponent: int) -> int:
+        return _powmod(self.base, exponent % Q, P)
+
+
+def fixed(base: int) -> FixedBase | _Plain:
+    """Powers of `base`: from its table (built once per process, about 4 MB) once the base
+    has been raised `TABLE_AFTER` times, the plain way before."""
+    if gmpy2 is not None:
+        return _Plain(base)
+    count = _uses.get(base, 0)
+    if count < TABLE_AFTER:
+        if len(_uses) > 64:
+            _uses.clear()
+        _uses[base] = count + 1
+        return _Plain(base)
+    return _table(base)
+
+
+def prepare(base: int) -> None:
+    """Build `base`'s table now: before starting processes that will all use it."""
+    if gmpy2 is None:
+        _uses[base] = TABLE_AFTER
+        _table(base)
 
 
 def g_pow(exponent: int) -> int:
