@@ -48,9 +48,9 @@ def administrators(viewer: Viewer, role: Any) -> bool:
 
 @dataclass(frozen=True)
 class NavEntry:
-    """A link in one of the navigations: `public` (the site's header) or `staff` (the staff
-    area's menu). `current_for` names the blueprints or endpoints on which the link is marked
-    as the current page (its own endpoint always is)."""
+    """A link in one of the navigations: `public` (the site's header), `footer` (the site's
+    footer) or `staff` (the staff area's menu). `current_for` names the blueprints or
+    endpoints on which the link is marked as the current page (its own endpoint always is)."""
 
     area: str
     endpoint: str

@@ -20,6 +20,7 @@ from convention.clock import utcnow
 from convention.discussion.models import Follow, TargetKind, Thread
 from convention.errors import ConventionError, InvalidInput, NotAllowed, WrongPhase
 from convention.extensions import db
+from convention.ledger import services as ledger
 from convention.proposals.models import Recommendation, Status
 from convention.publication.models import (
     Answer,
@@ -65,6 +66,11 @@ def publish_report(actor: User, convention: Convention) -> ReportEdition:
             _l("Une autre édition vient d'être publiée : rechargez la page.")
         ) from None
     record(actor, "report.publish", edition, number=number, sha256=edition.sha256)
+    ledger.append(
+        "report_published",
+        {"edition": number, "sha256": edition.sha256},
+        convention_slug=convention.slug,
+    )
     return edition
 
 

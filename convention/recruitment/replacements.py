@@ -23,7 +23,7 @@ from convention.recruitment.models import (
     ReplacementDraw,
     SortitionRun,
 )
-from convention.recruitment.services import read_inputs
+from convention.recruitment.services import publish_draw, read_inputs
 
 
 @dataclass(frozen=True)
@@ -147,4 +147,5 @@ def replace(
         substitutes=len(invitations),
         list_sha256=outcome.list_sha256,
     )
+    publish_draw(run, round_number, outcome)
     return invitations

@@ -22,6 +22,7 @@ from convention.auth.services import create_account, find_by_email
 from convention.clock import utcnow
 from convention.errors import ConventionError, InvalidInput
 from convention.extensions import db
+from convention.ledger import services as ledger
 from convention.params import CONTROL_CHARACTERS
 from convention.recruitment.messages import describe
 from convention.recruitment.models import (
@@ -242,7 +243,25 @@ def draw(actor: User, run: SortitionRun, seed: str) -> list[Invitation]:
         index=outcome.index,
         list_sha256=outcome.list_sha256,
     )
+    publish_draw(run, 0, outcome)
     return invitations
+
+
+def publish_draw(run: SortitionRun, round_number: int, outcome: sortition.Draw) -> None:
+    """The draw in the public ledger: the list of panels it drew from (its SHA-256), the
+    public seed and the panel picked, by the pseudonyms the published list names people by."""
+    ledger.append(
+        "draw_published",
+        {
+            "run_id": run.id,
+            "round": round_number,
+            "list_sha256": outcome.list_sha256,
+            "seed": outcome.seed,
+            "index": outcome.index,
+            "panel": list(outcome.members),
+        },
+        convention_slug=db.session.get_one(Convention, run.convention_id).slug,
+    )
 
 
 class AlreadyAnswered(ConventionError):

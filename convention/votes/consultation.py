@@ -27,6 +27,7 @@ from convention.clock import utcnow
 from convention.db_types import UTCDateTime
 from convention.errors import ConventionError, InvalidInput, NotAllowed, WrongPhase
 from convention.extensions import db
+from convention.ledger import services as ledger
 from convention.proposals.models import Recommendation, Status
 from convention.votes import verify_tally
 from convention.votes.models import (
@@ -132,6 +133,18 @@ def open_consultation(
     db.session.add(consultation)
     db.session.flush()
     record(actor, "consultation_opened", consultation, closes_at=closes_at)
+    ledger.append(
+        "consultation_opened",
+        {
+            "consultation_id": consultation.id,
+            "opened_at": now,
+            "closes_at": closes_at,
+            "ungraded_as_reject": consultation.ungraded_as_reject,
+            "results_hidden_until_close": consultation.results_hidden_until_close,
+            "staff_may_judge": consultation.staff_may_judge,
+        },
+        convention_slug=convention.slug,
+    )
     return consultation
 
 
@@ -487,16 +500,26 @@ def close_consultation(
     ):
         raise ConsultationClosed(_l("La consultation est déjà close."))
     consultation.closed_at = now or utcnow()
-    consultation.digest = verify_tally.digest(
-        export_header(consultation), export_judgments(consultation)
-    )
+    header = export_header(consultation)
+    consultation.digest = verify_tally.digest(header, export_judgments(consultation))
     consultation.sealed_export = export_text(consultation)
     record(
         actor,
         "consultation_closed",
         consultation,
         digest=consultation.digest,
-        participants=participants(consultation),
+        participants=header["participants"],
+    )
+    ledger.append(
+        "consultation_closed",
+        {
+            "consultation_id": consultation.id,
+            "closed_at": consultation.closed_at,
+            "digest": consultation.digest,
+            "participants": header["participants"],
+            "recommendation_ids": header["recommendation_ids"],
+        },
+        convention_slug=db.session.get_one(Convention, consultation.convention_id).slug,
     )
 
 

@@ -13,6 +13,7 @@ from convention.audit.services import record
 from convention.auth.models import User
 from convention.errors import InvalidInput
 from convention.extensions import db
+from convention.ledger import services as ledger
 from convention.votes.models import VoteRules
 
 # The thresholds offered: "more than" this share of the counted votes must be for.
@@ -72,18 +73,17 @@ def update_rules(
     rules.ungraded_as_reject = ungraded_as_reject
     rules.results_hidden_until_close = results_hidden_until_close
     rules.staff_may_judge = staff_may_judge
-    record(
-        actor,
-        "vote_rules_updated",
-        convention,
-        quorum_percent=quorum_percent,
-        threshold=threshold,
-        abstentions_count=abstentions_count,
-        secret=secret,
-        ungraded_as_reject=ungraded_as_reject,
-        results_hidden_until_close=results_hidden_until_close,
-        staff_may_judge=staff_may_judge,
-    )
+    values = {
+        "quorum_percent": quorum_percent,
+        "threshold": threshold,
+        "abstentions_count": abstentions_count,
+        "secret": secret,
+        "ungraded_as_reject": ungraded_as_reject,
+        "results_hidden_until_close": results_hidden_until_close,
+        "staff_may_judge": staff_may_judge,
+    }
+    record(actor, "vote_rules_updated", convention, **values)
+    ledger.append("rules_set", values, convention_slug=convention.slug)
     return rules
 
 
