@@ -21,8 +21,10 @@ from convention import (
     cli,
     demo,
     discussion,
+    guarantors,
     i18n,
     jobs,
+    ledger,
     params,
     proposals,
     publication,
@@ -46,8 +48,10 @@ from convention.security import register_security_headers
 FEATURES: tuple[ModuleType, ...] = (
     auth,
     audit,
+    ledger,
     assembly,
     proposals,
+    guarantors,
     discussion,
     votes,
     sittings,
@@ -169,6 +173,7 @@ def register_template_helpers(app: Flask) -> None:
             # The navigations, built from what the features registered.
             "public_navigation": found.links("public", viewer, role) if in_request else [],
             "staff_navigation": found.links("staff", viewer, role) if in_request else [],
+            "footer_navigation": found.links("footer", viewer, role) if in_request else [],
             # Only signed-in people see POST buttons in the layout; visitors get no session cookie.
             "post_form": EmptyForm()
             if has_request_context() and current_user.is_authenticated

@@ -158,6 +158,7 @@ MIGRATIONS = str(PROJECT_ROOT / "migrations")
 def fresh_app(tmp_dir, smtp_port: int, name: str, *, migrated: bool = True, **overrides):
     """An app on a new database of its own (see `fresh_database_url`), built by the
     migrations unless `migrated` is False; its connections are closed at the end."""
+    overrides.setdefault("DEMO_GUARANTORS_DIR", str(tmp_dir / "demo-garants"))
     application = make_test_app(
         fresh_database_url(tmp_dir, f"{name}_{worker_id()}"), smtp_port, **overrides
     )

@@ -4,15 +4,18 @@ working group, `build_world`; the same in its members' vote, `build_vote_world`)
 
 from __future__ import annotations
 
+import tempfile
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from itertools import count
+from pathlib import Path
 
 from convention.assembly import hearings
 from convention.assembly import services as assembly
 from convention.assembly.models import PhaseKind
 from convention.auth.models import CONVENTION_ROLES, SITE_ROLES, Commune, Role
 from convention.auth.services import create_account
+from convention.demo.guarantors import Keyholders, hold_ceremony
 from convention.extensions import db
 from convention.proposals import services as proposals
 from convention.votes import adoption, consultation, rules
@@ -188,6 +191,7 @@ class VoteWorld:
     base: World
     recs: list = field(default_factory=list)
     not_submitted: object = None
+    keyholders: Keyholders | None = None
 
     def __getattr__(self, name):
         return getattr(self.base, name)
@@ -197,7 +201,32 @@ class VoteWorld:
         """Every member of the convention: the group's five and the other group's one."""
         return self.base.members + [self.base.outsider]
 
+    def guarantors(self, n: int = 3, threshold: int = 2) -> Keyholders:
+        """The convention's guarantors and their key, made once (a ceremony of `n`, any
+        `threshold` of whom decrypt), their secret files in a temporary folder."""
+        if self.keyholders is None:
+            people = [
+                user(Role.GUARANTOR, name=f"Garant {i}", convention=self.convention)
+                for i in range(1, n + 1)
+            ]
+            self.keyholders = hold_ceremony(
+                self.staff, self.convention, people, threshold, Path(tempfile.mkdtemp())
+            )
+        return self.keyholders
+
+    def close(self, ballot, actor=None, positions=None):
+        """Close a ballot; a secret one is then decrypted by the guarantors (the first
+        `threshold` unless told) and its result published. Returns the tally."""
+        result = adoption.close_ballot(actor or self.facilitator, ballot, self.convention)
+        if ballot.secret:
+            self.guarantors().decrypt(ballot.packet, positions)
+            db.session.refresh(ballot)
+            return adoption.tally(ballot)
+        return result
+
     def ballot(self, rec=None, *, secret=None, **rule_values):
+        if secret is not False and rules.rules_for(self.convention).secret or secret:
+            self.guarantors()
         if secret is not None or rule_values:
             current = rules.rules_for(self.convention)
             values = {

@@ -172,6 +172,7 @@ def test_staff_see_the_staff_menu_each_feature_registered(client):
         "Équipe et garant·es",
         "Auditions",
         "Séances",
+        "Clé des garant·es",
         "Tirage au sort",
         "Publication",
         "Journal des actions",

@@ -64,7 +64,7 @@ def test_seed_demo_loads_two_conventions_once_and_prints_their_accounts(app, run
         ]
         for c in (ai, past)
     }
-    assert counts == {"ia-montpellier": [40, 2, 1, 1], "mobilites-montpellier": [24, 1, 1, 1]}
+    assert counts == {"ia-montpellier": [40, 2, 5, 1], "mobilites-montpellier": [24, 1, 3, 1]}
     # One team runs both; each convention has its own members, facilitator and guarantor.
     assert people(ai, Role.STAFF) == people(past, Role.STAFF)
     for role in (Role.MEMBER, Role.FACILITATOR, Role.GUARANTOR):

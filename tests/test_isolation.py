@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import tempfile
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -23,6 +25,7 @@ from convention import scope
 from convention.assembly import services as assembly
 from convention.assembly.models import PhaseKind
 from convention.auth.models import Role
+from convention.demo.guarantors import hold_ceremony
 from convention.discussion import services as discussion
 from convention.discussion.models import Stance, TargetKind
 from convention.extensions import db
@@ -79,6 +82,10 @@ def _build(word: str) -> Side:
         person.display_name = f"Personne {word} {n}"
         person.first_name = f"Prénom{word}{n}"
     guarantor = factories.user(Role.GUARANTOR, name=f"Garante {word}", convention=convention)
+    second = factories.user(Role.GUARANTOR, name=f"Garant {word}", convention=convention)
+    keyholders = hold_ceremony(
+        world.staff, convention, [guarantor, second], 2, Path(tempfile.mkdtemp())
+    )
 
     hearing = world.hearing(title=f"Audition {word}")
     idea = proposals.post_idea(
@@ -111,6 +118,8 @@ def _build(word: str) -> Side:
         for voter in voters:
             adoption.cast_vote(voter, ballot, adoption.Choice.FOR)
         adoption.close_ballot(world.facilitator, ballot, convention)
+        if secret:
+            keyholders.decrypt(ballot.packet)
         ballots.append(ballot)
     factories.open_phase(world.staff, convention, PhaseKind.CONSULTATION)
     opened = consultation.open_consultation(world.staff, convention, factories.in_hours(24 * 7))

@@ -34,13 +34,15 @@ from convention.discussion import services as discussion
 from convention.discussion.models import Comment, Stance, TargetKind
 from convention.extensions import db, limiter
 from convention.forms import Form
+from convention.guarantors.models import KeyCeremony
+from convention.ledger.models import LedgerEntry
 from convention.params import DatabaseIntConverter, TextConverter
 from convention.proposals.models import Amendment, Idea, Recommendation, Status
 from convention.publication.models import ExportJob, ReportEdition
 from convention.publication.renderers import RENDERERS
 from convention.recruitment.models import Invitation, SortitionRun
 from convention.sittings.models import AgendaItem, Sitting
-from convention.votes.models import AdoptionBallot
+from convention.votes.models import AdoptionBallot, DecryptionPacket
 from tests import factories
 from tests.pages import field_error
 
@@ -325,6 +327,10 @@ def real_values() -> RealValues:
         "round_number": [1],
         "sitting_id": ids(Sitting, 1),
         "item_id": ids(AgendaItem, 1),
+        "entry_id": ids(LedgerEntry, 1),
+        "ceremony_id": ids(KeyCeremony, 1),
+        "packet_id": ids(DecryptionPacket, 1),
+        "step": ["ceremonie", "cles", "parts"],
         "target_id": [1],
         "kind": [k.value for k in TargetKind],
         "job_id": list(db.session.scalars(select(ExportJob.id).limit(1)))

@@ -115,6 +115,8 @@ MEMBERS = [
 
 FACILITATORS = [("Hélène", "Rigaud"), ("Marc", "Ollier")]
 GUARANTOR = ("Bernadette", "Aurillac")
+# Guarantors who hold the key with her: the staff start the key ceremony from the demo.
+MORE_GUARANTORS = [("Yves", "Sabatier"), ("Odile", "Fabre"), ("Karim", "Benali"), ("Nadia", "Roux")]
 STAFF = ("Service", "Participation citoyenne")
 
 CITIZENS = [
@@ -214,8 +216,9 @@ def _load_ai(
     ]
     for facilitator in facilitators:
         services.appoint(staff, convention, facilitator, Role.FACILITATOR)
-    guarantor = person(*GUARANTOR, Role.GUARANTOR, communes["Castelnau-le-Lez"])
-    services.appoint(staff, convention, guarantor, Role.GUARANTOR)
+    for first, last in (GUARANTOR, *MORE_GUARANTORS):
+        guarantor = person(first, last, Role.GUARANTOR, communes["Castelnau-le-Lez"])
+        services.appoint(staff, convention, guarantor, Role.GUARANTOR)
     groups = [
         services.add_group(
             staff, convention, f"Groupe {theme.name}", theme, facilitators[i % len(facilitators)]
@@ -267,8 +270,16 @@ def demo_accounts() -> list[tuple[str, str, str]]:
             email(*mobility_content.FACILITATOR),
             PASSWORDS[Role.FACILITATOR],
         ),
-        (f"guarantor ({ai})", email(*GUARANTOR), PASSWORDS[Role.GUARANTOR]),
-        (f"guarantor ({past})", email(*mobility_content.GUARANTOR), PASSWORDS[Role.GUARANTOR]),
+        (
+            f"guarantor ({ai}, x{1 + len(MORE_GUARANTORS)})",
+            email(*GUARANTOR),
+            PASSWORDS[Role.GUARANTOR],
+        ),
+        (
+            f"guarantor ({past}, x{1 + len(mobility_content.MORE_GUARANTORS)})",
+            email(*mobility_content.GUARANTOR),
+            PASSWORDS[Role.GUARANTOR],
+        ),
         (f"member ({ai}, x40)", email(first, last), PASSWORDS[Role.MEMBER]),
         (
             f"member ({past}, x24)",

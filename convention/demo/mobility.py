@@ -9,8 +9,12 @@ judgment, two editions of the report, the Métropole's answers of every kind and
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from flask import current_app
 
 from convention.assembly import services as assembly
 from convention.assembly.hearings import publish_hearing
@@ -20,9 +24,11 @@ from convention.demo import accounts
 from convention.demo import mobility_content as text
 from convention.demo import mobility_recruitment as recruitment
 from convention.demo.backdating import at, happened_on
+from convention.demo.guarantors import hold_ceremony
 from convention.discussion import services as discussion
 from convention.discussion.models import Comment, Stance, TargetKind
 from convention.extensions import db
+from convention.guarantors import services as guarantors
 from convention.proposals import amendments
 from convention.proposals import services as proposals
 from convention.proposals.models import Choice, Recommendation
@@ -79,8 +85,9 @@ def _set_up(cast: Cast) -> Convention:
     montpellier = cast.communes["Montpellier"]
     facilitator = accounts.person(*text.FACILITATOR, Role.FACILITATOR, montpellier)
     assembly.appoint(staff, convention, facilitator, Role.FACILITATOR)
-    guarantor = accounts.person(*text.GUARANTOR, Role.GUARANTOR, cast.communes["Lattes"])
-    assembly.appoint(staff, convention, guarantor, Role.GUARANTOR)
+    for first, last in (text.GUARANTOR, *text.MORE_GUARANTORS):
+        guarantor = accounts.person(first, last, Role.GUARANTOR, cast.communes["Lattes"])
+        assembly.appoint(staff, convention, guarantor, Role.GUARANTOR)
     for name, description in text.THEMES:
         theme = assembly.add_theme(staff, convention, name, description)
         assembly.add_group(staff, convention, f"Groupe {name}", theme, facilitator)
@@ -258,6 +265,18 @@ def _members_vote(cast: Cast, convention: Convention, recs: list[Recommendation]
     _open(cast.staff, convention, PhaseKind.MEMBERS_VOTE)
     members = assembly.members_of(convention)
     opened, closes = at("2024-12-07", 15), at("2024-12-08", 16)
+    # The guarantors' key, made the week before: their secret files go to the instance
+    # folder, so that anyone trying the demo can run the tool as one of them.
+    folder = Path(
+        current_app.config.get("DEMO_GUARANTORS_DIR")
+        or Path(current_app.instance_path) / "demo-garants"
+    )
+    # A new demo, new guarantors: the files of an earlier demo would only confuse the tool.
+    shutil.rmtree(folder / text.SLUG, ignore_errors=True)
+    with happened_on(opened - timedelta(days=6)):
+        keyholders = hold_ceremony(
+            cast.staff, convention, guarantors.guarantors_of(convention), 2, folder / text.SLUG
+        )
     for n, rec in enumerate(recs):
         secret = text.RECOMMENDATIONS[n][7]
         with happened_on(opened + timedelta(minutes=30 * n)):
@@ -288,10 +307,14 @@ def _members_vote(cast: Cast, convention: Convention, recs: list[Recommendation]
                 cast_at = opened + timedelta(minutes=30 * n + 1 + m)
                 adoption.cast_vote(member, ballot, choice, now=cast_at)
         with happened_on(closes + timedelta(minutes=n)):
-            result = adoption.close_ballot(
+            adoption.close_ballot(
                 facilitator, ballot, convention, now=closes + timedelta(minutes=n)
             )
-        assert result.adopted == text.RECOMMENDATIONS[n][8], rec.title
+        if secret:
+            with happened_on(closes + timedelta(hours=2, minutes=n)):
+                assert ballot.packet is not None
+                keyholders.decrypt(ballot.packet)
+        assert ballot.adopted == text.RECOMMENDATIONS[n][8], rec.title
 
 
 def _consultation(cast: Cast, convention: Convention, recs: list[Recommendation]) -> None:

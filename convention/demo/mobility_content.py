@@ -41,6 +41,8 @@ THEMES = [
 
 FACILITATOR = ("Agnès", "Delorme")
 GUARANTOR = ("Henri", "Malaval")
+# Two more: a key ceremony needs at least two guarantors (here any two of three decrypt).
+MORE_GUARANTORS = [("Jeanne", "Castan"), ("Paul", "Rouquette")]
 
 # --- the draw -------------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from convention.scope import register_scoped
 from convention.votes import (
     audit_log,
     consultation_views,
+    counting_views,
     report_contributions,
     story,
     trace_sources,
@@ -33,6 +34,7 @@ def init_app(app: Flask) -> None:
     register_scoped(app, views.bp)
     register_scoped(app, views.mine_bp)
     register_scoped(app, consultation_views.bp)
+    register_scoped(app, counting_views.bp)
     found = registry(app)
     found.trace_sources.extend(trace_sources.SOURCES)
     found.event_titles.update(trace_sources.EVENT_TITLES)

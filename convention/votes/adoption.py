@@ -26,14 +26,14 @@ from convention.clock import utcnow
 from convention.errors import ConventionError, InvalidInput, NotAllowed
 from convention.extensions import db
 from convention.i18n import sort_key
+from convention.ledger import services as ledger
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice, Recommendation, Status
 from convention.proposals.services import record_event, record_vote_result
-from convention.votes import verify_tally
+from convention.votes import secret_ballots, verify_tally
 from convention.votes.models import (
     AdoptionBallot,
     NamedVote,
-    SecretVote,
     VoteParticipation,
 )
 from convention.votes.rules import rules_for
@@ -109,17 +109,28 @@ class Tally:
         }
 
 
-def eligible_members(convention: Convention) -> int:
-    return db.session.execute(
-        select(func.count())
-        .select_from(GroupMembership)
+def _eligible(convention: Convention):
+    return (
+        select(GroupMembership.user_id)
         .join(
             ConventionRole,
             (ConventionRole.user_id == GroupMembership.user_id)
             & (ConventionRole.convention_id == GroupMembership.convention_id),
         )
         .where(GroupMembership.convention_id == convention.id, ConventionRole.role == Role.MEMBER)
+    )
+
+
+def eligible_members(convention: Convention) -> int:
+    return db.session.execute(
+        select(func.count()).select_from(_eligible(convention).subquery())
     ).scalar_one()
+
+
+def eligible_roll(convention: Convention) -> list[str]:
+    """The members allowed to vote, as the pseudonyms the public ledger knows them by."""
+    ids = sorted(set(db.session.scalars(_eligible(convention))))
+    return sorted(ledger.pseudonyms(convention.id, ids).values())
 
 
 def is_voter(user: User | None, convention_id: int) -> bool:
@@ -157,10 +168,12 @@ def open_ballots(
         raise InvalidInput(_l("La clôture doit être dans le futur."), field="closes_at")
     rules = rules_for(convention)
     eligible = eligible_members(convention)
-    ballots = []
     for rec in recommendations:
         # Opening needs the same rights, status and phase as recording the result.
         lifecycle.check("adopt", actor, rec, convention)
+    ceremony = secret_ballots.ceremony_for_opening(convention) if rules.secret else None
+    ballots = []
+    for rec in recommendations:
         ballot = AdoptionBallot(
             convention_id=convention.id,
             recommendation=rec,
@@ -173,6 +186,7 @@ def open_ballots(
             opened_by_id=actor.id,
             opened_at=now,
             closes_at=closes_at,
+            ceremony_id=ceremony.id if ceremony else None,
             votes_for=0,
             votes_against=0,
             votes_abstain=0,
@@ -188,6 +202,7 @@ def open_ballots(
             db.session.flush()
     except IntegrityError:
         raise ConventionError(_l("Un vote existe déjà pour une de ces recommandations.")) from None
+    roll = eligible_roll(convention)
     for ballot in ballots:
         record_event(
             ballot.recommendation,
@@ -204,6 +219,20 @@ def open_ballots(
             reference=ballot.recommendation.reference,
             closes_at=closes_at,
         )
+        # After the journal: both heads are always taken in the same order.
+        ledger.append(
+            "ballot_opened",
+            {
+                "ballot_id": ballot.id,
+                "recommendation": ballot.recommendation.reference,
+                "secret": ballot.secret,
+                "ceremony_id": ballot.ceremony_id,
+                "rules": _rules_of(ballot),
+                "closes_at": closes_at.isoformat(),
+                "roll": roll,
+            },
+            convention_slug=convention.slug,
+        )
     return ballots
 
 
@@ -216,6 +245,7 @@ def _lock_open(ballot: AdoptionBallot, now: datetime) -> bool:
             .where(
                 AdoptionBallot.id == ballot.id,
                 AdoptionBallot.closed_at.is_(None),
+                AdoptionBallot.counting_at.is_(None),
                 AdoptionBallot.opened_at <= now,
                 AdoptionBallot.closes_at > now,
             )
@@ -227,12 +257,12 @@ def _lock_open(ballot: AdoptionBallot, now: datetime) -> bool:
 
 def cast_vote(
     member: User, ballot: AdoptionBallot, choice: Choice, *, now: datetime | None = None
-) -> None:
+) -> str | None:
     """A member votes for, against or abstains, once per ballot, while it is open.
 
-    Secret ballot: the roll records that the member voted, and an unlinked ballot records the
-    choice; a second vote is refused (nothing can find the first one to change it). Named
-    ballot: voting again replaces the vote until the close.
+    Secret ballot: the roll records that the member voted, and the choice is kept only
+    encrypted to the guarantors' key (`secret_ballots`); a second vote is refused. Returns the
+    ballot's tracking code. Named ballot: voting again replaces the vote until the close.
     """
     if not is_voter(member, ballot.convention_id):
         raise NotAllowed(
@@ -241,6 +271,7 @@ def cast_vote(
     if not isinstance(choice, Choice):
         raise InvalidInput(_l("Choix de vote inconnu."), field="choice")
     now = now or utcnow()
+    encrypted = secret_ballots.encrypt(ballot, choice) if ballot.secret else None
     if not _lock_open(ballot, now):
         raise VotingClosed()
     joined = db.session.scalar(
@@ -249,28 +280,35 @@ def cast_vote(
         .on_conflict_do_nothing()
         .returning(VoteParticipation.user_id)
     )
-    deltas = {name: 0 for name in COUNTER.values()}
-    if ballot.secret:
+    if encrypted is not None:
         if joined is None:
             raise AlreadyVoted()
-        db.session.add(SecretVote(ballot_id=ballot.id, choice=choice))
-        db.session.flush()
-    else:
-        statement = insert(NamedVote).values(
-            ballot_id=ballot.id, user_id=member.id, choice=choice, previous_choice=None, cast_at=now
+        code = secret_ballots.store(ballot, encrypted)
+        # Only the participation counter moves: a counter per choice would tell the choice.
+        db.session.execute(
+            update(AdoptionBallot)
+            .where(AdoptionBallot.id == ballot.id)
+            .values(participants=AdoptionBallot.participants + 1)
+            .execution_options(synchronize_session=False)
         )
-        # `named_vote.choice` on the right is the row being replaced: the old choice.
-        statement = statement.on_conflict_do_update(
-            index_elements=["ballot_id", "user_id"],
-            set_={
-                "choice": statement.excluded.choice,
-                "previous_choice": NamedVote.__table__.c.choice,
-                "cast_at": statement.excluded.cast_at,
-            },
-        ).returning(NamedVote.previous_choice)
-        previous = db.session.scalar(statement)
-        if previous is not None:
-            deltas[COUNTER[previous]] -= 1
+        db.session.expire(ballot)
+        return code
+    deltas = {name: 0 for name in COUNTER.values()}
+    statement = insert(NamedVote).values(
+        ballot_id=ballot.id, user_id=member.id, choice=choice, previous_choice=None, cast_at=now
+    )
+    # `named_vote.choice` on the right is the row being replaced: the old choice.
+    statement = statement.on_conflict_do_update(
+        index_elements=["ballot_id", "user_id"],
+        set_={
+            "choice": statement.excluded.choice,
+            "previous_choice": NamedVote.__table__.c.choice,
+            "cast_at": statement.excluded.cast_at,
+        },
+    ).returning(NamedVote.previous_choice)
+    previous = db.session.scalar(statement)
+    if previous is not None:
+        deltas[COUNTER[previous]] -= 1
     deltas[COUNTER[choice]] += 1
     values = {
         name: getattr(AdoptionBallot, name) + delta for name, delta in deltas.items() if delta
@@ -285,6 +323,7 @@ def cast_vote(
             .execution_options(synchronize_session=False)
         )
     db.session.expire(ballot)
+    return None
 
 
 def my_vote(member: User | None, ballot: AdoptionBallot) -> tuple[bool, Choice | None]:
@@ -310,10 +349,12 @@ def record_paper(
         raise NotAllowed()
     if min(votes_for, votes_against, votes_abstain) < 0:
         raise InvalidInput(_l("Un total ne peut pas être négatif."), field="votes_for")
-    locked = db.session.scalar(
-        select(AdoptionBallot.closed_at).where(AdoptionBallot.id == ballot.id).with_for_update()
-    )
-    if locked is not None or ballot.closed_at is not None:
+    locked = db.session.execute(
+        select(AdoptionBallot.closed_at, AdoptionBallot.counting_at)
+        .where(AdoptionBallot.id == ballot.id)
+        .with_for_update()
+    ).one()
+    if locked.closed_at is not None or locked.counting_at is not None:
         raise VotingClosed(_l("Ce vote est clos : ses totaux ne changent plus."))
     previous = (ballot.paper_for, ballot.paper_against, ballot.paper_abstain)
     ballot.paper_for, ballot.paper_against = votes_for, votes_against
@@ -351,13 +392,13 @@ def tally(ballot: AdoptionBallot) -> Tally:
 
 
 def recount(ballot: AdoptionBallot) -> dict[Choice, int]:
-    """Count the electronic ballots themselves (used at the close and by tests)."""
-    model = SecretVote if ballot.secret else NamedVote
+    """Count a named ballot's votes themselves (used at the close and by tests). A secret
+    ballot has nothing to count but ciphertexts: its count is the guarantors' decryption."""
     rows = dict(
         db.session.execute(
-            select(model.choice, func.count())
-            .where(model.ballot_id == ballot.id)
-            .group_by(model.choice)
+            select(NamedVote.choice, func.count())
+            .where(NamedVote.ballot_id == ballot.id)
+            .group_by(NamedVote.choice)
         )
         .tuples()
         .all()
@@ -365,38 +406,97 @@ def recount(ballot: AdoptionBallot) -> dict[Choice, int]:
     return {choice: rows.get(choice, 0) for choice in Choice}
 
 
+def _lock_for_closing(ballot: AdoptionBallot) -> None:
+    ended = db.session.execute(
+        select(AdoptionBallot.closed_at, AdoptionBallot.counting_at)
+        .where(AdoptionBallot.id == ballot.id)
+        .with_for_update()
+    ).one()
+    if ended.closed_at is not None:
+        raise VotingClosed(_l("Ce vote est déjà clos."))
+    if ended.counting_at is not None:
+        raise VotingClosed(
+            _l("Ce vote est déjà clos : il attend le dépouillement par les garant·es.")
+        )
+    db.session.refresh(ballot)
+
+
 def close_ballot(
     actor: User, ballot: AdoptionBallot, convention: Convention, *, now: datetime | None = None
-) -> Tally:
-    """Close the vote: freeze the tally, seal it, and make the recommendation adopted or
-    rejected through the recommendations' lifecycle."""
-    rec = ballot.recommendation
-    lifecycle.check("adopt", actor, rec, convention)
-    if (
-        db.session.scalar(
-            select(AdoptionBallot.closed_at).where(AdoptionBallot.id == ballot.id).with_for_update()
-        )
-        is not None
-    ):
-        raise VotingClosed(_l("Ce vote est déjà clos."))
-    db.session.refresh(ballot)
+) -> Tally | None:
+    """Close the vote. A named ballot: freeze the tally, seal it, and make the recommendation
+    adopted or rejected through the recommendations' lifecycle. A secret ballot: voting ends
+    and its encrypted ballots go to the guarantors (None is returned); its result comes with
+    their decryption (`counting.finish`)."""
+    lifecycle.check("adopt", actor, ballot.recommendation, convention)
+    _lock_for_closing(ballot)
+    now = now or utcnow()
+    if ballot.secret:
+        hand_to_guarantors(actor, convention, [ballot], now)
+        return None
     counted = recount(ballot)
     if [counted[c] for c in Choice] != [getattr(ballot, COUNTER[c]) for c in Choice]:
         raise TallyMismatch()
+    ballot.closed_at = now
+    return seal(actor, ballot, convention, canonical_export, signatures=[])
+
+
+def hand_to_guarantors(
+    actor: User, convention: Convention, ballots: list[AdoptionBallot], now: datetime
+) -> None:
+    """Secret ballots whose voting ended together: one packet per key ceremony."""
+    by_ceremony: dict[int | None, list[AdoptionBallot]] = {}
+    for ballot in ballots:
+        by_ceremony.setdefault(ballot.ceremony_id, []).append(ballot)
+    for group in by_ceremony.values():
+        secret_ballots.make_packet(
+            actor,
+            convention,
+            group,
+            lambda b: f"{b.recommendation.reference} — {b.recommendation.title}",
+            now,
+        )
+
+
+def seal(
+    actor: User,
+    ballot: AdoptionBallot,
+    convention: Convention,
+    export_of,
+    *,
+    signatures: list[dict],
+) -> Tally:
+    """The result from the counters (the electronic votes and the paper totals), made final:
+    the export is kept as published, its digest goes to the public ledger, and the
+    recommendation is adopted or rejected."""
     result = tally(ballot)
-    ballot.closed_at = now or utcnow()
     ballot.quorum_met, ballot.adopted = result.quorum_met, result.adopted
-    ballot.digest = verify_tally.digest(export_header(ballot), export_ballots(ballot))
-    ballot.sealed_export = canonical_export(ballot)
-    record_vote_result(actor, rec, convention, result.adopted, **result.as_details())
+    text = export_of(ballot)
+    ballot.digest = json.loads(text)["digest"]
+    ballot.sealed_export = text
+    record_vote_result(
+        actor, ballot.recommendation, convention, result.adopted, **result.as_details()
+    )
     record(
         actor,
         "adoption_vote_closed",
         ballot,
-        recommendation=rec.id,
+        recommendation=ballot.recommendation_id,
         adopted=result.adopted,
         digest=ballot.digest,
         **result.as_details(),
+    )
+    ledger.append(
+        "ballot_closed",
+        {
+            "ballot_id": ballot.id,
+            "recommendation": ballot.recommendation.reference,
+            "secret": ballot.secret,
+            "digest": ballot.digest,
+            "tally": {**result.as_details(), "adopted": result.adopted},
+            "signatures": signatures,
+        },
+        convention_slug=convention.slug,
     )
     return result
 
@@ -420,16 +520,27 @@ def export_header(ballot: AdoptionBallot) -> dict:
     }
 
 
+def _rules_of(ballot: AdoptionBallot) -> dict:
+    header = export_header(ballot)
+    return {
+        name: header[name]
+        for name in (
+            "quorum_percent",
+            "threshold_numerator",
+            "threshold_denominator",
+            "abstentions_count",
+            "eligible",
+        )
+    }
+
+
 def export_ballots(ballot: AdoptionBallot) -> list[dict]:
-    """Secret: choice and random id, listed by that random id (an order that means nothing).
+    """Secret: the encrypted ballots' tracking codes, in their order (which means nothing).
     Named: choice, member id and public name, by member id."""
     if ballot.secret:
-        rows = db.session.execute(
-            select(SecretVote.id, SecretVote.choice)
-            .where(SecretVote.ballot_id == ballot.id)
-            .order_by(SecretVote.id)
-        )
-        return [{"id": ballot_id, "choice": choice.value} for ballot_id, choice in rows]
+        return [
+            {"tracking_code": b["tracking_code"]} for b in secret_ballots.published_ballots(ballot)
+        ]
     votes = db.session.scalars(
         select(NamedVote)
         .where(NamedVote.ballot_id == ballot.id)
@@ -446,12 +557,14 @@ def export(ballot: AdoptionBallot) -> dict:
     """Everything needed to recompute the tally and the digest, for a closed ballot."""
     if not ballot.is_closed:
         raise VotingClosed(_l("Les bulletins sont publiés à la clôture du vote."))
+    if ballot.secret:
+        return json.loads(published_export(ballot))
     result = tally(ballot)
     return {
         "format": "convention-adoption-vote/1",
         "header": export_header(ballot),
         "ballots": export_ballots(ballot),
-        "digest": ballot.digest,
+        "digest": verify_tally.digest(export_header(ballot), export_ballots(ballot)),
         "tally": {
             "for": result.votes_for,
             "against": result.votes_against,
@@ -551,6 +664,7 @@ def due_ballots(convention: Convention, *, now: datetime | None = None) -> list[
             .where(
                 AdoptionBallot.convention_id == convention.id,
                 AdoptionBallot.closed_at.is_(None),
+                AdoptionBallot.counting_at.is_(None),
                 AdoptionBallot.closes_at <= (now or utcnow()),
             )
             .join(AdoptionBallot.recommendation)
@@ -578,8 +692,16 @@ def close_due(
     due = closable_due(actor, convention, now=now)
     if not due:
         raise ConventionError(_l("Aucun vote n'attend sa clôture."))
+    secret = []
     for ballot in due:
-        close_ballot(actor, ballot, convention, now=now)
+        if ballot.secret:
+            lifecycle.check("adopt", actor, ballot.recommendation, convention)
+            _lock_for_closing(ballot)
+            secret.append(ballot)
+        else:
+            close_ballot(actor, ballot, convention, now=now)
+    if secret:
+        hand_to_guarantors(actor, convention, secret, now)
     return due
 
 
@@ -621,7 +743,7 @@ def my_ballots(
         entry = MyBallot(ballot, ballot.id in voted, choices.get(ballot.id))
         if ballot.is_closed:
             found["closed"].append(entry)
-        elif ballot.closes_at <= now:
+        elif ballot.closes_at <= now or ballot.counting_at is not None:
             found["ended"].append(entry)
         elif entry.voted:
             found["voted"].append(entry)
@@ -632,7 +754,11 @@ def my_ballots(
 
 def is_open(ballot: AdoptionBallot, now: datetime | None = None) -> bool:
     now = now or utcnow()
-    return ballot.closed_at is None and ballot.opened_at <= now < ballot.closes_at
+    return (
+        ballot.closed_at is None
+        and ballot.counting_at is None
+        and ballot.opened_at <= now < ballot.closes_at
+    )
 
 
 def canonical_export(ballot: AdoptionBallot) -> str:

@@ -6,7 +6,6 @@ never needs to read the ballots; tests recount from the ballots and compare.
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from sqlalchemy import (
@@ -26,6 +25,7 @@ from convention.auth.models import User
 from convention.clock import utcnow
 from convention.db_types import UTCDateTime, enum_column
 from convention.extensions import Model
+from convention.guarantors.models import KeyCeremony
 from convention.proposals.models import Choice, Idea, Recommendation
 
 # The seven grades of "Voter pour le climat", best first; a grade is stored as its index.
@@ -34,11 +34,6 @@ GRADE_COUNT = 7
 # simultaneous judgments on one recommendation rarely wait for the same row lock. The triggers
 # of migration 0007 use the same number.
 TALLY_SHARDS = 16
-
-
-def new_ballot_id() -> str:
-    """A random id: unlike a serial number it says nothing about when a ballot was cast."""
-    return uuid.uuid4().hex
 
 
 class VoteRules(Model):
@@ -125,12 +120,28 @@ class AdoptionBallot(Model):
     # The public export exactly as published at the close, kept and served as it is: later
     # changes to the tables cannot change what was published (PostgreSQL refuses them).
     sealed_export: Mapped[str | None] = mapped_column(Text)
+    # A secret ballot: the key ceremony its votes are encrypted to; once voting has ended,
+    # when it was handed to the guarantors and in which packet (the result waits for them).
+    ceremony_id: Mapped[int | None] = mapped_column(
+        ForeignKey("key_ceremony.id", ondelete="RESTRICT")
+    )
+    counting_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    packet_id: Mapped[int | None] = mapped_column(
+        ForeignKey("decryption_packet.id", ondelete="SET NULL"), index=True
+    )
 
     recommendation: Mapped[Recommendation] = relationship()
+    packet: Mapped[DecryptionPacket | None] = relationship(back_populates="ballots")
+    ceremony: Mapped[KeyCeremony | None] = relationship()
 
     @property
     def is_closed(self) -> bool:
         return self.closed_at is not None
+
+    @property
+    def is_counting(self) -> bool:
+        """Voting has ended and the guarantors have not yet decrypted the tally."""
+        return self.counting_at is not None and self.closed_at is None
 
     @property
     def paper_total(self) -> int:
@@ -152,16 +163,62 @@ class VoteParticipation(Model):
     user: Mapped[User] = relationship()
 
 
-class SecretVote(Model):
-    """An unlinked ballot of a secret vote: no person, no time, a random id."""
+class EncryptedVote(Model):
+    """A secret ballot as cast: three encryptions (for, against, abstain) of 0 or 1 with their
+    proofs, under the guarantors' joint key; no person, no time. Whoever reads it, the
+    database's administrator or a backup included, cannot tell the choice: only k guarantors
+    together could decrypt, and they decrypt the tally, never a ballot."""
 
-    __tablename__ = "secret_vote"
+    __tablename__ = "encrypted_vote"
+    __table_args__ = (UniqueConstraint("ballot_id", "tracking_code"),)
 
-    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_ballot_id)
+    id: Mapped[int] = mapped_column(primary_key=True)
     ballot_id: Mapped[int] = mapped_column(
         ForeignKey("adoption_ballot.id", ondelete="CASCADE"), index=True
     )
-    choice: Mapped[Choice] = mapped_column(enum_column(Choice, "secret_vote_choice"))
+    # What the member keeps to find their ballot in the published list.
+    tracking_code: Mapped[str] = mapped_column(String(64))
+    # The ballot as published (records.ballot_json), canonical JSON.
+    body: Mapped[str] = mapped_column(Text)
+
+
+class DecryptionPacket(Model):
+    """The secret ballots closed together, handed to the guarantors to decrypt their tallies:
+    the packet file exactly as they download it, and its SHA-256, which they sign."""
+
+    __tablename__ = "decryption_packet"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    convention_id: Mapped[int] = mapped_column(
+        ForeignKey("convention.id", ondelete="CASCADE"), index=True
+    )
+    ceremony_id: Mapped[int] = mapped_column(ForeignKey("key_ceremony.id", ondelete="RESTRICT"))
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL")
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    ballots: Mapped[list[AdoptionBallot]] = relationship(
+        back_populates="packet", order_by="AdoptionBallot.id"
+    )
+    ceremony: Mapped[KeyCeremony] = relationship()
+
+
+class PartialDecryptionUpload(Model):
+    """A guarantor's partial decryptions of a packet's tallies, signed, as uploaded."""
+
+    __tablename__ = "partial_decryption"
+
+    packet_id: Mapped[int] = mapped_column(
+        ForeignKey("decryption_packet.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    body: Mapped[str] = mapped_column(Text)
 
 
 class NamedVote(Model):

@@ -4,18 +4,15 @@ and the two standard-library scripts that do the same at home."""
 
 from __future__ import annotations
 
-import io
 import json
-import zipfile
 
 from flask import Blueprint, Response, render_template
 from flask_babel import gettext as _
 
-from convention.config import PROJECT_ROOT
+from convention.ballots import packaging, records
 from convention.votes import verify_tally
 from convention.votes.forms import VerifyExportForm
 
-SCRIPTS = ("verify_tally.py", "majority_judgment.py")
 MAX_EXPORT_BYTES = 32_000_000
 
 
@@ -25,6 +22,8 @@ def _check(data: bytes) -> tuple[str | None, list[str], str | None]:
         export = json.loads(data.decode("utf-8-sig"))
         if export.get("format") == verify_tally.CONSULTATION_FORMAT:
             return "consultation", verify_tally.verify_consultation(export), None
+        if export.get("format") == records.SECRET_VOTE:
+            return "ballot", verify_tally.verify_secret(export), None
         return "ballot", verify_tally.verify(export), None
     except (UnicodeDecodeError, ValueError, KeyError, TypeError, AttributeError):
         return (
@@ -60,12 +59,9 @@ def verify_page():
 
 
 def scripts() -> Response:
-    """The checking scripts, zipped: the tally recount and the majority judgment it uses."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name in SCRIPTS:
-            archive.write(PROJECT_ROOT / "convention" / "votes" / name, f"verifier-scrutin/{name}")
-    response = Response(buffer.getvalue(), mimetype="application/zip")
+    """The checking scripts, zipped: the tally recount, the majority judgment it uses, the
+    ledger's checker and the cryptography of secret ballots, all standard library."""
+    response = Response(packaging.checker_zip(), mimetype="application/zip")
     response.headers["Content-Disposition"] = 'attachment; filename="verifier-scrutin.zip"'
     return response
 

@@ -35,7 +35,7 @@ from convention.forms import EmptyForm, SelectChoice, filled
 from convention.proposals import lifecycle
 from convention.proposals.models import Choice
 from convention.transaction import attempt
-from convention.votes import adoption, rules, verify_views
+from convention.votes import adoption, rules, secret_ballots, verify_views
 from convention.votes.commands import verify_tally_command
 from convention.votes.forms import (
     PARIS,
@@ -173,6 +173,13 @@ def ballot(ballot_id: int):
     is_voter = adoption.is_voter(me, convention.id)
     is_open = adoption.is_open(found)
     form = VoteForm(data={"choice": choice.value if choice else None})
+    searched = (request.args.get("code") or "").strip()[:100]
+    counting = None
+    if found.is_counting and found.packet is not None:
+        counting = {
+            "sent": len(secret_ballots.uploads(found.packet)),
+            "needed": found.packet.ceremony.threshold,
+        }
     return render_template(
         "votes/ballot.html",
         ballot=found,
@@ -187,9 +194,16 @@ def ballot(ballot_id: int):
         named_votes=adoption.export_ballots(found) if found.is_closed and not found.secret else [],
         roll=adoption.roll(found),
         can_close=not found.is_closed
+        and not found.is_counting
         and lifecycle.allowed("adopt", me, found.recommendation, convention),
-        can_record_paper=is_manager(me) and not found.is_closed,
+        can_record_paper=is_manager(me) and not found.is_closed and not found.is_counting,
         threshold=rules.threshold_label(*_threshold(found)),
+        counting=counting,
+        searched=searched,
+        found_code=bool(searched)
+        and found.is_closed
+        and found.secret
+        and secret_ballots.has_ballot(found, searched),
     )
 
 
@@ -213,14 +227,17 @@ def vote(ballot_id: int):
             choice=choice,
         )
     with attempt() as outcome:
-        adoption.cast_vote(current_user, found, choice)
+        code = adoption.cast_vote(current_user, found, choice)
     if not outcome.ok:
         return _to_ballot(found)
     if found.secret:
         flash(
             _(
-                "Votre vote secret est enregistré. Il est définitif ; votre nom figure sur la "
-                "liste des votants, pas votre choix."
+                "Votre vote secret est enregistré, chiffré : personne ne peut le lire. Il est "
+                "définitif ; votre nom figure sur la liste des votants, pas votre choix. "
+                "Votre code de suivi, à noter pour retrouver votre bulletin chiffré dans la "
+                "liste publiée à la clôture : %(code)s",
+                code=code,
             ),
             "success",
         )
@@ -296,7 +313,7 @@ def close(ballot_id: int):
     apply); the POST from that page closes."""
     convention = assembly.current_convention()
     found = _ballot(ballot_id)
-    if found.is_closed:
+    if found.is_closed or found.is_counting:
         flash(_("Ce vote est déjà clos."), "info")
         return _to_ballot(found)
     if not lifecycle.allowed("adopt", current_user, found.recommendation, convention):
@@ -305,7 +322,16 @@ def close(ballot_id: int):
     if form.validate_on_submit():
         with attempt() as outcome:
             adoption.close_ballot(current_user, found, convention)
-        if outcome.ok:
+        if outcome.ok and found.secret:
+            flash(
+                _(
+                    "Le vote est clos : ses bulletins chiffrés attendent le dépouillement par "
+                    "les garant·es. Le résultat sera publié dès qu'assez d'entre eux l'auront "
+                    "déchiffré."
+                ),
+                "success",
+            )
+        elif outcome.ok:
             flash(_("Le vote est clos et scellé."), "success")
         return _to_ballot(found)
     return render_template("votes/confirm_close.html", form=form, **_closing(found))
@@ -324,14 +350,27 @@ def close_due():
         with attempt() as outcome:
             closed = adoption.close_due(current_user, convention)
         if outcome.ok:
-            flash(
-                ngettext(
-                    "%(num)d vote est clos et scellé.",
-                    "%(num)d votes sont clos et scellés.",
-                    len(closed),
-                ),
-                "success",
-            )
+            named = sum(1 for b in closed if not b.secret)
+            if named:
+                flash(
+                    ngettext(
+                        "%(num)d vote est clos et scellé.",
+                        "%(num)d votes sont clos et scellés.",
+                        named,
+                    ),
+                    "success",
+                )
+            if len(closed) > named:
+                flash(
+                    ngettext(
+                        "%(num)d vote secret est clos : ses bulletins chiffrés attendent le "
+                        "dépouillement par les garant·es.",
+                        "%(num)d votes secrets sont clos : leurs bulletins chiffrés attendent "
+                        "le dépouillement par les garant·es.",
+                        len(closed) - named,
+                    ),
+                    "success",
+                )
         return redirect(url_for("votes.index"))
     return render_template(
         "votes/confirm_close_due.html", form=form, due=[_closing(ballot) for ballot in due]
@@ -371,7 +410,7 @@ def export_csv(ballot_id: int):
         abort(404)
     rows = adoption.export_ballots(found)
     out = io.StringIO()
-    columns = ["id", "choice"] if found.secret else ["member_id", "member", "choice"]
+    columns = ["tracking_code"] if found.secret else ["member_id", "member", "choice"]
     writer = csv.DictWriter(out, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
     writer.writerows(rows)

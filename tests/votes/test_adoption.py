@@ -6,7 +6,7 @@ import sys
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, select
 
 from convention.audit.models import AuditEntry
 from convention.config import PROJECT_ROOT
@@ -15,8 +15,8 @@ from convention.extensions import db
 from convention.proposals.lifecycle import InvalidTransition
 from convention.proposals.models import Choice, Status
 from convention.proposals.trace import trace
-from convention.votes import adoption, verify_tally
-from convention.votes.models import NamedVote, SecretVote, VoteParticipation
+from convention.votes import adoption, rules, secret_ballots, verify_tally
+from convention.votes.models import EncryptedVote, NamedVote
 from tests.factories import in_hours
 
 FOR, AGAINST, ABSTAIN = Choice.FOR, Choice.AGAINST, Choice.ABSTAIN
@@ -91,39 +91,54 @@ def test_threshold_and_abstentions_follow_the_convention_rules(
 
 def test_a_secret_vote_is_final_and_a_second_one_writes_nothing(vw):
     ballot = vw.ballot(secret=True)
-    adoption.cast_vote(vw.voters[0], ballot, FOR)
+    code = adoption.cast_vote(vw.voters[0], ballot, FOR)
     with pytest.raises(adoption.AlreadyVoted):
         adoption.cast_vote(vw.voters[0], ballot, AGAINST)
-    assert counters(ballot) == adoption.recount(ballot) == {FOR: 1, AGAINST: 0, ABSTAIN: 0}
-    assert db.session.scalar(select(func.count()).select_from(SecretVote)) == 1
+    assert db.session.scalar(select(func.count()).select_from(EncryptedVote)) == 1
+    assert secret_ballots.has_ballot(ballot, code) and len(code) == 64
+    # Only the turnout moves while the vote is open: no counter per choice.
+    assert (ballot.participants, *counters(ballot).values()) == (1, 0, 0, 0)
     assert adoption.my_vote(vw.voters[0], ballot) == (True, None)
     assert [u.id for u in adoption.roll(ballot)] == [vw.voters[0].id]
 
 
-def test_secret_ballots_cannot_be_joined_to_voters_by_column_id_order_or_time(vw):
+def test_a_secret_ballot_is_counted_by_the_guarantors_and_never_stored_in_clear(vw):
     ballot = vw.ballot(secret=True)
-    columns = {c["name"] for c in inspect(db.session.connection()).get_columns("secret_vote")}
-    assert columns == {"id", "ballot_id", "choice"}  # no person, no time
-    roll_columns = {
-        c["name"] for c in inspect(db.session.connection()).get_columns("vote_participation")
-    }
-    assert roll_columns == {"ballot_id", "user_id"}  # no time, no serial id either
-    # Everyone votes "for" except one known member, at a known moment in the sequence.
-    voters = vw.voters
-    for i, member in enumerate(voters):
-        adoption.cast_vote(member, ballot, AGAINST if i == 2 else FOR)
-    ids_in_insertion_order = [
-        row.id
-        for row in db.session.scalars(select(SecretVote).where(SecretVote.ballot_id == ballot.id))
-    ]
-    # Random ids: their order says nothing of the order of casting (the export lists by id).
-    exported = [b["id"] for b in adoption.export_ballots(ballot)]
-    assert exported == sorted(exported)
-    assert all(len(i) == 32 for i in exported)
-    assert len(set(ids_in_insertion_order)) == len(voters)
-    # The roll and the ballots share nothing but the ballot they belong to.
-    roll = db.session.execute(select(VoteParticipation.__table__)).all()
-    assert all(set(row._mapping) == {"ballot_id", "user_id"} for row in roll)
+    choices = [FOR, FOR, AGAINST, FOR, ABSTAIN, FOR]
+    codes = [adoption.cast_vote(m, ballot, c) for m, c in zip(vw.voters, choices, strict=True)]
+    stored = db.session.scalars(select(EncryptedVote.body)).all()
+    assert not any(c.value in body for body in stored for c in Choice)
+    # Closing hands the ballots to the guarantors: no result yet, no vote accepted.
+    assert adoption.close_ballot(vw.facilitator, ballot, vw.convention) is None
+    assert ballot.is_counting and not ballot.is_closed and ballot.packet is not None
+    assert ballot.recommendation.status == Status.SUBMITTED
+    with pytest.raises(adoption.VotingClosed):
+        adoption.cast_vote(vw.outsider, ballot, FOR)
+    # One guarantor of the two needed decrypts nothing.
+    assert vw.guarantors().decrypt(ballot.packet, [1]) is False
+    assert not ballot.is_closed
+    assert vw.guarantors().decrypt(ballot.packet, [3]) is True
+    assert adoption.tally(ballot).votes_for == 4
+    assert (ballot.votes_against, ballot.votes_abstain, ballot.participants) == (1, 1, 6)
+    assert ballot.recommendation.status == Status.ADOPTED
+    export = json.loads(adoption.published_export(ballot))
+    assert sorted(b["tracking_code"] for b in export["ballots"]) == sorted(codes)
+    assert verify_tally.verify_secret(export) == []
+
+
+def test_a_secret_ballot_needs_the_guarantors_key(vw):
+    rules.update_rules(
+        vw.staff,
+        vw.convention,
+        quorum_percent=50,
+        threshold="1/2",
+        abstentions_count=False,
+        secret=True,
+        ungraded_as_reject=True,
+        results_hidden_until_close=True,
+    )
+    with pytest.raises(secret_ballots.NoKey):
+        adoption.open_ballots(vw.facilitator, vw.convention, [vw.recs[0]], in_hours(8))
 
 
 def test_votes_are_refused_outside_the_open_window_and_after_the_close(vw):
@@ -166,7 +181,7 @@ def test_paper_totals_are_added_with_a_mark_and_audited(vw):
     with pytest.raises(NotAllowed):
         adoption.record_paper(vw.facilitator, ballot, votes_for=1, votes_against=0, votes_abstain=0)
     adoption.record_paper(vw.staff, ballot, votes_for=3, votes_against=1, votes_abstain=0)
-    result = adoption.close_ballot(vw.staff, ballot, vw.convention)
+    result = vw.close(ballot, vw.staff)
     assert (result.votes_for, result.votes_against, result.participants, result.paper) == (
         4,
         2,
@@ -180,7 +195,7 @@ def test_paper_totals_are_added_with_a_mark_and_audited(vw):
 
 
 def test_the_sealed_export_recomputes_to_the_published_tally_and_digest(vw, tmp_path):
-    ballot = vw.ballot(secret=True)
+    ballot = vw.ballot(secret=False)
     cast(vw, ballot, [FOR, FOR, AGAINST, ABSTAIN, FOR])
     adoption.record_paper(vw.staff, ballot, votes_for=1, votes_against=0, votes_abstain=0)
     adoption.close_ballot(vw.staff, ballot, vw.convention)
@@ -188,7 +203,7 @@ def test_the_sealed_export_recomputes_to_the_published_tally_and_digest(vw, tmp_
     export = json.loads(text)
     assert verify_tally.verify(export) == []
     assert export["digest"] == ballot.digest and len(ballot.digest) == 64
-    assert all(set(b) == {"id", "choice"} for b in export["ballots"])
+    assert all(set(b) == {"member_id", "member", "choice"} for b in export["ballots"])
     # The digest does not depend on the order ballots are listed in.
     export["ballots"].reverse()
     assert verify_tally.verify(export) == []

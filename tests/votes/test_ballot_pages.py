@@ -95,6 +95,7 @@ def test_only_those_who_may_close_are_offered_the_close(client, vw):
 
 
 def test_staff_open_the_vote_on_every_submitted_recommendation_in_one_go(client, vw):
+    vw.guarantors()
     db.session.commit()
     factories.sign_in(client, vw.facilitator)
     form = client.get("/c/test/votes/ouvrir").text
@@ -142,8 +143,12 @@ def test_staff_close_every_due_ballot_after_a_confirmation_listing_them(client, 
     assert not any(b.is_closed for b in due)
 
     page = client.post("/c/test/votes/scrutins/echus", follow_redirects=True)
-    assert "2 votes sont clos et scellés." in page.text
+    assert "2 votes secrets sont clos\u202f: leurs bulletins chiffrés attendent" in page.text
     db.session.expire_all()
+    assert all(b.is_counting for b in due) and not late.is_counting
+    # The two closed together make one packet, which the guarantors decrypt at once.
+    assert due[0].packet_id == due[1].packet_id
+    assert vw.guarantors().decrypt(due[0].packet)
     assert all(b.is_closed for b in due) and not late.is_closed
     assert "Aucun vote n'attend sa clôture" in html.unescape(
         client.get("/c/test/votes/scrutins/echus").text

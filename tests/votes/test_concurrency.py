@@ -16,9 +16,9 @@ from convention.votes import adoption, consultation, verify_tally
 from convention.votes.models import (
     AdoptionBallot,
     Consultation,
+    EncryptedVote,
     Judgment,
     NamedVote,
-    SecretVote,
     VoteParticipation,
 )
 from tests import factories
@@ -94,7 +94,7 @@ def test_simultaneous_double_votes_leave_one_vote_per_member(committed_app):
     # The secret vote is final: of each member's two tabs, exactly one was refused.
     assert sorted(refusals) == sorted(member_ids)
     with app.app_context():
-        for ballot_id, model in ((named_id, NamedVote), (secret_id, SecretVote)):
+        for ballot_id, model in ((named_id, NamedVote), (secret_id, EncryptedVote)):
             ballot = db.session.get(AdoptionBallot, ballot_id)
             assert ballot.participants == PEOPLE
             assert (
@@ -103,11 +103,12 @@ def test_simultaneous_double_votes_leave_one_vote_per_member(committed_app):
                 )
                 == PEOPLE
             )
-            assert adoption.recount(ballot) == {
-                Choice.FOR: ballot.votes_for,
-                Choice.AGAINST: ballot.votes_against,
-                Choice.ABSTAIN: ballot.votes_abstain,
-            }
+        named = db.session.get(AdoptionBallot, named_id)
+        assert adoption.recount(named) == {
+            Choice.FOR: named.votes_for,
+            Choice.AGAINST: named.votes_against,
+            Choice.ABSTAIN: named.votes_abstain,
+        }
         per_member = dict(
             db.session.execute(
                 select(VoteParticipation.user_id, func.count())

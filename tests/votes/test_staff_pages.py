@@ -54,6 +54,7 @@ def test_only_staff_change_the_vote_rules(client, vw):
 
 
 def test_a_facilitator_opens_ballots_on_the_submitted_recommendations(client, vw):
+    vw.guarantors()
     db.session.commit()
     factories.sign_in(client, vw.facilitator)
     form = client.get("/c/test/votes/ouvrir").text

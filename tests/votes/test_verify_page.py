@@ -16,12 +16,12 @@ from tests.factories import build_vote_world
 from tests.pages import visible_text
 
 
-def _closed_ballot():
+def _closed_ballot(secret=False):
     vw = build_vote_world(n_recs=1)
-    ballot = vw.ballot(secret=True)
+    ballot = vw.ballot(secret=secret)
     for voter in vw.voters:
         adoption.cast_vote(voter, ballot, adoption.Choice.FOR)
-    adoption.close_ballot(vw.facilitator, ballot, vw.convention)
+    vw.close(ballot)
     db.session.commit()
     return ballot
 
@@ -60,6 +60,18 @@ def test_a_sealed_ballot_is_recounted_on_the_site_and_at_home(client, tmp_path):
         text=True,
     )
     assert done.returncode == 0 and done.stdout.strip().endswith("OK"), done.stdout + done.stderr
+
+
+def test_a_secret_ballot_is_checked_on_the_site_proof_by_proof(client):
+    ballot = _closed_ballot(secret=True)
+    export = client.get(f"/c/test/votes/scrutins/{ballot.id}/export.json").data
+    assert "ce scrutin n'a pas été modifié depuis sa clôture" in visible_text(
+        _upload(client, export)
+    )
+    tampered = json.loads(export)
+    tampered["tally"]["against"] = 1
+    page = visible_text(_upload(client, json.dumps(tampered).encode()))
+    assert "Le recomptage ne donne pas ce qui est publié" in page and "tally against" in page
 
 
 def _check(tmp_path, export: dict, *options: str) -> subprocess.CompletedProcess:
