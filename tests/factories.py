@@ -224,21 +224,27 @@ class VoteWorld:
             return adoption.tally(ballot)
         return result
 
+    def set_rules(self, **rule_values):
+        """The vote rules, changed where told (the threshold "1/2" unless told)."""
+        current = rules.rules_for(self.convention)
+        values = {
+            "quorum_percent": current.quorum_percent,
+            "threshold": "1/2",
+            "abstentions_count": current.abstentions_count,
+            "secret": current.secret,
+            "ungraded_as_reject": True,
+            "results_hidden_until_close": True,
+        }
+        values.update(rule_values)
+        rules.update_rules(self.staff, self.convention, **values)
+
     def ballot(self, rec=None, *, secret=None, **rule_values):
         if secret is not False and rules.rules_for(self.convention).secret or secret:
             self.guarantors()
         if secret is not None or rule_values:
-            current = rules.rules_for(self.convention)
-            values = {
-                "quorum_percent": current.quorum_percent,
-                "threshold": "1/2",
-                "abstentions_count": current.abstentions_count,
-                "secret": current.secret if secret is None else secret,
-                "ungraded_as_reject": True,
-                "results_hidden_until_close": True,
-            }
-            values.update(rule_values)
-            rules.update_rules(self.staff, self.convention, **values)
+            if secret is not None:
+                rule_values["secret"] = secret
+            self.set_rules(**rule_values)
         return adoption.open_ballots(
             self.facilitator, self.convention, [rec or self.recs[0]], in_hours(8)
         )[0]

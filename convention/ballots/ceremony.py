@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .group import (
     Q,
@@ -42,7 +43,10 @@ def prove_knowledge(base_hash: int, secret: int, public: int) -> SchnorrProof:
     return SchnorrProof(h, c, (u + c * secret) % Q)
 
 
+@lru_cache(maxsize=1024)
 def check_knowledge(base_hash: int, public: int, proof: SchnorrProof) -> bool:
+    """A pure function of public values, remembered: the same keys are checked at each step
+    of the ceremony and at each decryption."""
     return (
         is_in_group(public)
         and hash_to_q(base_hash, public, proof.h) == proof.c

@@ -97,6 +97,18 @@ class Tally:
     def turnout_percent(self) -> int:
         return round(100 * self.participants / self.eligible) if self.eligible else 0
 
+    def published(self) -> dict:
+        """The tally as an export publishes it (and the checker recomputes it)."""
+        return {
+            "for": self.votes_for,
+            "against": self.votes_against,
+            "abstain": self.votes_abstain,
+            "participants": self.participants,
+            "eligible": self.eligible,
+            "quorum_met": self.quorum_met,
+            "adopted": self.adopted,
+        }
+
     def as_details(self) -> dict:
         return {
             "votes_for": self.votes_for,
@@ -565,15 +577,7 @@ def export(ballot: AdoptionBallot) -> dict:
         "header": export_header(ballot),
         "ballots": export_ballots(ballot),
         "digest": verify_tally.digest(export_header(ballot), export_ballots(ballot)),
-        "tally": {
-            "for": result.votes_for,
-            "against": result.votes_against,
-            "abstain": result.votes_abstain,
-            "participants": result.participants,
-            "eligible": result.eligible,
-            "quorum_met": result.quorum_met,
-            "adopted": result.adopted,
-        },
+        "tally": result.published(),
     }
 
 

@@ -85,15 +85,7 @@ def secret_export(ballot: AdoptionBallot, entries: list[dict]) -> str:
         "roll": [{"member_id": u.id, "member": u.public_name} for u in adoption.roll(ballot)],
         "ballots": secret_ballots.published_ballots(ballot),
         "decryptions": entries,
-        "tally": {
-            "for": result.votes_for,
-            "against": result.votes_against,
-            "abstain": result.votes_abstain,
-            "participants": result.participants,
-            "eligible": result.eligible,
-            "quorum_met": result.quorum_met,
-            "adopted": result.adopted,
-        },
+        "tally": result.published(),
     }
     export["digest"] = records.digest_of(export)
     return json.dumps(export, ensure_ascii=False, indent=1, sort_keys=True) + "\n"

@@ -15,7 +15,7 @@ from convention.extensions import db
 from convention.proposals.lifecycle import InvalidTransition
 from convention.proposals.models import Choice, Status
 from convention.proposals.trace import trace
-from convention.votes import adoption, rules, secret_ballots, verify_tally
+from convention.votes import adoption, secret_ballots, verify_tally
 from convention.votes.models import EncryptedVote, NamedVote
 from tests.factories import in_hours
 
@@ -127,16 +127,7 @@ def test_a_secret_ballot_is_counted_by_the_guarantors_and_never_stored_in_clear(
 
 
 def test_a_secret_ballot_needs_the_guarantors_key(vw):
-    rules.update_rules(
-        vw.staff,
-        vw.convention,
-        quorum_percent=50,
-        threshold="1/2",
-        abstentions_count=False,
-        secret=True,
-        ungraded_as_reject=True,
-        results_hidden_until_close=True,
-    )
+    vw.set_rules(secret=True)
     with pytest.raises(secret_ballots.NoKey):
         adoption.open_ballots(vw.facilitator, vw.convention, [vw.recs[0]], in_hours(8))
 
