@@ -16,11 +16,17 @@ try:  # Optional: GMP's exponentiation, some ten times faster; never required.
     def _powmod(base: int, exponent: int, modulus: int) -> int:
         return int(gmpy2.powmod(base, exponent, modulus))
 
+    def _number(value: int):
+        return gmpy2.mpz(value)
+
 except ImportError:  # pragma: no cover - depends on the machine
     gmpy2 = None
 
     def _powmod(base: int, exponent: int, modulus: int) -> int:
         return pow(base, exponent, modulus)
+
+    def _number(value: int):
+        return value
 
 
 def _hex(text: str) -> int:
@@ -127,26 +133,30 @@ class FixedBase:
 
     def __init__(self, base: int) -> None:
         self.base = base
-        self.table: list[list[int]] = []
-        current = base
+        # With gmpy2 the table holds GMP integers: each multiplication is some ten times
+        # faster, and 32 of them beat even GMP's own exponentiation.
+        modulus = _number(P)
+        self.table: list[list] = []
+        current = _number(base)
         for _ in range((Q.bit_length() + self.WINDOW - 1) // self.WINDOW):
-            row = [1, current]
+            row = [_number(1), current]
             for _ in range(2, 1 << self.WINDOW):
-                row.append(row[-1] * current % P)
+                row.append(row[-1] * current % modulus)
             self.table.append(row)
-            current = row[-1] * current % P  # base^(2^(8(i+1)))
+            current = row[-1] * current % modulus  # base^(2^(8(i+1)))
 
     def pow(self, exponent: int) -> int:
         exponent %= Q
-        result, index = 1, 0
+        modulus = _number(P)
+        result, index = _number(1), 0
         mask = (1 << self.WINDOW) - 1
         while exponent:
             digit = exponent & mask
             if digit:
-                result = result * self.table[index][digit] % P
+                result = result * self.table[index][digit] % modulus
             exponent >>= self.WINDOW
             index += 1
-        return result
+        return int(result)
 
 
 @lru_cache(maxsize=8)
@@ -172,8 +182,6 @@ class _Plain:
 def fixed(base: int) -> FixedBase | _Plain:
     """Powers of `base`: from its table (built once per process, about 4 MB) once the base
     has been raised `TABLE_AFTER` times, the plain way before."""
-    if gmpy2 is not None:
-        return _Plain(base)
     count = _uses.get(base, 0)
     if count < TABLE_AFTER:
         if len(_uses) > 64:
@@ -185,11 +193,10 @@ def fixed(base: int) -> FixedBase | _Plain:
 
 def prepare(base: int) -> None:
     """Build `base`'s table now: before starting processes that will all use it."""
-    if gmpy2 is None:
-        _uses[base] = TABLE_AFTER
-        _table(base)
+    _uses[base] = TABLE_AFTER
+    _table(base)
 
 
 def g_pow(exponent: int) -> int:
     """g^exponent mod p."""
-    return fixed(G).pow(exponent) if gmpy2 is None else _powmod(G, exponent % Q, P)
+    return fixed(G).pow(exponent)
