@@ -111,6 +111,59 @@ def pows(base: int, exponents: tuple[int, ...]) -> list[int]:
     return results
 
 
+def multi_pow(pairs: list[tuple[int, int]]) -> int:
+    """Π base^exponent mod p for many pairs at once (Pippenger's bucket method): the squarings
+    are shared by every base, and each base costs one multiplication per eight bits of its
+    exponent. Exponents are taken as given (not reduced mod q)."""
+    if not pairs:
+        return 1
+    modulus = _number(P)
+    width, mask = 8, 255
+    windows = (max(e.bit_length() for _, e in pairs) + width - 1) // width
+    bases = [_number(b) for b, _ in pairs]
+    exponents = [e for _, e in pairs]
+    result = _number(1)
+    for window in reversed(range(windows)):
+        for _ in range(width):
+            result = result * result % modulus
+        buckets: list = [None] * (mask + 1)
+        shift = window * width
+        for base, exponent in zip(bases, exponents, strict=True):
+            digit = (exponent >> shift) & mask
+            if digit:
+                found = buckets[digit]
+                buckets[digit] = base if found is None else found * base % modulus
+        # Π_d bucket_d^d, as the product of the running products from the top digit down.
+        running = total = None
+        for digit in range(mask, 0, -1):
+            if buckets[digit] is not None:
+                running = buckets[digit] if running is None else running * buckets[digit] % modulus
+            if running is not None:
+                total = running if total is None else total * running % modulus
+        if total is not None:
+            result = result * total % modulus
+    return int(result)
+
+
+def is_residue(value: int) -> bool:
+    """Whether `value` (in [1, p − 1]) is a square mod p: Legendre's symbol, GMP's when there,
+    otherwise by the binary Jacobi algorithm. Since (p − 1)/2 = q·r′ with r′ a large prime, a
+    square has no component of order 2, which the batch check below relies on."""
+    if gmpy2 is not None:
+        return int(gmpy2.legendre(value, P)) == 1
+    a, n, sign = value % P, P, 1
+    while a:
+        twos = (a & -a).bit_length() - 1
+        a >>= twos
+        if twos % 2 and n % 8 in (3, 5):
+            sign = -sign
+        a, n = n, a
+        if a % 4 == 3 and n % 4 == 3:
+            sign = -sign
+        a %= n
+    return n == 1 and sign == 1
+
+
 def is_in_group(value: int) -> bool:
     """A value of the subgroup of order q (what every ciphertext and key must be)."""
     return 1 <= value < P and _powmod(value, Q, P) == 1
