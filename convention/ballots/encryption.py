@@ -302,28 +302,38 @@ def batch_holds(election: Election, ballots: list[EncryptedBallot]) -> bool:
     return left == multi_pow(rhs)
 
 
+def _check_part(election: Election, part: list[EncryptedBallot]) -> list[list[str]]:
+    """A part of the ballots: all at once, then one by one only if that fails (to say which
+    ballot and what)."""
+    if len(part) > 1 and batch_holds(election, part):
+        return [[] for _ in part]
+    return [check_ballot(election, ballot) for ballot in part]
+
+
 def check_ballots(
     election: Election, ballots: list[EncryptedBallot], processes: int | None = None
 ) -> list[list[str]]:
-    """`check_ballot` for each ballot, in order. Each ballot is checked on its own, so they
-    are shared among the computer's processors (the standard library's process pool)."""
+    """`check_ballot`'s findings for each ballot, in order. The ballots are checked all at
+    once (`batch_holds`), in one part per processor (the standard library's process pool;
+    a single part with GMP, fast enough alone); a part that fails is checked ballot by ballot."""
     todo = [b for b in dict.fromkeys(ballots) if (election, b) not in _checked]
-    workers = processes or os.cpu_count() or 1
+    workers = 1 if gmpy2 is not None else processes or os.cpu_count() or 1
     # The tables of powers of g and K, built once here: the processes inherit them (when
     # forked) instead of each building them again.
     if todo:
         prepare(G)
         prepare(election.public_key)
-    if gmpy2 is not None and len(todo) > 1 and batch_holds(election, todo):
-        # With GMP, all the proofs at once are far cheaper than one by one; without it the
-        # squares' test alone would cost more than the pool of processes saves.
-        found: list[list[str]] = [[] for _ in todo]
-    elif workers == 1 or len(todo) < 2 * workers:
-        found = [check_ballot(election, ballot) for ballot in todo]
+    if workers == 1 or len(todo) < 4 * workers:
+        found = _check_part(election, todo)
     else:
+        size = -(-len(todo) // workers)
+        parts = [todo[i : i + size] for i in range(0, len(todo), size)]
         with ProcessPoolExecutor(workers) as pool:
-            chunk = max(1, len(todo) // (4 * workers))
-            found = list(pool.map(partial(check_ballot, election), todo, chunksize=chunk))
+            found = [
+                problems
+                for part in pool.map(partial(_check_part, election), parts)
+                for problems in part
+            ]
     if len(_checked) > 100_000:
         _checked.clear()
     for ballot, problems in zip(todo, found, strict=True):
