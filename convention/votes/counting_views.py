@@ -3,8 +3,6 @@ download, and the upload of their partial decryptions."""
 
 from __future__ import annotations
 
-import json
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -101,7 +99,3 @@ def upload(packet_id: int):
             "success",
         )
     return redirect(url_for("counting.packets"))
-
-
-def packet_size(packet: DecryptionPacket) -> int:
-    return len(json.loads(packet.body)["votes"])
